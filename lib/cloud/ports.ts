@@ -1,0 +1,103 @@
+/**
+ * The narrow interfaces the engine talks to. Adapters (pop-core, @alicloud/log, files) sit
+ * behind them; the engine imports no SDK. All times are ISO strings or Date, UTC.
+ */
+
+export type SnapshotStatus = 'progressing' | 'accomplished' | 'failed';
+
+export interface Snapshot {
+  snapshotId: string;
+  regionId: string;
+  name: string;
+  description: string;
+  status: SnapshotStatus;
+  /** 0..100 */
+  progress: number;
+  /** ISO 8601 UTC */
+  creationTime: string;
+  sourceDiskId: string;
+  sourceDiskType?: 'system' | 'data';
+  /** GiB */
+  sourceDiskSize: number;
+  snapshotType: 'auto' | 'user';
+  /** Standard | Flash | archive | local ... as the API reports it */
+  category: string;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  retentionDays?: number;
+  tags: Record<string, string>;
+  /** Set on copies: where they came from (also carried in provenance tags). */
+  sourceSnapshotId?: string;
+  sourceRegionId?: string;
+}
+
+export interface SnapshotQuery {
+  regionId: string;
+  status?: SnapshotStatus | 'all';
+  snapshotType?: 'auto' | 'user' | 'all';
+  diskId?: string;
+  instanceId?: string;
+  /** All must match (DescribeSnapshots Tag.N, at most 20). */
+  tags?: Record<string, string>;
+  /** Sent as Filter.1 CreationStartTime (minute precision). */
+  createdAfter?: Date;
+  createdBefore?: Date;
+  /** At most 100, sent as a JSON array. */
+  snapshotIds?: string[];
+  /** Page size, at most 100. */
+  maxResults?: number;
+}
+
+export interface SnapshotPage {
+  snapshots: Snapshot[];
+  nextToken?: string;
+  requestId: string;
+}
+
+export interface CopySnapshotRequest {
+  sourceRegionId: string;
+  snapshotId: string;
+  destinationRegionId: string;
+  name: string;
+  description: string;
+  retentionDays?: number;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  tags: Record<string, string>;
+  /** ASCII, at most 64 characters: the idempotency key. */
+  clientToken: string;
+}
+
+export interface CallResult {
+  requestId: string;
+}
+
+export interface EcsApi {
+  describeSnapshots(query: SnapshotQuery, nextToken?: string): Promise<SnapshotPage>;
+  copySnapshot(request: CopySnapshotRequest): Promise<CallResult & { snapshotId: string }>;
+  /** DeleteSnapshot has no RegionId parameter; the region picks the endpoint. */
+  deleteSnapshot(regionId: string, snapshotId: string): Promise<CallResult>;
+  tagSnapshots(
+    regionId: string,
+    snapshotIds: string[],
+    tags: Record<string, string>,
+  ): Promise<CallResult>;
+}
+
+export interface KmsKey {
+  keyId: string;
+  arn: string;
+  keyState: 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport' | string;
+  keySpec: string;
+  origin: string;
+}
+
+export interface KmsApi {
+  describeKey(regionId: string, keyId: string): Promise<KmsKey & CallResult>;
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+}

@@ -1,0 +1,77 @@
+/**
+ * Log records: what alert rules and `status` read back. SLS contents are strings, so the
+ * sinks stringify every value; numbers are numbers here for the engine and tests.
+ */
+
+export const Outcome = {
+  Started: 'started',
+  AlreadyCopied: 'already-copied',
+  InProgress: 'in-progress',
+  Completed: 'completed',
+  Failed: 'failed',
+  Skipped: 'skipped',
+  Deferred: 'deferred',
+  Pruned: 'pruned',
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+export const AlertKind = {
+  RpoBreach: 'rpo-breach',
+  DestinationStopped: 'destination-stopped',
+  RunAborted: 'run-aborted',
+  HeartbeatMissed: 'heartbeat-missed',
+} as const;
+export type AlertKind = (typeof AlertKind)[keyof typeof AlertKind];
+
+interface RecordBase {
+  runId: string;
+  policy: string;
+  /** ISO 8601 time the record was made. */
+  time: string;
+}
+
+export interface ItemRecord extends RecordBase {
+  kind: 'item';
+  sourceRegion: string;
+  sourceSnapshotId: string;
+  diskId: string;
+  destRegion: string;
+  copySnapshotId?: string;
+  outcome: Outcome;
+  errorCode?: string;
+  attempts: number;
+  durationMs: number;
+  requestId?: string;
+  message: string;
+}
+
+export interface RunRecord extends RecordBase {
+  kind: 'run';
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  exitCode: number;
+  totals: Record<Outcome, number>;
+  apiCalls: Record<string, number>;
+  errorCode?: string;
+  message: string;
+}
+
+export interface AlertRecord extends RecordBase {
+  kind: 'alert';
+  alert: AlertKind;
+  destRegion?: string;
+  sourceRegion?: string;
+  diskId?: string;
+  errorCode?: string;
+  message: string;
+}
+
+export type LogRecord = ItemRecord | RunRecord | AlertRecord;
+
+/** Where records go (SLS logstore, stdout JSON lines, a JSON-lines file). */
+export interface LogSink {
+  write(records: LogRecord[]): Promise<void>;
+  /** Flushes buffered records; the run calls it before it returns. */
+  close(): Promise<void>;
+}
