@@ -1,0 +1,92 @@
+import type { EcsApi, KmsApi } from '../cloud/ports.ts';
+import type { Policy } from '../policy/schema.ts';
+import type { LogSink, Outcome } from './records.ts';
+
+/** The cloud as the engine sees it. */
+export interface CloudClients {
+  ecs: EcsApi;
+  kms: KmsApi;
+}
+
+/**
+ * A subset of the policy's work. Shards of one policy never overlap on a
+ * (snapshot, destination) pair, so they never write the same copy.
+ */
+export interface Shard {
+  sourceRegions?: string[];
+  destRegions?: string[];
+}
+
+export interface RunOptions {
+  policy: Policy;
+  cloud: CloudClients;
+  sink: LogSink;
+  /** Correlation id: the FC request id, or a generated one from the CLI. */
+  runId: string;
+  /** Wall clock; tests pass a fake one. */
+  now?: () => Date;
+  /** Total time the run may take (FC function timeout); new copies stop at limits.timeBudgetFraction. */
+  budgetMs?: number;
+  dryRun?: boolean;
+  shard?: Shard;
+  /** Progress events for TTY rendering and health lines. */
+  onEvent?: (event: RunEvent) => void;
+  /** Graceful stop (SIGTERM): no new work starts, in-flight calls finish, records are written. */
+  signal?: AbortSignal;
+}
+
+export type RunEvent =
+  | { type: 'phase'; phase: 'preflight' | 'discover' | 'reconcile' | 'plan' | 'execute' | 'prune' | 'record' }
+  | { type: 'planned'; perDestination: Record<string, number>; total: number }
+  | { type: 'item'; destRegion: string; outcome: Outcome; sourceSnapshotId: string; errorCode?: string }
+  | { type: 'destination-stopped'; destRegion: string; errorCode: string; message: string };
+
+export interface DestinationSummary {
+  region: string;
+  counts: Record<Outcome, number>;
+  /** Set when the destination was stopped (failed preflight, KMS error, quota...). */
+  stopped?: { errorCode: string; message: string };
+}
+
+export interface RunSummary {
+  runId: string;
+  policy: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  dryRun: boolean;
+  totals: Record<Outcome, number>;
+  destinations: DestinationSummary[];
+  /** Calls made per API action, e.g. {DescribeSnapshots: 12, CopySnapshot: 40}. */
+  apiCalls: Record<string, number>;
+  /** 0 ok, 1 some items failed, 3 aborted. */
+  exitCode: number;
+  aborted?: { errorCode: string; message: string };
+}
+
+export type PlanAction = 'copy' | 'already-copied' | 'in-progress' | 'deferred' | 'skipped' | 'prune';
+
+export interface PlanItem {
+  action: PlanAction;
+  sourceRegion: string;
+  sourceSnapshotId: string;
+  sourceName: string;
+  diskId: string;
+  destRegion: string;
+  /** Why this action: human-readable, stable enough for tests to match. */
+  reason: string;
+  copySnapshotId?: string;
+  /** For action copy: what CopySnapshot would be sent. */
+  copyName?: string;
+  clientToken?: string;
+  /** Hours since the newest completed copy of this disk in this destination (RPO debt). */
+  stalenessHours?: number;
+}
+
+export interface Plan {
+  policy: string;
+  items: PlanItem[];
+  /** API calls the plan needed, and those the run would add. */
+  apiCalls: { made: Record<string, number>; wouldMake: Record<string, number> };
+  destinations: { region: string; ok: boolean; errorCode?: string; message?: string }[];
+}
