@@ -20,6 +20,8 @@ export const AlertKind = {
   DestinationStopped: 'destination-stopped',
   RunAborted: 'run-aborted',
   HeartbeatMissed: 'heartbeat-missed',
+  /** Listing a source region failed: its snapshots were not considered this run. */
+  SourceUnavailable: 'source-unavailable',
 } as const;
 export type AlertKind = (typeof AlertKind)[keyof typeof AlertKind];
 

@@ -1,6 +1,8 @@
 import type { EcsApi, KmsApi } from '../cloud/ports.ts';
 import type { Policy } from '../policy/schema.ts';
+import type { MonotonicClock, Sleep } from './limiter.ts';
 import type { LogSink, Outcome } from './records.ts';
+import type { RetryConfig } from './retry.ts';
 
 /** The cloud as the engine sees it. */
 export interface CloudClients {
@@ -33,6 +35,19 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
   /** Graceful stop (SIGTERM): no new work starts, in-flight calls finish, records are written. */
   signal?: AbortSignal;
+  /** Engine knobs for tests and benchmarks (shorter backoff, a stepped sleep). */
+  tuning?: EngineTuning;
+}
+
+/** planPolicy takes what a run takes, minus what only a run needs (a run id is optional). */
+export type PlanOptions = Omit<RunOptions, 'sink' | 'dryRun' | 'runId'> & { runId?: string };
+
+export interface EngineTuning {
+  retry?: Partial<RetryConfig>;
+  /** How the limiter and backoff wait; with `clock`, lets a test run minutes of quota in ms. */
+  sleep?: Sleep;
+  /** Monotonic ms the rate limiter measures with (default performance.now). */
+  clock?: MonotonicClock;
 }
 
 export type RunEvent =

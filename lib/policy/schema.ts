@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REGIONS } from '../regions.ts';
 
 /**
  * The replication policy, as one zod schema. It drives runtime validation and the published
@@ -11,23 +12,48 @@ import { z } from 'zod';
 const regionId = z
   .string()
   .regex(/^[a-z]{2,}-[a-z]+(-[0-9]+)?$/, 'must be a region id such as cn-hangzhou')
+  // The enum is for editors (completion, early red squiggles); semantic.ts checks it at runtime.
+  .meta({ enum: Object.keys(REGIONS) })
   .describe('An Alibaba Cloud region id, e.g. cn-hangzhou.');
 
 const tagMap = z.record(z.string(), z.string());
+
+/** Default per-(API, region) request rates; CopySnapshot stays under 1000 per 60 s. */
+export const DEFAULT_REQUESTS_PER_MINUTE = {
+  CopySnapshot: 900,
+  DescribeSnapshots: 1200,
+  DeleteSnapshot: 600,
+  TagResources: 600,
+  DescribeKey: 600,
+} as const;
+
+/**
+ * API names whose request rate can be set. Only the JSON Schema restricts the keys (for
+ * editors); semantic.ts rejects an unknown one with a "did you mean", so a typo never
+ * silently leaves the default in place.
+ */
+/** rpoHours of a destination that does not set it. */
+export const DEFAULT_RPO_HOURS = 24;
+
+const rateLimitedApi = z.string().meta({ enum: Object.keys(DEFAULT_REQUESTS_PER_MINUTE) });
 
 export const SelectSchema = z
   .strictObject({
     tags: tagMap
       .optional()
-      .describe('Only snapshots carrying all of these tags (key: value) are replicated.'),
+      .describe(
+        'Only snapshots carrying all of these tags (key: value) are replicated; at most 20.',
+      ),
     diskIds: z
       .array(z.string().min(1))
       .optional()
-      .describe('Only snapshots of these disks (d-...).'),
+      .describe('Only snapshots of these disks (d-...). Unset: any disk.'),
     instanceIds: z
       .array(z.string().min(1))
       .optional()
-      .describe('Only snapshots of disks attached to these instances (i-...).'),
+      .describe(
+        'Only snapshots of disks attached to these instances (i-...). Unset: any instance.',
+      ),
     snapshotTypes: z
       .array(z.enum(['auto', 'user']))
       .min(1)
@@ -36,13 +62,18 @@ export const SelectSchema = z
     namePattern: z
       .string()
       .optional()
-      .describe('A JavaScript regular expression the source snapshot name must match.'),
+      .describe(
+        'A JavaScript regular expression (no flags) the source snapshot name must match, e.g. ^(mysql|pg)-.',
+      ),
   })
   .describe('Which source snapshots to replicate. All given selectors must match.');
 
 export const SourceSchema = z
   .strictObject({
-    regions: z.array(regionId).min(1).describe('Regions whose snapshots are replicated.'),
+    regions: z
+      .array(regionId)
+      .min(1)
+      .describe('Regions whose snapshots are replicated; none may also be a destination.'),
     select: SelectSchema.default({}),
     lookbackHours: z
       .number()
@@ -50,29 +81,35 @@ export const SourceSchema = z
       .min(1)
       .max(24 * 365)
       .default(72)
-      .describe('Only snapshots created within this many hours are considered.'),
+      .describe(
+        'Only snapshots created within this many hours (1-8760) are considered. Copies already made are found by tag, whatever their age.',
+      ),
     copyMode: z
       .enum(['latest', 'all'])
       .default('all')
       .describe(
-        'latest: copy only the newest snapshot of each disk; all: copy every snapshot, oldest first.',
+        'latest: copy only the newest snapshot of each disk (older ones are superseded); all: copy every snapshot in the lookback window, oldest first, one at a time per disk and destination (ECS allows one unfinished copy per disk per region).',
       ),
   })
   .describe('Where snapshots come from.');
 
 export const DestinationSchema = z
   .strictObject({
-    region: regionId.describe('The region copies are written to.'),
+    region: regionId.describe(
+      'The region copies are written to; listed once per policy, never a source region.',
+    ),
     kmsKeyId: z
       .string()
       .min(1)
       .optional()
-      .describe('KMS key id (in the destination region) used to encrypt the copies.'),
+      .describe(
+        'KMS key (id, alias or acs:kms ARN) in the destination region that encrypts the copies. Also used for encrypted sources when encrypted is false.',
+      ),
     encrypted: z
       .boolean()
       .default(false)
       .describe(
-        'Encrypt copies with kmsKeyId. Encrypted sources are always copied encrypted and need a key.',
+        'Encrypt every copy with kmsKeyId (required when true). Encrypted sources are always copied encrypted; without a key here they are skipped with a recorded reason.',
       ),
     retentionDays: z
       .number()
@@ -80,25 +117,34 @@ export const DestinationSchema = z
       .min(1)
       .max(65536)
       .optional()
-      .describe('Copies are released by ECS after this many days (1-65536). Unset: kept.'),
+      .describe(
+        'ECS releases each copy after this many days (CopySnapshot RetentionDays, 1-65536). Unset: copies are kept until pruned.',
+      ),
     keepLast: z
       .number()
       .int()
       .min(1)
+      .max(10_000)
       .optional()
-      .describe('Prune: keep only the newest N copies per disk in this destination.'),
+      .describe(
+        'Prune: keep only the newest N completed copies per disk in this destination; only copies tagged by this policy are ever deleted. Unset: no pruning.',
+      ),
     rpoHours: z
       .number()
       .positive()
-      .default(24)
-      .describe('Recovery point objective: the newest completed copy of a disk must be younger.'),
+      .default(DEFAULT_RPO_HOURS)
+      .describe(
+        'Recovery point objective in hours: the newest completed copy of each disk must be younger, or an alert record is written. Default 24.',
+      ),
     maxConcurrentCopies: z
       .number()
       .int()
       .min(1)
       .max(100)
       .default(10)
-      .describe('At most this many CopySnapshot requests in flight to this destination.'),
+      .describe(
+        'At most this many copies (1-100) are started and unfinished at once in this destination. Default 10.',
+      ),
   })
   .describe('One destination region for the copies.');
 
@@ -109,28 +155,36 @@ export const CopySchema = z
       .min(1)
       .default('dr-{sourceName}-{date}')
       .describe(
-        'Copy name. Placeholders: {sourceName} {snapshotId} {diskId} {sourceRegion} {destRegion} {date}. Rendered names are sanitised to the API rules.',
+        'Copy name. Placeholders: {sourceName} {snapshotId} {diskId} {sourceRegion} {destRegion} {date} (source creation time, UTC, YYYYMMDD-HHmm). Must start with a letter and use only letters, digits and : _ . -; values are sanitised to the API rules (2-128 chars) when rendered.',
       ),
     descriptionTemplate: z
       .string()
       .min(1)
       .default('DR copy of {snapshotId} ({diskId}) from {sourceRegion}')
-      .describe('Copy description; same placeholders as nameTemplate.'),
-    tags: tagMap.default({}).describe('Tags added to every copy.'),
+      .describe(
+        'Copy description (2-256 chars, must not start with http:// or https://); same placeholders as nameTemplate.',
+      ),
+    tags: tagMap
+      .default({})
+      .describe(
+        'Tags added to every copy: at most 16, since the 4 dr-replicator:* provenance tags are added; keys must not start with acs:, aliyun or dr-replicator:.',
+      ),
     copySourceTags: z
       .boolean()
       .default(false)
-      .describe('Also copy the source snapshot tags (within the 20-tag limit).'),
+      .describe(
+        'Also copy the source snapshot tags. Tags the API refuses (acs:*, aliyun*, URLs) are dropped; policy and provenance tags win on conflicts, and the total is capped at 20.',
+      ),
   })
   .describe('How copies are named and tagged.');
 
 export const LimitsSchema = z
   .strictObject({
     requestsPerMinute: z
-      .record(z.string(), z.number().int().min(1).max(100_000))
+      .record(rateLimitedApi, z.number().int().min(1).max(100_000))
       .default({})
       .describe(
-        'Requests per minute per API and region, e.g. {CopySnapshot: 900}. Defaults stay under the quotas (CopySnapshot 1000 per 60 s).',
+        'Requests per minute per API and region, e.g. {CopySnapshot: 600}. APIs not listed use the defaults (CopySnapshot 900, DescribeSnapshots 1200, DeleteSnapshot 600, TagResources 600, DescribeKey 600), which stay under the quotas (CopySnapshot: 1000 per 60 s).',
       ),
     maxAttempts: z
       .number()
@@ -144,26 +198,47 @@ export const LimitsSchema = z
       .min(0.1)
       .max(0.95)
       .default(0.8)
-      .describe('Stop starting new copies after this fraction of the run time budget.'),
+      .describe(
+        'Stop starting new copies after this fraction (0.1-0.95) of the run time budget (the FC timeout); the next run resumes.',
+      ),
     maxDeletesPerRun: z
       .number()
       .int()
       .min(0)
       .default(50)
-      .describe('Pruning deletes at most this many copies per run.'),
+      .describe('Pruning deletes at most this many copies per run (0 disables deletion).'),
   })
   .describe('Rate limits and budgets.');
 
 export const LogSchema = z
   .discriminatedUnion('type', [
     z.strictObject({
-      type: z.literal('sls'),
-      project: z.string().min(3).max(63),
-      logstore: z.string().min(2).max(63),
-      region: regionId,
+      type: z.literal('sls').describe('Write records to a Log Service logstore.'),
+      project: z
+        .string()
+        .regex(
+          /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+          'must be an SLS project name (3-63 chars, a-z 0-9 -)',
+        )
+        .describe('SLS project name.'),
+      logstore: z
+        .string()
+        .regex(
+          /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/,
+          'must be an SLS logstore name (3-63 chars, a-z 0-9 _ -)',
+        )
+        .describe('SLS logstore name.'),
+      region: regionId.describe('Region of the SLS project.'),
     }),
-    z.strictObject({ type: z.literal('stdout') }),
-    z.strictObject({ type: z.literal('file'), path: z.string().min(1) }),
+    z.strictObject({
+      type: z
+        .literal('stdout')
+        .describe('Write records as JSON lines to stdout (FC ships stdout to its logstore).'),
+    }),
+    z.strictObject({
+      type: z.literal('file').describe('Append records as JSON lines to a local file.'),
+      path: z.string().min(1).describe('File path, relative to the working directory.'),
+    }),
   ])
   .describe('Where item, run and alert records go.');
 
@@ -171,32 +246,42 @@ export const AlertsSchema = z
   .strictObject({
     webhook: z
       .strictObject({
-        url: z.string().url(),
+        url: z
+          .url({ protocol: /^https?$/ })
+          .describe('Webhook URL (http or https). Never echoed in messages: it may hold a token.'),
         secret: z.string().optional().describe('DingTalk-style signing secret.'),
       })
       .optional()
       .describe('Alert records are also POSTed here (DingTalk-compatible JSON).'),
   })
-  .describe('Alerting.');
+  .describe('Alerting, in addition to the alert records in the log target.');
 
 export const PolicySchema = z
   .strictObject({
-    $schema: z.string().optional().describe('JSON Schema reference for editors.'),
+    $schema: z
+      .string()
+      .optional()
+      .describe('JSON Schema reference for editors; ignored at runtime.'),
     name: z
       .string()
       .regex(
         /^[A-Za-z][A-Za-z0-9_.-]{0,62}$/,
         'must start with a letter and contain only letters, digits, _ . - (at most 63)',
       )
-      .describe('Policy name; stamped on every copy as tag dr-replicator:policy.'),
+      .describe(
+        'Policy name (letter first, letters, digits, _ . -, at most 63); stamped on every copy as tag dr-replicator:policy, so renaming a policy orphans its copies.',
+      ),
     schedule: z
       .string()
       .min(1)
       .describe(
-        'FC timer cron: 6 fields with seconds first (e.g. "0 0 */4 * * *"), optional "CRON_TZ=Area/City " prefix, or "@every 30m".',
+        'FC timer syntax: a cron expression of 6 fields, seconds first (e.g. "0 0 */4 * * *"), in UTC unless prefixed with "CRON_TZ=Area/City "; or "@every 30m" (h, m, s units; at least 1 minute).',
       ),
     source: SourceSchema,
-    destinations: z.array(DestinationSchema).min(1).describe('Destination regions.'),
+    destinations: z
+      .array(DestinationSchema)
+      .min(1)
+      .describe('Destination regions, each with its own key, retention and RPO.'),
     copy: CopySchema.default({
       nameTemplate: 'dr-{sourceName}-{date}',
       descriptionTemplate: 'DR copy of {snapshotId} ({diskId}) from {sourceRegion}',
@@ -220,12 +305,3 @@ export type Destination = Policy['destinations'][number];
 export type Source = Policy['source'];
 export type Selector = Source['select'];
 export type LogTarget = Policy['log'];
-
-/** Default per-(API, region) request rates; CopySnapshot stays under 1000 per 60 s. */
-export const DEFAULT_REQUESTS_PER_MINUTE = {
-  CopySnapshot: 900,
-  DescribeSnapshots: 1200,
-  DeleteSnapshot: 600,
-  TagResources: 600,
-  DescribeKey: 600,
-} as const;

@@ -1,14 +1,95 @@
-import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { startEmulator } from '../../../emulator/index.ts';
+import type { World } from '../../../emulator/model/types.ts';
+import { parseWorld } from '../../../emulator/world-schema.ts';
+import { ExitCode, InvalidInputError } from '../../errors.ts';
 import type { CommandContext } from '../io.ts';
 
-// Placeholder until the owning issue lands; replaced, not extended.
+interface EmulatorFlags {
+  port: number;
+  state?: string;
+  world: string;
+  speed: number;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port 0-65535');
+  return n;
+}
+
+function parseSpeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('a number >= 0');
+  return n;
+}
+
+async function loadWorldArg(arg: string, cwd: string): Promise<'demo' | 'empty' | World> {
+  if (arg === 'demo' || arg === 'empty') return arg;
+  const path = resolve(cwd, arg);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError('WorldNotFound', `cannot read world file ${path}`, {
+      cause: error,
+    });
+  }
+  try {
+    return parseWorld(JSON.parse(text));
+  } catch (error) {
+    throw new InvalidInputError(
+      'InvalidWorld',
+      `${path}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Resolves on SIGINT or SIGTERM: the emulator runs until the operator stops it. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((done) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      done(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
 export function registerEmulator(program: Command, ctx: CommandContext): void {
   program
     .command('emulator')
-    .description('(not yet available)')
-    .allowUnknownOption()
-    .action(() => {
-      ctx.io.stderr('dr-replicator emulator: not yet available\n');
-      ctx.setExitCode(2);
+    .description('run the local Alibaba Cloud emulator (ECS, KMS, SLS) until interrupted')
+    .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', parsePort, 0)
+    .option('--state <dir>', 'persist the cloud in this folder (reloaded on restart)')
+    .option(
+      '--world <demo|empty|file>',
+      'world of a fresh cloud: demo, empty or a JSON file',
+      'demo',
+    )
+    .option('--speed <x>', 'virtual clock speed vs real time', parseSpeed, 1)
+    .action(async (flags: EmulatorFlags) => {
+      const world = await loadWorldArg(flags.world, ctx.io.cwd);
+      const emulator = await startEmulator({
+        port: flags.port,
+        world,
+        speed: flags.speed,
+        ...(flags.state !== undefined && { stateDir: resolve(ctx.io.cwd, flags.state) }),
+      });
+      ctx.io.stdout(`emulator listening on ${emulator.url}\n`);
+      ctx.io.stdout(`ALIBABA_CLOUD_ACCESS_KEY_ID=${emulator.credentials.accessKeyId}\n`);
+      ctx.io.stdout(`ALIBABA_CLOUD_ACCESS_KEY_SECRET=${emulator.credentials.accessKeySecret}\n`);
+      ctx.io.stderr(
+        `point the product at it with DR_REPLICATOR_ENDPOINT=${emulator.url}; admin API under ${emulator.url}/_emulator/ (Ctrl-C to stop)\n`,
+      );
+      const signal = await untilSignal();
+      await emulator.stop();
+      ctx.io.stderr(`emulator stopped (${signal})\n`);
+      ctx.setExitCode(ExitCode.Ok);
     });
 }

@@ -1,14 +1,41 @@
 import type { Command } from 'commander';
+import { planPolicy } from '../../engine/run.ts';
+import type { Plan } from '../../engine/types.ts';
+import { ExitCode, RunAbortedError } from '../../errors.ts';
 import type { CommandContext } from '../io.ts';
+import { outputOption } from '../options.ts';
+import { openPolicyContext } from '../policy-context.ts';
+import { renderPlan } from '../render/plan.ts';
 
-// Placeholder until the owning issue lands; replaced, not extended.
+interface PlanFlags {
+  policy: string;
+  output: 'text' | 'json';
+}
+
+/**
+ * `plan --policy F`: what a run would do, item by item with the reason, and the API calls it
+ * would make. Read-only: it lists and describes, never copies, tags, deletes or records.
+ */
 export function registerPlan(program: Command, ctx: CommandContext): void {
   program
     .command('plan')
-    .description('(not yet available)')
-    .allowUnknownOption()
-    .action(() => {
-      ctx.io.stderr('dr-replicator plan: not yet available\n');
-      ctx.setExitCode(2);
+    .description('show what a run would do, item by item with the reason (writes nothing)')
+    .requiredOption('--policy <file>', 'replication policy (YAML)')
+    .addOption(outputOption())
+    .action(async (flags: PlanFlags) => {
+      const { policy, cloud } = await openPolicyContext(flags.policy, ctx.io);
+      let plan: Plan;
+      try {
+        plan = await planPolicy({ policy, cloud });
+      } catch (error) {
+        if (!(error instanceof RunAbortedError)) throw error;
+        // The account or the credentials cannot do the work at all: the exit code of an aborted run.
+        ctx.io.stderr(`dr-replicator plan: aborted: ${error.code}: ${error.message}\n`);
+        ctx.setExitCode(ExitCode.Aborted);
+        return;
+      }
+      ctx.io.stdout(
+        flags.output === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan),
+      );
     });
 }

@@ -1,14 +1,88 @@
 import type { Command } from 'commander';
+import { newRunId, runPolicy } from '../../engine/run.ts';
+import type { RunSummary } from '../../engine/types.ts';
+import { ExitCode, RunAbortedError } from '../../errors.ts';
+import { budgetOption } from '../budget-option.ts';
 import type { CommandContext } from '../io.ts';
+import { outputOption } from '../options.ts';
+import { openPolicyContext } from '../policy-context.ts';
+import { createProgressReporter } from '../render/progress.ts';
+import { renderRunSummary } from '../render/summary.ts';
 
-// Placeholder until the owning issue lands; replaced, not extended.
+interface RunFlags {
+  policy: string;
+  dryRun: boolean;
+  budget?: number;
+  runId?: string;
+  output: 'text' | 'json';
+}
+
+/** Signals that stop a run gracefully: no new copies, in-flight calls finish, records written. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * `run --policy F [--dry-run] [--budget 10m] [--run-id ID]`: one replication run. Live progress
+ * goes to stderr (a redrawn bar on a terminal, plain lines otherwise); the summary goes to
+ * stdout. Exit code: 0 ok, 1 some items failed, 2 invalid input, 3 aborted.
+ */
 export function registerRun(program: Command, ctx: CommandContext): void {
   program
     .command('run')
-    .description('(not yet available)')
-    .allowUnknownOption()
-    .action(() => {
-      ctx.io.stderr('dr-replicator run: not yet available\n');
-      ctx.setExitCode(2);
+    .description('replicate new snapshots to every destination and record each outcome')
+    .requiredOption('--policy <file>', 'replication policy (YAML)')
+    .option('--dry-run', 'decide and record what would be copied, without copying', false)
+    .addOption(budgetOption())
+    .option('--run-id <id>', 'correlation id stamped on every record (default: generated)')
+    .addOption(outputOption())
+    .action(async (flags: RunFlags) => {
+      const progress = createProgressReporter({
+        write: (text) => ctx.io.stderr(text),
+        tty: ctx.io.isTTY,
+        // The io abstraction has no terminal width; the real stream does when it is one.
+        ...(process.stderr.columns ? { columns: process.stderr.columns } : {}),
+      });
+      const context = await openPolicyContext(flags.policy, {
+        ...ctx.io,
+        // Records of a stdout log target land on the terminal between frames of the bar.
+        stdout: (text) => {
+          progress.release();
+          ctx.io.stdout(text);
+        },
+      });
+      const sink = await context.openSink();
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals): void => {
+        ctx.io.stderr(`\n${signal}: finishing in-flight calls, starting no new copies\n`);
+        stop.abort(signal);
+      };
+      for (const signal of STOP_SIGNALS) process.once(signal, onSignal);
+      let summary: RunSummary;
+      try {
+        summary = await runPolicy({
+          policy: context.policy,
+          cloud: context.cloud,
+          sink,
+          runId: flags.runId ?? newRunId(),
+          dryRun: flags.dryRun,
+          ...(flags.budget === undefined ? {} : { budgetMs: flags.budget }),
+          onEvent: (event) => progress.onEvent(event),
+          signal: stop.signal,
+        });
+      } catch (error) {
+        if (!(error instanceof RunAbortedError)) throw error;
+        // Aborted before a summary existed (account or permission problem): exit 3, not 2.
+        ctx.io.stderr(`dr-replicator run: aborted: ${error.code}: ${error.message}\n`);
+        ctx.setExitCode(ExitCode.Aborted);
+        return;
+      } finally {
+        progress.finish();
+        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+      }
+      // One line of JSON: with a stdout log target the records precede it as JSON lines, and
+      // the whole of stdout stays one JSON-lines stream.
+      ctx.io.stdout(
+        flags.output === 'json' ? `${JSON.stringify(summary)}\n` : renderRunSummary(summary),
+      );
+      ctx.setExitCode(summary.exitCode);
     });
 }

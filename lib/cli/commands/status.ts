@@ -1,14 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { createStdoutSink } from '../../cloud/sinks.ts';
+import type { LogSink } from '../../engine/records.ts';
+import { ExitCode, ReplicatorError } from '../../errors.ts';
+import { StatusUnavailableError } from '../../ops/errors.ts';
+import { withPolicyAlerts } from '../../ops/policy-alerts.ts';
+import { fileRecordSource, type RecordSource } from '../../ops/record-source.ts';
+import { slsRecordSource } from '../../ops/sls-record-source.ts';
+import { alertsFromReport } from '../../ops/status-alerts.ts';
+import { collectStatus } from '../../ops/status-collect.ts';
+import { renderStatusHtml } from '../../ops/status-html.ts';
+import { renderStatusText } from '../../ops/status-text.ts';
 import type { CommandContext } from '../io.ts';
+import { outputOption } from '../options.ts';
+import { openPolicyContext, type PolicyContext } from '../policy-context.ts';
 
-// Placeholder until the owning issue lands; replaced, not extended.
+interface StatusFlags {
+  policy: string;
+  output: 'text' | 'json' | 'html';
+  out: string;
+  alerts: boolean;
+}
+
+/**
+ * `status --policy F [--output text|json|html] [--out status.html] [--no-alerts]`: for each
+ * (disk, destination) the newest completed copy and its age against the RPO, copies in flight
+ * and the last failure, plus the heartbeat (a run within twice the schedule). Breaches and a
+ * missed heartbeat are written as alert records (and posted to the webhook) unless --no-alerts.
+ * Exit code: 0 all within RPO, 1 a breach or a missed heartbeat, 2 invalid input, 3 the state
+ * could not be read (listing or log store failed).
+ */
 export function registerStatus(program: Command, ctx: CommandContext): void {
   program
     .command('status')
-    .description('(not yet available)')
-    .allowUnknownOption()
-    .action(() => {
-      ctx.io.stderr('dr-replicator status: not yet available\n');
-      ctx.setExitCode(2);
+    .description('RPO state of every disk in every destination, from the cloud and the log store')
+    .requiredOption('--policy <file>', 'replication policy (YAML)')
+    .addOption(outputOption(['text', 'json', 'html']))
+    .option('--out <file>', 'where --output html writes the page', 'status.html')
+    .option('--no-alerts', 'report only; write no alert records and post no webhook')
+    .action(async (flags: StatusFlags) => {
+      const context = await openPolicyContext(flags.policy, ctx.io);
+      const { policy } = context;
+      const now = new Date();
+      let report: Awaited<ReturnType<typeof collectStatus>>;
+      try {
+        report = await collectStatus({
+          policy,
+          ecs: context.cloud.ecs,
+          records: recordSourceFor(context),
+          now,
+        });
+      } catch (error) {
+        if (!(error instanceof StatusUnavailableError)) throw error;
+        // Not an input problem: the state is unknown, which must not read as healthy.
+        ctx.io.stderr(`dr-replicator status: ${error.code}: ${error.message}\n`);
+        ctx.setExitCode(ExitCode.Aborted);
+        return;
+      }
+
+      if (flags.alerts) {
+        const alerts = alertsFromReport(report, `status-${randomUUID()}`);
+        if (alerts.length > 0) {
+          const sink = await alertSink(context, ctx);
+          try {
+            await sink.write(alerts);
+          } finally {
+            await sink.close();
+          }
+          ctx.io.stderr(`dr-replicator status: ${alerts.length} alert record(s) written\n`);
+        }
+      }
+
+      switch (flags.output) {
+        case 'json':
+          ctx.io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+          break;
+        case 'html': {
+          const file = path.resolve(ctx.io.cwd, flags.out);
+          await writeFile(file, renderStatusHtml(report), 'utf8');
+          ctx.io.stderr(`dr-replicator status: wrote ${file}\n`);
+          break;
+        }
+        default:
+          ctx.io.stdout(renderStatusText(report));
+      }
+      ctx.setExitCode(report.ok ? ExitCode.Ok : ExitCode.ItemsFailed);
     });
+}
+
+/** The log store the policy's runs write to, read back; none for stdout. */
+function recordSourceFor(context: PolicyContext): RecordSource | undefined {
+  const log = context.policy.log;
+  switch (log.type) {
+    case 'stdout':
+      return undefined;
+    case 'file':
+      return fileRecordSource(path.resolve(path.dirname(context.policyPath), log.path));
+    case 'sls':
+      return slsRecordSource(log, context.policy.name, context);
+  }
+}
+
+/**
+ * Where status writes its alert records: the policy's log store, except that stdout is the
+ * report itself here, so a stdout-logging policy gets its alert lines on stderr instead.
+ */
+async function alertSink(context: PolicyContext, ctx: CommandContext): Promise<LogSink> {
+  const onError = (error: unknown) =>
+    ctx.io.stderr(
+      `dr-replicator status: alert webhook: ${error instanceof ReplicatorError ? `${error.code}: ` : ''}${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  const base =
+    context.policy.log.type === 'stdout'
+      ? createStdoutSink((text) => ctx.io.stderr(text))
+      : await context.openSink();
+  return withPolicyAlerts(context.policy, base, onError);
 }

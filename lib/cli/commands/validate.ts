@@ -1,14 +1,42 @@
+import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { ExitCode } from '../../errors.ts';
+import { checkPolicyFile, formatProblem, type PolicyProblem } from '../../policy/load.ts';
 import type { CommandContext } from '../io.ts';
+import { outputOption } from '../options.ts';
 
-// Placeholder until the owning issue lands; replaced, not extended.
+/**
+ * `dr-replicator validate <files..>`: every problem in every file, one line each
+ * (`file:line:col: path: message`) or a JSON array; exit 0 when all are valid, else 2.
+ */
 export function registerValidate(program: Command, ctx: CommandContext): void {
   program
     .command('validate')
-    .description('(not yet available)')
-    .allowUnknownOption()
-    .action(() => {
-      ctx.io.stderr('dr-replicator validate: not yet available\n');
-      ctx.setExitCode(2);
+    .description('check replication policy files; list every problem with its line and column')
+    .argument('<files...>', 'policy YAML files')
+    .addOption(outputOption())
+    .action(async (files: string[], options: { output: 'text' | 'json' }) => {
+      const problems: PolicyProblem[] = [];
+      let invalidFiles = 0;
+      for (const file of files) {
+        const path = isAbsolute(file) ? file : resolve(ctx.io.cwd, file);
+        const result = await checkPolicyFile(path, file);
+        if (result.problems.length > 0) invalidFiles++;
+        problems.push(...result.problems);
+        if (options.output === 'text' && result.problems.length === 0) {
+          ctx.io.stderr(`${file}: ok\n`);
+        }
+      }
+      if (options.output === 'json') {
+        ctx.io.stdout(`${JSON.stringify(problems, null, 2)}\n`);
+      } else {
+        for (const p of problems) ctx.io.stdout(`${formatProblem(p)}\n`);
+      }
+      if (problems.length > 0) {
+        ctx.io.stderr(
+          `${problems.length} problem(s) in ${invalidFiles} of ${files.length} file(s)\n`,
+        );
+        ctx.setExitCode(ExitCode.InvalidInput);
+      }
     });
 }

@@ -1,0 +1,93 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { apiEfficiency } from './scenarios/api-efficiency.ts';
+import { baselineComparison } from './scenarios/baseline.ts';
+import { coldStart } from './scenarios/cold-start.ts';
+import { planMemory } from './scenarios/memory.ts';
+import { throughput } from './scenarios/throughput.ts';
+import {
+  type BenchReport,
+  formatMarkdown,
+  formatScenario,
+  machine,
+  type ScenarioResult,
+} from './support/report.ts';
+
+/**
+ * `npm run bench`: every scenario in one process, each printing its figures and one RATIO
+ * line, then bench/results/latest.json and latest.md (the README snippet). `--only a,b` runs
+ * some scenarios; `--quick` shrinks every size for a smoke run (and writes no results).
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick ?? false;
+
+const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
+  'api-efficiency': () =>
+    apiEfficiency(
+      quick ? { snapshots: 500, destinations: 3 } : { snapshots: 10_000, destinations: 3 },
+    ),
+  throughput: () => throughput(quick ? { backlog: 1_000, speed: 4 } : { backlog: 5_000, speed: 4 }),
+  baseline: () =>
+    baselineComparison(
+      quick
+        ? { snapshots: 40, destinations: 3, speed: 4, latencyMs: 60 }
+        : { snapshots: 200, destinations: 3, speed: 4, latencyMs: 60 },
+    ),
+  'cold-start': () => coldStart({ runs: quick ? 3 : 9 }),
+  memory: () => planMemory({ snapshots: quick ? 10_000 : 100_000 }),
+};
+
+async function main(): Promise<number> {
+  const only = values.only?.split(',').map((s) => s.trim());
+  const unknown = only?.filter((id) => !(id in SCENARIOS)) ?? [];
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `bench: unknown scenario(s) ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}\n`,
+    );
+    return 2;
+  }
+  const report: BenchReport = {
+    generatedAt: new Date().toISOString(),
+    command: 'npm run bench',
+    machine: machine(),
+    scenarios: [],
+    unavailable: [],
+  };
+  const m = report.machine;
+  process.stdout.write(
+    `dr-replicator benchmarks${quick ? ' (quick sizes)' : ''}: ${m.cpus} × ${m.cpuModel}, Node ${m.node}\n`,
+  );
+  for (const [id, scenario] of Object.entries(SCENARIOS)) {
+    if (only && !only.includes(id)) continue;
+    try {
+      const result = await scenario();
+      report.scenarios.push(result);
+      process.stdout.write(`${formatScenario(result)}\n`);
+    } catch (error) {
+      // A scenario that cannot run is reported as such; no figure is ever made up for it.
+      const reason = error instanceof Error ? error.message : String(error);
+      report.unavailable.push({ id, reason });
+      process.stdout.write(`\n== ${id} ==\n   NOT MEASURED: ${reason}\n`);
+    }
+  }
+  if (!quick && !only) {
+    const dir = path.join(ROOT, 'bench', 'results');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(path.join(dir, 'latest.md'), formatMarkdown(report));
+    process.stdout.write(`\nwrote bench/results/latest.json and bench/results/latest.md\n`);
+  }
+  return report.unavailable.length > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();

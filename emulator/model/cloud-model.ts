@@ -1,0 +1,345 @@
+import type {
+  ClientTokenRecord,
+  DiskRecord,
+  KmsKeyRecord,
+  RegionRecord,
+  SnapshotRecord,
+} from './records.ts';
+import { SortedSnapshots } from './snapshot-index.ts';
+import {
+  type AccountFlags,
+  type CopyModel,
+  DEFAULT_ACCOUNT,
+  DEFAULT_COPY_MODEL,
+  KeyState,
+  SnapshotStatus,
+  type World,
+  type WorldInstance,
+} from './types.ts';
+
+const DAY_MS = 86_400_000;
+
+function tagKey(key: string, value: string): string {
+  return `${key}\u0000${value}`;
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  let set = map.get(key);
+  if (set === undefined) {
+    set = new Set();
+    map.set(key, set);
+  }
+  set.add(value);
+}
+
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (set === undefined) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}
+
+/**
+ * The modelled cloud of one account: regions, instances, disks, snapshots (indexed by id,
+ * region, disk, instance and tag so a DescribeSnapshots page costs O(page)), KMS keys, account
+ * flags and ClientTokens. Mutations go through its methods so the indexes stay true.
+ */
+export class CloudModel {
+  accountId = '1234567890123456';
+  account: AccountFlags = { ...DEFAULT_ACCOUNT };
+  copy: CopyModel = { ...DEFAULT_COPY_MODEL };
+  readonly regions = new Map<string, RegionRecord>();
+  readonly instances = new Map<string, WorldInstance>();
+  readonly disks = new Map<string, DiskRecord>();
+  readonly kmsKeys = new Map<string, KmsKeyRecord>();
+  readonly snapshots = new Map<string, SnapshotRecord>();
+  readonly clientTokens = new Map<string, ClientTokenRecord>();
+  private readonly byRegion = new Map<string, SortedSnapshots>();
+  private readonly byDisk = new Map<string, Set<string>>();
+  private readonly byInstance = new Map<string, Set<string>>();
+  private readonly byTag = new Map<string, Set<string>>();
+  /** Snapshots whose status may change with time; settle() walks only these. */
+  private readonly progressing = new Set<string>();
+  private readonly expiring = new Set<string>();
+  private nextExpiry = Number.POSITIVE_INFINITY;
+
+  clear(): void {
+    this.account = { ...DEFAULT_ACCOUNT };
+    this.copy = { ...DEFAULT_COPY_MODEL };
+    for (const m of [this.regions, this.instances, this.disks, this.kmsKeys, this.snapshots])
+      m.clear();
+    this.clientTokens.clear();
+    this.byRegion.clear();
+    this.byDisk.clear();
+    this.byInstance.clear();
+    this.byTag.clear();
+    this.progressing.clear();
+    this.expiring.clear();
+    this.nextExpiry = Number.POSITIVE_INFINITY;
+  }
+
+  /** Replaces the whole cloud with `world`; `now` dates the KMS keys. */
+  loadWorld(world: World, now: number): void {
+    this.clear();
+    if (world.accountId !== undefined) this.accountId = world.accountId;
+    this.account = { ...DEFAULT_ACCOUNT, ...world.account };
+    this.copy = { ...DEFAULT_COPY_MODEL, ...world.copy };
+    for (const r of world.regions) {
+      this.regions.set(r.regionId, {
+        regionId: r.regionId,
+        byok: r.byok ?? true,
+        encryptedCopy: r.encryptedCopy ?? true,
+        ...(r.snapshotQuota !== undefined && { snapshotQuota: r.snapshotQuota }),
+      });
+    }
+    for (const i of world.instances ?? []) this.instances.set(i.instanceId, i);
+    for (const d of world.disks) {
+      this.disks.set(d.diskId, {
+        diskId: d.diskId,
+        regionId: d.regionId,
+        ...(d.instanceId !== undefined && { instanceId: d.instanceId }),
+        type: d.type,
+        sizeGiB: d.sizeGiB,
+        category: d.category ?? 'cloud_essd',
+        encrypted: d.encrypted ?? false,
+        ...(d.kmsKeyId !== undefined && { kmsKeyId: d.kmsKeyId }),
+        tags: { ...d.tags },
+      });
+    }
+    for (const k of world.kmsKeys) {
+      this.kmsKeys.set(k.keyId, {
+        keyId: k.keyId,
+        regionId: k.regionId,
+        state: k.state ?? KeyState.Enabled,
+        spec: k.spec ?? 'Aliyun_AES_256',
+        origin: k.origin ?? 'Aliyun_KMS',
+        ecsAuthorized: k.ecsAuthorized ?? true,
+        aliases: k.aliases ?? [],
+        description: k.description ?? '',
+        creationDate: now - 90 * DAY_MS,
+      });
+    }
+    const records: SnapshotRecord[] = [];
+    for (const s of world.snapshots) {
+      const disk = this.disks.get(s.diskId);
+      const creationTime = Date.parse(s.creationTime);
+      if (Number.isNaN(creationTime)) {
+        throw new RangeError(`snapshot ${s.snapshotId}: creationTime is not an ISO date`);
+      }
+      const status = s.status ?? SnapshotStatus.Accomplished;
+      const encrypted = s.encrypted ?? disk?.encrypted ?? false;
+      const kmsKeyId = s.kmsKeyId ?? (encrypted ? disk?.kmsKeyId : undefined);
+      const completesAt = s.completesAt === undefined ? undefined : Date.parse(s.completesAt);
+      records.push({
+        snapshotId: s.snapshotId,
+        regionId: s.regionId,
+        name: s.name ?? s.snapshotId,
+        description: s.description ?? '',
+        status,
+        progress: status === SnapshotStatus.Accomplished ? 100 : (s.progress ?? 0),
+        creationTime,
+        lastModifiedTime: creationTime,
+        sourceDiskId: s.diskId,
+        sourceDiskSize: s.sizeGiB ?? disk?.sizeGiB ?? 40,
+        sourceDiskType: disk?.type ?? 'data',
+        ...(disk?.instanceId !== undefined && { instanceId: disk.instanceId }),
+        snapshotType: s.snapshotType ?? 'auto',
+        category: s.category ?? 'standard',
+        encrypted,
+        ...(kmsKeyId !== undefined && { kmsKeyId }),
+        ...(s.retentionDays !== undefined && { retentionDays: s.retentionDays }),
+        tags: { ...s.tags },
+        ...(s.sourceSnapshotId !== undefined && { sourceSnapshotId: s.sourceSnapshotId }),
+        ...(s.sourceRegionId !== undefined && { sourceRegionId: s.sourceRegionId }),
+        ...(status === SnapshotStatus.Progressing && {
+          startedAt: creationTime,
+          ...(completesAt !== undefined && !Number.isNaN(completesAt) && { completesAt }),
+        }),
+      });
+    }
+    this.addSnapshots(records);
+  }
+
+  /** Adds many snapshots with one sort per region instead of one ordered insert each. */
+  addSnapshots(list: readonly SnapshotRecord[]): void {
+    const byRegion = new Map<string, SnapshotRecord[]>();
+    for (const s of list) {
+      this.indexSnapshot(s);
+      const group = byRegion.get(s.regionId) ?? [];
+      group.push(s);
+      byRegion.set(s.regionId, group);
+    }
+    for (const [regionId, group] of byRegion) this.regionList(regionId).insertMany(group);
+  }
+
+  addSnapshot(s: SnapshotRecord): void {
+    this.indexSnapshot(s);
+    this.regionList(s.regionId).insert(s);
+  }
+
+  private regionList(regionId: string): SortedSnapshots {
+    let region = this.byRegion.get(regionId);
+    if (region === undefined) {
+      region = new SortedSnapshots();
+      this.byRegion.set(regionId, region);
+    }
+    return region;
+  }
+
+  private indexSnapshot(s: SnapshotRecord): void {
+    this.snapshots.set(s.snapshotId, s);
+    addTo(this.byDisk, s.sourceDiskId, s.snapshotId);
+    if (s.instanceId !== undefined) addTo(this.byInstance, s.instanceId, s.snapshotId);
+    for (const [k, v] of Object.entries(s.tags)) addTo(this.byTag, tagKey(k, v), s.snapshotId);
+    if (s.status === SnapshotStatus.Progressing) this.progressing.add(s.snapshotId);
+    if (s.retentionDays !== undefined) {
+      this.expiring.add(s.snapshotId);
+      this.nextExpiry = Math.min(this.nextExpiry, expiryOf(s));
+    }
+  }
+
+  removeSnapshot(id: string): SnapshotRecord | undefined {
+    const s = this.snapshots.get(id);
+    if (s === undefined) return undefined;
+    this.snapshots.delete(id);
+    this.byRegion.get(s.regionId)?.remove(s);
+    removeFrom(this.byDisk, s.sourceDiskId, id);
+    if (s.instanceId !== undefined) removeFrom(this.byInstance, s.instanceId, id);
+    for (const [k, v] of Object.entries(s.tags)) removeFrom(this.byTag, tagKey(k, v), id);
+    this.progressing.delete(id);
+    this.expiring.delete(id);
+    return s;
+  }
+
+  /** Adds or overwrites tags on a snapshot, keeping the tag index true. */
+  setTags(s: SnapshotRecord, tags: Record<string, string>, now: number): void {
+    for (const [k, v] of Object.entries(tags)) {
+      const old = s.tags[k];
+      if (old !== undefined) removeFrom(this.byTag, tagKey(k, old), s.snapshotId);
+      s.tags[k] = v;
+      addTo(this.byTag, tagKey(k, v), s.snapshotId);
+    }
+    s.lastModifiedTime = now;
+  }
+
+  regionSnapshots(regionId: string): readonly SnapshotRecord[] {
+    return this.byRegion.get(regionId)?.items ?? [];
+  }
+
+  regionIndex(regionId: string): SortedSnapshots | undefined {
+    return this.byRegion.get(regionId);
+  }
+
+  idsForDisk(diskId: string): ReadonlySet<string> {
+    return this.byDisk.get(diskId) ?? new Set();
+  }
+
+  idsForInstance(instanceId: string): ReadonlySet<string> {
+    return this.byInstance.get(instanceId) ?? new Set();
+  }
+
+  idsForTag(key: string, value: string): ReadonlySet<string> {
+    return this.byTag.get(tagKey(key, value)) ?? new Set();
+  }
+
+  /** Ids carrying tag `key` with any value (ListTagResources with a key only). */
+  idsForTagKey(key: string): Set<string> {
+    const out = new Set<string>();
+    const prefix = `${key}\u0000`;
+    for (const [k, ids] of this.byTag) if (k.startsWith(prefix)) for (const id of ids) out.add(id);
+    return out;
+  }
+
+  regionSnapshotCount(regionId: string): number {
+    return this.byRegion.get(regionId)?.items.length ?? 0;
+  }
+
+  /**
+   * Brings time-driven state up to `now`: progressing snapshots gain progress and finish,
+   * snapshots past their RetentionDays are released. Returns whether anything changed.
+   */
+  settle(now: number): boolean {
+    let changed = false;
+    for (const id of this.progressing) {
+      const s = this.snapshots.get(id);
+      if (s === undefined) {
+        this.progressing.delete(id);
+        continue;
+      }
+      if (s.completesAt === undefined || s.startedAt === undefined) continue;
+      if (now >= s.completesAt) {
+        s.status = s.failsAtCompletion ? SnapshotStatus.Failed : SnapshotStatus.Accomplished;
+        s.progress = s.failsAtCompletion ? s.progress : 100;
+        s.lastModifiedTime = s.completesAt;
+        this.progressing.delete(id);
+        changed = true;
+      } else {
+        const span = Math.max(1, s.completesAt - s.startedAt);
+        const p = Math.min(99, Math.floor(((now - s.startedAt) / span) * 100));
+        if (p > s.progress) {
+          s.progress = p;
+          changed = true;
+        }
+      }
+    }
+    if (now >= this.nextExpiry) {
+      let next = Number.POSITIVE_INFINITY;
+      for (const id of [...this.expiring]) {
+        const s = this.snapshots.get(id);
+        if (s === undefined) continue;
+        const at = expiryOf(s);
+        if (at <= now) {
+          this.removeSnapshot(id);
+          changed = true;
+        } else next = Math.min(next, at);
+      }
+      this.nextExpiry = next;
+    }
+    return changed;
+  }
+
+  /** A progressing copy of `diskId` into `regionId` (the one-unfinished-copy rule). */
+  unfinishedCopy(diskId: string, regionId: string): SnapshotRecord | undefined {
+    for (const id of this.idsForDisk(diskId)) {
+      const s = this.snapshots.get(id);
+      if (
+        s !== undefined &&
+        s.regionId === regionId &&
+        s.sourceSnapshotId !== undefined &&
+        s.status === SnapshotStatus.Progressing
+      ) {
+        return s;
+      }
+    }
+    return undefined;
+  }
+
+  /** Whether `regionId` already holds an accomplished copy of `diskId` (later copies are incremental). */
+  hasBaseCopy(diskId: string, regionId: string): boolean {
+    for (const id of this.idsForDisk(diskId)) {
+      const s = this.snapshots.get(id);
+      if (
+        s?.regionId === regionId &&
+        s.sourceSnapshotId !== undefined &&
+        s.status === SnapshotStatus.Accomplished
+      ) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** KMS key by id or alias in a region. */
+  findKey(regionId: string, idOrAlias: string): KmsKeyRecord | undefined {
+    const byId = this.kmsKeys.get(idOrAlias);
+    if (byId !== undefined) return byId.regionId === regionId ? byId : undefined;
+    for (const k of this.kmsKeys.values()) {
+      if (k.regionId === regionId && k.aliases.includes(idOrAlias)) return k;
+    }
+    return undefined;
+  }
+}
+
+function expiryOf(s: SnapshotRecord): number {
+  return s.creationTime + (s.retentionDays ?? 0) * DAY_MS;
+}

@@ -1,0 +1,72 @@
+import type { KeyState, SnapshotCategory, SnapshotStatus } from './types.ts';
+
+/** A snapshot as the live model holds it; times are virtual epoch ms. */
+export interface SnapshotRecord {
+  snapshotId: string;
+  regionId: string;
+  name: string;
+  description: string;
+  status: SnapshotStatus;
+  /** 0..100; derived from startedAt/completesAt while progressing */
+  progress: number;
+  creationTime: number;
+  lastModifiedTime: number;
+  sourceDiskId: string;
+  sourceDiskSize: number;
+  sourceDiskType: 'system' | 'data';
+  instanceId?: string;
+  snapshotType: 'auto' | 'user';
+  category: SnapshotCategory;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  retentionDays?: number;
+  tags: Record<string, string>;
+  sourceSnapshotId?: string;
+  sourceRegionId?: string;
+  /** Progress model: progressing from startedAt, done at completesAt (absent = never). */
+  startedAt?: number;
+  completesAt?: number;
+  /** The copy ends `failed` instead of `accomplished` (fault injection). */
+  failsAtCompletion?: boolean;
+  /** Size in GiB the copy moved (full or incremental); informational. */
+  transferredGiB?: number;
+}
+
+export interface KmsKeyRecord {
+  keyId: string;
+  regionId: string;
+  state: KeyState;
+  spec: string;
+  origin: string;
+  ecsAuthorized: boolean;
+  aliases: string[];
+  description: string;
+  creationDate: number;
+  deleteDate?: number;
+}
+
+export interface DiskRecord {
+  diskId: string;
+  regionId: string;
+  instanceId?: string;
+  type: 'system' | 'data';
+  sizeGiB: number;
+  category: string;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  tags: Record<string, string>;
+}
+
+export interface RegionRecord {
+  regionId: string;
+  byok: boolean;
+  encryptedCopy: boolean;
+  snapshotQuota?: number;
+}
+
+/** What a ClientToken was first used with, so a replay returns the same copy. */
+export interface ClientTokenRecord {
+  fingerprint: string;
+  snapshotId: string;
+  regionId: string;
+}

@@ -1,0 +1,57 @@
+import { InvalidInputError } from '../errors.ts';
+import type { CloudClients } from '../engine/types.ts';
+import { createEcsApi, ECS_API_VERSION } from './ecs.ts';
+import { createKmsApi, KMS_API_VERSION } from './kms.ts';
+import type { Credentials } from './ports.ts';
+import { RpcCaller } from './rpc.ts';
+
+export const ENV = {
+  AccessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+  AccessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+  SecurityToken: 'ALIBABA_CLOUD_SECURITY_TOKEN',
+  Endpoint: 'DR_REPLICATOR_ENDPOINT',
+} as const;
+
+export interface CloudClientOptions {
+  credentials: Credentials;
+  /** Sends every service to one URL (the emulator); default: the public regional endpoints. */
+  endpoint?: string | undefined;
+  timeoutMs?: number | undefined;
+}
+
+export class MissingCredentialsError extends InvalidInputError {
+  constructor(missing: string[]) {
+    super('MissingCredentials', `missing environment variable(s): ${missing.join(', ')}`);
+  }
+}
+
+/** The ECS and KMS adapters the engine runs on. */
+export function createCloudClients(options: CloudClientOptions): CloudClients {
+  const common = {
+    credentials: options.credentials,
+    endpoint: options.endpoint,
+    timeoutMs: options.timeoutMs,
+  };
+  return {
+    ecs: createEcsApi(new RpcCaller({ ...common, service: 'ecs', apiVersion: ECS_API_VERSION })),
+    kms: createKmsApi(new RpcCaller({ ...common, service: 'kms', apiVersion: KMS_API_VERSION })),
+  };
+}
+
+/** Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / _SECURITY_TOKEN. */
+export function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials {
+  const accessKeyId = env[ENV.AccessKeyId];
+  const accessKeySecret = env[ENV.AccessKeySecret];
+  const missing = [
+    ...(accessKeyId ? [] : [ENV.AccessKeyId]),
+    ...(accessKeySecret ? [] : [ENV.AccessKeySecret]),
+  ];
+  if (!accessKeyId || !accessKeySecret) throw new MissingCredentialsError(missing);
+  const securityToken = env[ENV.SecurityToken];
+  return { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) };
+}
+
+/** DR_REPLICATOR_ENDPOINT, if set. */
+export function endpointFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  return env[ENV.Endpoint] || undefined;
+}

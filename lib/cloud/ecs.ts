@@ -1,0 +1,185 @@
+import type {
+  CallResult,
+  CopySnapshotRequest,
+  EcsApi,
+  Snapshot,
+  SnapshotPage,
+  SnapshotQuery,
+  SnapshotStatus,
+} from './ports.ts';
+import { type RpcCaller, type RpcParams } from './rpc.ts';
+
+export const ECS_API_VERSION = '2014-05-26';
+const MAX_PAGE = 100;
+const MAX_QUERY_TAGS = 20;
+
+/** EcsApi over the RPC protocol (pop-core). */
+export function createEcsApi(rpc: RpcCaller): EcsApi {
+  return {
+    async describeSnapshots(query: SnapshotQuery, nextToken?: string): Promise<SnapshotPage> {
+      const body = await rpc.call<DescribeSnapshotsBody>(
+        query.regionId,
+        'DescribeSnapshots',
+        describeSnapshotsParams(query, nextToken),
+      );
+      const raw = body.Snapshots?.Snapshot ?? [];
+      const page: SnapshotPage = {
+        snapshots: raw.map((s) => toSnapshot(s, query.regionId)),
+        requestId: String(body.RequestId ?? ''),
+      };
+      if (body.NextToken) page.nextToken = String(body.NextToken);
+      return page;
+    },
+
+    async copySnapshot(request: CopySnapshotRequest) {
+      const body = await rpc.call<{ RequestId?: string; SnapshotId?: string }>(
+        request.sourceRegionId,
+        'CopySnapshot',
+        copySnapshotParams(request),
+      );
+      return { requestId: String(body.RequestId ?? ''), snapshotId: String(body.SnapshotId ?? '') };
+    },
+
+    async deleteSnapshot(regionId: string, snapshotId: string): Promise<CallResult> {
+      // RegionId is not in DeleteSnapshot's reference but is accepted (the aliyun CLI sends it
+      // on every call); it makes the service refuse a snapshot of another region.
+      const body = await rpc.call<{ RequestId?: string }>(regionId, 'DeleteSnapshot', {
+        RegionId: regionId,
+        SnapshotId: snapshotId,
+      });
+      return { requestId: String(body.RequestId ?? '') };
+    },
+
+    async tagSnapshots(regionId: string, snapshotIds: string[], tags: Record<string, string>) {
+      const params: RpcParams = { RegionId: regionId, ResourceType: 'snapshot' };
+      snapshotIds.forEach((id, i) => {
+        params[`ResourceId.${i + 1}`] = id;
+      });
+      Object.assign(params, tagParams(tags));
+      const body = await rpc.call<{ RequestId?: string }>(regionId, 'TagResources', params);
+      return { requestId: String(body.RequestId ?? '') };
+    },
+  };
+}
+
+/** Filter values are UTC minutes: yyyy-MM-ddTHH:mmZ. */
+export function formatFilterTime(date: Date): string {
+  return `${date.toISOString().slice(0, 16)}Z`;
+}
+
+export function describeSnapshotsParams(query: SnapshotQuery, nextToken?: string): RpcParams {
+  const params: RpcParams = {
+    RegionId: query.regionId,
+    Status: query.status,
+    SnapshotType: query.snapshotType,
+    DiskId: query.diskId,
+    InstanceId: query.instanceId,
+    MaxResults: Math.min(query.maxResults ?? MAX_PAGE, MAX_PAGE),
+    NextToken: nextToken,
+  };
+  if (query.snapshotIds) params.SnapshotIds = JSON.stringify(query.snapshotIds.slice(0, MAX_PAGE));
+  let filter = 0;
+  if (query.createdAfter) {
+    filter += 1;
+    params[`Filter.${filter}.Key`] = 'CreationStartTime';
+    params[`Filter.${filter}.Value`] = formatFilterTime(query.createdAfter);
+  }
+  if (query.createdBefore) {
+    filter += 1;
+    params[`Filter.${filter}.Key`] = 'CreationEndTime';
+    params[`Filter.${filter}.Value`] = formatFilterTime(query.createdBefore);
+  }
+  if (query.tags) {
+    const entries = Object.entries(query.tags);
+    if (entries.length > MAX_QUERY_TAGS) {
+      throw new RangeError(`DescribeSnapshots takes at most ${MAX_QUERY_TAGS} tags`);
+    }
+    Object.assign(params, tagParams(query.tags));
+  }
+  return params;
+}
+
+export function copySnapshotParams(request: CopySnapshotRequest): RpcParams {
+  return {
+    RegionId: request.sourceRegionId,
+    SnapshotId: request.snapshotId,
+    DestinationRegionId: request.destinationRegionId,
+    DestinationSnapshotName: request.name,
+    DestinationSnapshotDescription: request.description,
+    RetentionDays: request.retentionDays,
+    Encrypted: request.encrypted,
+    KMSKeyId: request.kmsKeyId,
+    ClientToken: request.clientToken,
+    ...tagParams(request.tags),
+  };
+}
+
+function tagParams(tags: Record<string, string>): RpcParams {
+  const params: RpcParams = {};
+  Object.entries(tags).forEach(([key, value], i) => {
+    params[`Tag.${i + 1}.Key`] = key;
+    params[`Tag.${i + 1}.Value`] = value;
+  });
+  return params;
+}
+
+interface RawSnapshot {
+  SnapshotId?: unknown;
+  RegionId?: unknown;
+  SnapshotName?: unknown;
+  Description?: unknown;
+  Status?: unknown;
+  Progress?: unknown;
+  CreationTime?: unknown;
+  SourceDiskId?: unknown;
+  SourceDiskType?: unknown;
+  SourceDiskSize?: unknown;
+  SnapshotType?: unknown;
+  Category?: unknown;
+  Encrypted?: unknown;
+  KMSKeyId?: unknown;
+  RetentionDays?: unknown;
+  SourceSnapshotId?: unknown;
+  SourceRegionId?: unknown;
+  Tags?: { Tag?: { TagKey?: unknown; TagValue?: unknown }[] };
+}
+
+interface DescribeSnapshotsBody {
+  RequestId?: unknown;
+  NextToken?: unknown;
+  Snapshots?: { Snapshot?: RawSnapshot[] };
+}
+
+const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+
+export function toSnapshot(raw: RawSnapshot, regionId: string): Snapshot {
+  const tags: Record<string, string> = {};
+  for (const tag of raw.Tags?.Tag ?? []) tags[str(tag.TagKey)] = str(tag.TagValue);
+  const diskType = str(raw.SourceDiskType).toLowerCase();
+  const status = str(raw.Status);
+  const snapshot: Snapshot = {
+    snapshotId: str(raw.SnapshotId),
+    regionId: str(raw.RegionId) || regionId,
+    name: str(raw.SnapshotName),
+    description: str(raw.Description),
+    status: (['progressing', 'accomplished', 'failed'].includes(status)
+      ? status
+      : 'progressing') as SnapshotStatus,
+    progress: Number.parseInt(str(raw.Progress), 10) || 0,
+    creationTime: str(raw.CreationTime),
+    sourceDiskId: str(raw.SourceDiskId),
+    // SourceDiskSize is typed string but sent as a number in samples.
+    sourceDiskSize: Number(str(raw.SourceDiskSize)) || 0,
+    snapshotType: str(raw.SnapshotType) === 'user' ? 'user' : 'auto',
+    category: str(raw.Category),
+    encrypted: raw.Encrypted === true || str(raw.Encrypted) === 'true',
+    tags,
+  };
+  if (diskType === 'system' || diskType === 'data') snapshot.sourceDiskType = diskType;
+  if (raw.KMSKeyId) snapshot.kmsKeyId = str(raw.KMSKeyId);
+  const retention = Number(str(raw.RetentionDays));
+  if (Number.isInteger(retention) && retention > 0) snapshot.retentionDays = retention;
+  if (raw.SourceSnapshotId) snapshot.sourceSnapshotId = str(raw.SourceSnapshotId);
+  if (raw.SourceRegionId) snapshot.sourceRegionId = str(raw.SourceRegionId);
+  return snapshot;
+}

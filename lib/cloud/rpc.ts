@@ -1,0 +1,63 @@
+import RPCClient from '@alicloud/pop-core';
+import type { Credentials } from './ports.ts';
+import { toCloudApiError } from './errors.ts';
+
+/** pop-core's 3 s default is far too short: CopySnapshot may take tens of seconds to answer. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface RpcOptions {
+  credentials: Credentials;
+  /** Service prefix in the default endpoint: ecs -> https://ecs.<region>.aliyuncs.com. */
+  service: 'ecs' | 'kms';
+  apiVersion: string;
+  /** One URL for every region (the emulator, DR_REPLICATOR_ENDPOINT). */
+  endpoint?: string | undefined;
+  timeoutMs?: number | undefined;
+}
+
+export type RpcParams = Record<string, string | number | boolean | undefined>;
+
+/**
+ * Signed RPC calls through pop-core, one client per region (the region picks the endpoint).
+ * Undefined parameters are dropped because pop-core would send the string "undefined".
+ */
+export class RpcCaller {
+  readonly #clients = new Map<string, RPCClient>();
+  readonly #options: RpcOptions;
+
+  constructor(options: RpcOptions) {
+    this.#options = options;
+  }
+
+  async call<T>(region: string, action: string, params: RpcParams): Promise<T> {
+    const clean: Record<string, string | number | boolean> = {};
+    for (const [key, value] of Object.entries(params)) {
+      if (value !== undefined) clean[key] = value;
+    }
+    try {
+      return await this.#client(region).request<T>(action, clean, {
+        method: 'POST',
+        timeout: this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        formatParams: false,
+      });
+    } catch (error) {
+      throw toCloudApiError(error, action, region);
+    }
+  }
+
+  #client(region: string): RPCClient {
+    let client = this.#clients.get(region);
+    if (!client) {
+      const { credentials, service, apiVersion, endpoint } = this.#options;
+      client = new RPCClient({
+        endpoint: (endpoint ?? `https://${service}.${region}.aliyuncs.com`).replace(/\/+$/, ''),
+        apiVersion,
+        accessKeyId: credentials.accessKeyId,
+        accessKeySecret: credentials.accessKeySecret,
+        ...(credentials.securityToken ? { securityToken: credentials.securityToken } : {}),
+      });
+      this.#clients.set(region, client);
+    }
+    return client;
+  }
+}

@@ -1,0 +1,81 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { LogRecord, LogSink } from '../engine/records.ts';
+import type { LogTarget } from '../policy/schema.ts';
+import type { Credentials } from './ports.ts';
+
+/**
+ * JSON lines on stdout. Written with process.stdout.write, not console.log: FC patches the
+ * global console with its own prefixes, which would break one-record-per-line parsing.
+ */
+export function createStdoutSink(
+  write: (text: string) => unknown = (text) => process.stdout.write(text),
+): LogSink {
+  return {
+    async write(records: LogRecord[]) {
+      if (records.length > 0) write(toJsonLines(records));
+    },
+    async close() {},
+  };
+}
+
+/** JSON lines appended to a file (created with its folder if missing). */
+export function createFileSink(path: string): LogSink {
+  let ready: Promise<unknown> | undefined;
+  return {
+    async write(records: LogRecord[]) {
+      if (records.length === 0) return;
+      ready ??= mkdir(dirname(path), { recursive: true });
+      await ready;
+      await appendFile(path, toJsonLines(records), 'utf8');
+    },
+    async close() {},
+  };
+}
+
+/** Collects records in memory: plan previews and tests. */
+export class MemorySink implements LogSink {
+  readonly records: LogRecord[] = [];
+  closed = false;
+
+  async write(records: LogRecord[]): Promise<void> {
+    this.records.push(...records);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+export function toJsonLines(records: LogRecord[]): string {
+  return records.map((r) => `${JSON.stringify(r)}\n`).join('');
+}
+
+export interface SinkOptions {
+  credentials: Credentials;
+  /** DR_REPLICATOR_ENDPOINT: the emulator serves SLS too. */
+  endpoint?: string | undefined;
+  /** Base for a relative file path (the policy file's folder or the cwd). */
+  baseDir?: string | undefined;
+}
+
+/** The sink a policy's `log` section asks for. */
+export async function createSink(target: LogTarget, options: SinkOptions): Promise<LogSink> {
+  switch (target.type) {
+    case 'stdout':
+      return createStdoutSink();
+    case 'file':
+      return createFileSink(resolve(options.baseDir ?? process.cwd(), target.path));
+    case 'sls': {
+      // Loaded on demand: the @alicloud/log client is only needed when records go to SLS.
+      const { createSlsSink } = await import('./sls.ts');
+      return createSlsSink({
+        project: target.project,
+        logstore: target.logstore,
+        region: target.region,
+        credentials: options.credentials,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      });
+    }
+  }
+}

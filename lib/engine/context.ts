@@ -1,0 +1,84 @@
+import { CallCounter, countingClients } from '../cloud/metrics.ts';
+import type { EcsApi, KmsApi } from '../cloud/ports.ts';
+import type { Policy } from '../policy/schema.ts';
+import { RateLimiter, realSleep, type Sleep } from './limiter.ts';
+import { type Attempted, RETRY_DEFAULTS, RetryBudget, type RetryConfig, withRetry } from './retry.ts';
+import type { RunEvent, RunOptions, Shard } from './types.ts';
+
+/** What every step of a run shares: counted clients, the limiter, the retry budget, clocks. */
+export interface EngineContext {
+  policy: Policy;
+  ecs: EcsApi;
+  kms: KmsApi;
+  counter: CallCounter;
+  limiter: RateLimiter;
+  budget: RetryBudget;
+  retry: RetryConfig;
+  sleep: Sleep;
+  now: () => Date;
+  shard: Shard | undefined;
+  signal: AbortSignal | undefined;
+  emit: (event: RunEvent) => void;
+  /**
+   * One rate-limited, retried API call. `beforeFirst` runs after the first token is taken
+   * and may throw to cancel the call before anything is sent (time budget, stop flags).
+   */
+  call<T>(
+    api: string,
+    region: string,
+    fn: () => Promise<T>,
+    beforeFirst?: () => void,
+  ): Promise<Attempted<T>>;
+}
+
+export function createContext(
+  opts: Pick<RunOptions, 'policy' | 'cloud' | 'now' | 'shard' | 'signal' | 'onEvent' | 'tuning'>,
+): EngineContext {
+  const counter = new CallCounter();
+  const { ecs, kms } = countingClients(opts.cloud, counter);
+  const retry: RetryConfig = { ...RETRY_DEFAULTS, ...opts.tuning?.retry };
+  const sleep = opts.tuning?.sleep ?? realSleep;
+  const clock = opts.tuning?.clock;
+  const limiter = new RateLimiter(opts.policy.limits.requestsPerMinute, {
+    sleep,
+    ...(clock ? { clock } : {}),
+  });
+  const budget = new RetryBudget(retry);
+  const signal = opts.signal;
+  const maxAttempts = opts.policy.limits.maxAttempts;
+  return {
+    policy: opts.policy,
+    ecs,
+    kms,
+    counter,
+    limiter,
+    budget,
+    retry,
+    sleep,
+    now: opts.now ?? (() => new Date()),
+    shard: opts.shard,
+    signal,
+    emit: (event) => opts.onEvent?.(event),
+    call(api, region, fn, beforeFirst) {
+      let first = true;
+      return withRetry(fn, {
+        maxAttempts,
+        budget,
+        config: retry,
+        sleep,
+        signal,
+        beforeAttempt: async () => {
+          await limiter.acquire(api, region, signal);
+          if (first) {
+            first = false;
+            beforeFirst?.();
+          }
+        },
+      });
+    },
+  };
+}
+
+export function inShard(values: readonly string[] | undefined, value: string): boolean {
+  return values === undefined || values.includes(value);
+}

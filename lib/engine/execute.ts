@@ -1,0 +1,203 @@
+import pLimit from 'p-limit';
+import { CloudApiError } from '../cloud/errors.ts';
+import type { Destination } from '../policy/schema.ts';
+import { classify, ErrorClass } from './classify.ts';
+import type { EngineContext } from './context.ts';
+import type { WorkItem } from './plan.ts';
+import type { RecordBook } from './record.ts';
+import { AlertKind, type ItemRecord, Outcome } from './records.ts';
+import { attemptsOf } from './retry.ts';
+import { NotStartedError, type StopState } from './stop.ts';
+
+export interface ExecuteOptions {
+  ctx: EngineContext;
+  book: RecordBook;
+  stop: StopState;
+  dryRun: boolean;
+  destinations: Destination[];
+}
+
+function itemFields(item: WorkItem) {
+  return {
+    sourceRegion: item.sourceRegion,
+    sourceSnapshotId: item.sourceSnapshotId,
+    diskId: item.diskId,
+    destRegion: item.destRegion,
+  };
+}
+
+/** Records a decision and tells the progress listener. */
+export function recordItem(
+  { ctx, book }: Pick<ExecuteOptions, 'ctx' | 'book'>,
+  item: WorkItem,
+  fields: Omit<ItemRecord, 'kind' | 'runId' | 'policy' | 'time' | keyof ReturnType<typeof itemFields>>,
+): void {
+  const record = book.item({ ...itemFields(item), ...fields });
+  ctx.emit({
+    type: 'item',
+    destRegion: record.destRegion,
+    outcome: record.outcome,
+    sourceSnapshotId: record.sourceSnapshotId,
+    ...(record.errorCode ? { errorCode: record.errorCode } : {}),
+  });
+}
+
+function keyHint(dest: Destination | undefined): string {
+  return dest?.kmsKeyId ? ` (KMS key ${dest.kmsKeyId})` : '';
+}
+
+/** Acts on a CopySnapshot error as its class says (DESIGN step 7). */
+function onCopyError(
+  options: ExecuteOptions,
+  item: WorkItem,
+  error: CloudApiError,
+  durationMs: number,
+): void {
+  const { book, stop, ctx } = options;
+  const attempts = attemptsOf(error);
+  const common = {
+    errorCode: error.code,
+    attempts,
+    durationMs,
+    ...(error.requestId ? { requestId: error.requestId } : {}),
+  };
+  const errorClass = classify(error.code, error.httpStatus);
+  switch (errorClass) {
+    case ErrorClass.RetryNow:
+    case ErrorClass.RetryNextRun:
+      recordItem(options, item, {
+        ...common,
+        outcome: Outcome.Deferred,
+        message: `not copied this run, retried next run: ${error.message}`,
+      });
+      return;
+    case ErrorClass.SkipItem:
+      recordItem(options, item, {
+        ...common,
+        outcome: Outcome.Skipped,
+        message: `cannot be copied: ${error.message}`,
+      });
+      return;
+    case ErrorClass.StopDestination: {
+      const dest = options.destinations.find((d) => d.region === item.destRegion);
+      const message = `${error.code} from CopySnapshot to ${item.destRegion}${keyHint(dest)}: ${error.message}`;
+      recordItem(options, item, { ...common, outcome: Outcome.Failed, message });
+      if (stop.stopDestination(item.destRegion, error.code, message)) {
+        book.alert(AlertKind.DestinationStopped, {
+          destRegion: item.destRegion,
+          errorCode: error.code,
+          message,
+        });
+        ctx.emit({
+          type: 'destination-stopped',
+          destRegion: item.destRegion,
+          errorCode: error.code,
+          message,
+        });
+      }
+      return;
+    }
+    case ErrorClass.StopRun: {
+      const message = `${error.code}: ${error.message}`;
+      recordItem(options, item, { ...common, outcome: Outcome.Failed, message });
+      if (stop.abort(error.code, message)) {
+        book.alert(AlertKind.RunAborted, { errorCode: error.code, message });
+      }
+      return;
+    }
+    case ErrorClass.PolicyBug:
+      recordItem(options, item, {
+        ...common,
+        outcome: Outcome.Failed,
+        message: `the request was refused as malformed (fix the policy): ${error.message}`,
+      });
+      return;
+  }
+}
+
+async function copyOne(options: ExecuteOptions, item: WorkItem): Promise<void> {
+  const { ctx, stop } = options;
+  const request = item.request;
+  if (!request) return;
+  const before = stop.reason(item.destRegion);
+  if (before) {
+    recordItem(options, item, {
+      outcome: Outcome.Deferred,
+      errorCode: before.code,
+      attempts: 0,
+      durationMs: 0,
+      message: before.message,
+    });
+    return;
+  }
+  if (options.dryRun) {
+    recordItem(options, item, {
+      outcome: Outcome.Deferred,
+      attempts: 0,
+      durationMs: 0,
+      message: `dry run: would copy to ${item.destRegion} as ${request.name} (${item.reason})`,
+    });
+    return;
+  }
+  const started = performance.now();
+  try {
+    const { value, attempts } = await ctx.call(
+      'CopySnapshot',
+      request.sourceRegionId,
+      () => ctx.ecs.copySnapshot(request),
+      () => {
+        // The limiter may have waited: check again before anything is sent.
+        const why = stop.reason(item.destRegion);
+        if (why) throw new NotStartedError(why.code, why.message);
+      },
+    );
+    recordItem(options, item, {
+      outcome: Outcome.Started,
+      copySnapshotId: value.snapshotId,
+      requestId: value.requestId,
+      attempts,
+      durationMs: Math.round(performance.now() - started),
+      message: `copy ${value.snapshotId} started as ${request.name} (${item.reason})`,
+    });
+  } catch (error) {
+    const durationMs = Math.round(performance.now() - started);
+    if (error instanceof CloudApiError) {
+      onCopyError(options, item, error, durationMs);
+      return;
+    }
+    const why =
+      error instanceof NotStartedError
+        ? { code: error.code, message: error.message }
+        : stop.reason(item.destRegion);
+    // The limiter's wait ends with the signal's reason when the run is stopped.
+    if (!why) throw error;
+    recordItem(options, item, {
+      outcome: Outcome.Deferred,
+      errorCode: why.code,
+      attempts: 0,
+      durationMs,
+      message: why.message,
+    });
+  }
+}
+
+/**
+ * Step 6: start the planned copies, per destination at most maxConcurrentCopies in flight,
+ * every call through the (API, region) limiter; destinations run side by side.
+ */
+export async function execute(options: ExecuteOptions, items: WorkItem[]): Promise<void> {
+  const byDest = new Map<string, WorkItem[]>();
+  for (const item of items) {
+    if (item.action !== 'copy') continue;
+    const list = byDest.get(item.destRegion);
+    if (list) list.push(item);
+    else byDest.set(item.destRegion, [item]);
+  }
+  await Promise.all(
+    [...byDest].map(([region, list]) => {
+      const dest = options.destinations.find((d) => d.region === region);
+      const limit = pLimit(dest?.maxConcurrentCopies ?? 1);
+      return Promise.all(list.map((item) => limit(() => copyOne(options, item))));
+    }),
+  );
+}

@@ -1,0 +1,107 @@
+import { DEFAULT_REQUESTS_PER_MINUTE } from '../policy/schema.ts';
+
+/** Monotonic milliseconds (performance.now in production; tests may step their own). */
+export type MonotonicClock = () => number;
+
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/** Unknown APIs get this rate; every API the engine calls has a default in the schema. */
+const FALLBACK_PER_MINUTE = 600;
+/** A tenth of the per-minute rate may go out at once; the rest is spread over the minute. */
+const BURST_FRACTION = 0.1;
+
+/**
+ * A token bucket that never lets more than `perMinute` calls through in ANY 60 s window:
+ * capacity C = perMinute/10 refilled at (perMinute − C) per minute, so C + (perMinute − C)
+ * is the most a window can see. Waiters queue in order; nothing is ever dropped.
+ */
+export class TokenBucket {
+  readonly capacity: number;
+  readonly #refillPerMs: number;
+  readonly #clock: MonotonicClock;
+  readonly #sleep: Sleep;
+  #tokens: number;
+  #last: number;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(perMinute: number, options: { clock?: MonotonicClock; sleep?: Sleep } = {}) {
+    if (!(perMinute >= 1)) throw new RangeError('Expected `perMinute` to be at least 1');
+    this.capacity = Math.max(1, Math.floor(perMinute * BURST_FRACTION));
+    this.#refillPerMs = (perMinute - this.capacity) / 60_000;
+    this.#clock = options.clock ?? (() => performance.now());
+    this.#sleep = options.sleep ?? realSleep;
+    this.#tokens = this.capacity;
+    this.#last = this.#clock();
+  }
+
+  /** Resolves when a token was taken. Callers are served first come, first served. */
+  acquire(signal?: AbortSignal): Promise<void> {
+    const turn = this.#queue.then(() => this.#take(signal));
+    this.#queue = turn.catch(() => {});
+    return turn;
+  }
+
+  async #take(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      this.#refill();
+      if (this.#tokens >= 1) {
+        this.#tokens -= 1;
+        return;
+      }
+      if (this.#refillPerMs <= 0) throw new RangeError('bucket never refills');
+      const waitMs = Math.ceil((1 - this.#tokens) / this.#refillPerMs);
+      await this.#sleep(waitMs, signal);
+      if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+    }
+  }
+
+  #refill(): void {
+    const now = this.#clock();
+    this.#tokens = Math.min(this.capacity, this.#tokens + (now - this.#last) * this.#refillPerMs);
+    this.#last = now;
+  }
+}
+
+/** One token bucket per (API, region): ECS throttles per API, per region, per account. */
+export class RateLimiter {
+  readonly #buckets = new Map<string, TokenBucket>();
+  readonly #rates: Record<string, number>;
+  readonly #options: { clock?: MonotonicClock; sleep?: Sleep };
+
+  constructor(
+    requestsPerMinute: Record<string, number> = {},
+    options: { clock?: MonotonicClock; sleep?: Sleep } = {},
+  ) {
+    this.#rates = { ...DEFAULT_REQUESTS_PER_MINUTE, ...requestsPerMinute };
+    this.#options = options;
+  }
+
+  ratePerMinute(api: string): number {
+    return this.#rates[api] ?? FALLBACK_PER_MINUTE;
+  }
+
+  acquire(api: string, region: string, signal?: AbortSignal): Promise<void> {
+    const key = `${api}|${region}`;
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket(this.ratePerMinute(api), this.#options);
+      this.#buckets.set(key, bucket);
+    }
+    return bucket.acquire(signal);
+  }
+}

@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import type { CloudApiError } from '../cloud/errors.ts';
+import { ExitCode, RunAbortedError } from '../errors.ts';
+import { classify, ErrorClass } from './classify.ts';
+import { createContext, type EngineContext, inShard } from './context.ts';
+import { discover, type SourceDiscovery } from './discover.ts';
+import { execute, type ExecuteOptions, recordItem } from './execute.ts';
+import { markReported } from './mark-reported.ts';
+import { type DestinationInput, planWork, type WorkItem, type WorkPlan } from './plan.ts';
+import { preflight } from './preflight.ts';
+import { prune } from './prune.ts';
+import { reconcile } from './reconcile.ts';
+import { RecordBook } from './record.ts';
+import { AlertKind, Outcome } from './records.ts';
+import { StopState } from './stop.ts';
+import type { Plan, PlanItem, PlanOptions, RunOptions, RunSummary } from './types.ts';
+
+/** A correlation id for runs started outside FC (which passes its request id). */
+export function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+  return `run-${stamp}-${randomUUID().slice(0, 8)}`;
+}
+
+interface Prepared {
+  work: WorkPlan;
+  destinations: DestinationInput[];
+  sources: SourceDiscovery[];
+  abort?: CloudApiError;
+}
+
+function isStopRun(error: CloudApiError | undefined): error is CloudApiError {
+  return error !== undefined && classify(error.code, error.httpStatus) === ErrorClass.StopRun;
+}
+
+/** Steps 2-5: preflight, discover, reconcile, plan. Reads only. */
+async function prepare(ctx: EngineContext): Promise<Prepared> {
+  const { policy } = ctx;
+  const destinations = policy.destinations.filter((d) => inShard(ctx.shard?.destRegions, d.region));
+  ctx.emit({ type: 'phase', phase: 'preflight' });
+  const checks = await preflight(ctx, destinations);
+  const empty: WorkPlan = { items: [], rpoBreaches: [] };
+  const preflightAbort = checks.find((c) => c.abort)?.abort;
+  if (preflightAbort) return { work: empty, destinations: [], sources: [], abort: preflightAbort };
+
+  const usable = destinations.filter((d) => checks.find((c) => c.region === d.region)?.ok);
+  ctx.emit({ type: 'phase', phase: 'discover' });
+  // Sources and destinations are listed side by side: they share nothing but the limiter.
+  const [sources, listings] = await Promise.all([
+    discover(ctx),
+    (ctx.emit({ type: 'phase', phase: 'reconcile' }),
+    reconcile(
+      ctx,
+      usable.map((d) => d.region),
+    )),
+  ]);
+  const listingAbort = [...sources, ...listings].map((x) => x.error).find(isStopRun);
+  if (listingAbort) return { work: empty, destinations: [], sources, abort: listingAbort };
+
+  const inputs: DestinationInput[] = destinations.map((dest) => {
+    const check = checks.find((c) => c.region === dest.region);
+    const copies = listings.find((l) => l.region === dest.region);
+    const input: DestinationInput = {
+      dest,
+      copies: copies ?? { region: dest.region, bySource: new Map(), byDisk: new Map(), mismatched: [], pages: 0 },
+    };
+    if (check && !check.ok) {
+      input.stopped = { errorCode: check.errorCode ?? 'PreflightFailed', message: check.message ?? '' };
+    } else if (copies?.error) {
+      input.stopped = {
+        errorCode: copies.error.code,
+        message: `copies in ${dest.region} could not be listed: ${copies.error.message}`,
+      };
+    }
+    return input;
+  });
+  ctx.emit({ type: 'phase', phase: 'plan' });
+  const work = planWork({ policy, now: ctx.now(), sources, destinations: inputs, shard: ctx.shard });
+  const perDestination: Record<string, number> = {};
+  for (const item of work.items) {
+    if (item.action === 'copy') perDestination[item.destRegion] = (perDestination[item.destRegion] ?? 0) + 1;
+  }
+  ctx.emit({
+    type: 'planned',
+    perDestination,
+    total: Object.values(perDestination).reduce((a, b) => a + b, 0),
+  });
+  return { work, destinations: inputs, sources };
+}
+
+function toPlanItem(item: WorkItem): PlanItem {
+  const { outcome, errorCode, request, markReported, pruneTarget, debtHours, ...plan } = item;
+  return plan;
+}
+
+/**
+ * What a run would do, item by item with the reason, and the calls it would add. Writes
+ * nothing: no copy, tag, deletion or record.
+ */
+export async function planPolicy(opts: PlanOptions): Promise<Plan> {
+  const ctx = createContext(opts);
+  const prepared = await prepare(ctx);
+  if (prepared.abort) {
+    throw new RunAbortedError(prepared.abort.code, prepared.abort.message, { cause: prepared.abort });
+  }
+  const copies = prepared.work.items.filter((i) => i.action === 'copy').length;
+  const prunes = prepared.work.items.filter((i) => i.action === 'prune').length;
+  const wouldMake: Record<string, number> = {};
+  if (copies) wouldMake.CopySnapshot = copies;
+  if (prunes) wouldMake.DeleteSnapshot = prunes;
+  return {
+    policy: opts.policy.name,
+    items: prepared.work.items.map(toPlanItem),
+    apiCalls: { made: ctx.counter.snapshot(), wouldMake },
+    destinations: prepared.destinations.map(({ dest, stopped }) => ({
+      region: dest.region,
+      ok: !stopped,
+      ...(stopped ? { errorCode: stopped.errorCode, message: stopped.message } : {}),
+    })),
+  };
+}
+
+/** Steps 2-8: one run of a policy. Resolves with the summary; records go to opts.sink. */
+export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
+  const now = opts.now ?? (() => new Date());
+  const startedAt = now();
+  const started = performance.now();
+  const dryRun = opts.dryRun ?? false;
+  const ctx = createContext({ ...opts, now });
+  const book = new RecordBook({ sink: opts.sink, runId: opts.runId, policy: opts.policy.name, now });
+  const { policy } = opts;
+  const stop = new StopState({
+    now,
+    deadline:
+      opts.budgetMs === undefined
+        ? undefined
+        : startedAt.getTime() + opts.budgetMs * policy.limits.timeBudgetFraction,
+    signal: opts.signal,
+  });
+  const execOptions: ExecuteOptions = { ctx, book, stop, dryRun, destinations: policy.destinations };
+
+  const prepared = await prepare(ctx);
+  let sourceFailures = 0;
+  if (prepared.abort) {
+    const { code, message } = prepared.abort;
+    stop.abort(code, message);
+    book.alert(AlertKind.RunAborted, { errorCode: code, message });
+  } else {
+    for (const source of prepared.sources) {
+      if (!source.error) continue;
+      sourceFailures += 1;
+      book.alert(AlertKind.SourceUnavailable, {
+        sourceRegion: source.region,
+        errorCode: source.error.code,
+        message: `snapshots in ${source.region} could not be listed: ${source.error.message}`,
+      });
+    }
+    for (const { dest, stopped } of prepared.destinations) {
+      if (!stopped) continue;
+      stop.stopDestination(dest.region, stopped.errorCode, stopped.message);
+      book.alert(AlertKind.DestinationStopped, {
+        destRegion: dest.region,
+        errorCode: stopped.errorCode,
+        message: stopped.message,
+      });
+      ctx.emit({ type: 'destination-stopped', destRegion: dest.region, ...stopped });
+    }
+    for (const breach of prepared.work.rpoBreaches) {
+      book.alert(AlertKind.RpoBreach, {
+        destRegion: breach.destRegion,
+        sourceRegion: breach.sourceRegion,
+        diskId: breach.diskId,
+        message: `newest recovery point of ${breach.diskId} in ${breach.destRegion} is ${breach.hours.toFixed(1)} h old (RPO ${breach.rpoHours} h)${breach.copySnapshotId ? `: ${breach.copySnapshotId}` : ': no completed copy'}`,
+      });
+    }
+    // Decisions that need no call are recorded first; then copies, then pruning.
+    for (const item of prepared.work.items) {
+      if (item.action === 'copy' || item.action === 'prune') continue;
+      recordItem(execOptions, item, {
+        outcome: item.outcome,
+        attempts: 0,
+        durationMs: 0,
+        message: item.reason,
+        ...(item.copySnapshotId ? { copySnapshotId: item.copySnapshotId } : {}),
+        ...(item.errorCode ? { errorCode: item.errorCode } : {}),
+      });
+    }
+    ctx.emit({ type: 'phase', phase: 'execute' });
+    await execute(execOptions, prepared.work.items);
+    ctx.emit({ type: 'phase', phase: 'prune' });
+    await prune(execOptions, prepared.work.items);
+  }
+
+  ctx.emit({ type: 'phase', phase: 'record' });
+  let unmarked = 0;
+  if (!dryRun && !prepared.abort) {
+    // Completion records must be durable before the copies are tagged as reported.
+    await book.flush();
+    unmarked = await markReported(ctx, prepared.work.items);
+  }
+  const finishedAt = now();
+  const durationMs = Math.round(performance.now() - started);
+  const exitCode = stop.aborted
+    ? ExitCode.Aborted
+    : book.totals[Outcome.Failed] > 0 || stop.destinations.size > 0 || sourceFailures > 0
+      ? ExitCode.ItemsFailed
+      : ExitCode.Ok;
+  const apiCalls = ctx.counter.snapshot();
+  const message = runMessage(book, stop, dryRun, unmarked);
+  await book.finish({
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs,
+    exitCode,
+    apiCalls,
+    message,
+    ...(stop.aborted ? { errorCode: stop.aborted.errorCode } : {}),
+  });
+  return {
+    runId: opts.runId,
+    policy: policy.name,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs,
+    dryRun,
+    totals: { ...book.totals },
+    destinations: policy.destinations
+      .filter((d) => inShard(opts.shard?.destRegions, d.region))
+      .map((d) => {
+        const stopped = stop.destinations.get(d.region);
+        return {
+          region: d.region,
+          counts: { ...(book.perDestination.get(d.region) ?? emptyCounts()) },
+          ...(stopped ? { stopped } : {}),
+        };
+      }),
+    apiCalls,
+    exitCode,
+    ...(stop.aborted ? { aborted: { ...stop.aborted } } : {}),
+  };
+}
+
+function emptyCounts(): Record<Outcome, number> {
+  return Object.fromEntries(Object.values(Outcome).map((o) => [o, 0])) as Record<Outcome, number>;
+}
+
+function runMessage(book: RecordBook, stop: StopState, dryRun: boolean, unmarked: number): string {
+  const t = book.totals;
+  const parts = [
+    `${dryRun ? 'dry run: ' : ''}${t.started} started, ${t.completed} completed, ${t['in-progress']} in progress, ${t['already-copied']} already copied, ${t.deferred} deferred, ${t.skipped} skipped, ${t.failed} failed, ${t.pruned} pruned`,
+  ];
+  if (stop.aborted) parts.push(`aborted: ${stop.aborted.message}`);
+  for (const [region, why] of stop.destinations) parts.push(`${region} stopped: ${why.errorCode}`);
+  if (unmarked > 0) parts.push(`${unmarked} finished copies could not be tagged as reported`);
+  return parts.join('; ');
+}

@@ -1,0 +1,24 @@
+import type { LogSink } from '../engine/records.ts';
+import type { Policy } from '../policy/schema.ts';
+import { withAlertNotifications } from './alert-sink.ts';
+import { createWebhookNotifier, type WebhookOptions } from './webhook.ts';
+
+/**
+ * The policy's sink, plus its `alerts.webhook` when one is configured: every alert record
+ * written (by the engine or by status) is then also posted there. Entry points (run, serve,
+ * status, the FC handler) wrap the sink they hand out with this.
+ */
+export function withPolicyAlerts(
+  policy: Pick<Policy, 'alerts'>,
+  sink: LogSink,
+  onError: (error: unknown) => void,
+  options: WebhookOptions = {},
+): LogSink {
+  const webhook = policy.alerts.webhook;
+  if (webhook === undefined) return sink;
+  const target =
+    webhook.secret === undefined
+      ? { url: webhook.url }
+      : { url: webhook.url, secret: webhook.secret };
+  return withAlertNotifications(sink, createWebhookNotifier(target, options), onError);
+}

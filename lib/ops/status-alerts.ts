@@ -1,0 +1,42 @@
+import { AlertKind, type AlertRecord } from '../engine/records.ts';
+import { HeartbeatState } from './heartbeat.ts';
+import { isBreach, RpoState, type StatusReport } from './status-model.ts';
+
+/**
+ * The alert records a status report calls for: one rpo-breach per breached (disk, destination)
+ * and one heartbeat-missed when no run came within twice the schedule. `status` and `serve`
+ * (after each run) write them; alert rules in the log store and the webhook pick them up.
+ */
+export function alertsFromReport(report: StatusReport, runId: string): AlertRecord[] {
+  const time = report.generatedAt;
+  const alerts: AlertRecord[] = [];
+  for (const cell of report.cells) {
+    if (!isBreach(cell.state)) continue;
+    const message =
+      cell.state === RpoState.NoCopy
+        ? `${cell.diskId} has no completed copy in ${cell.destRegion} (RPO ${cell.rpoHours}h)`
+        : `${cell.diskId}: newest copy in ${cell.destRegion} is ${cell.newestCopy?.ageHours ?? '?'}h old (RPO ${cell.rpoHours}h)`;
+    alerts.push({
+      kind: 'alert',
+      alert: AlertKind.RpoBreach,
+      runId,
+      policy: report.policy,
+      time,
+      destRegion: cell.destRegion,
+      sourceRegion: cell.sourceRegion,
+      diskId: cell.diskId,
+      message,
+    });
+  }
+  if (report.heartbeat.state === HeartbeatState.Missed) {
+    alerts.push({
+      kind: 'alert',
+      alert: AlertKind.HeartbeatMissed,
+      runId,
+      policy: report.policy,
+      time,
+      message: report.heartbeat.message,
+    });
+  }
+  return alerts;
+}

@@ -1,0 +1,29 @@
+import { InvalidInputError } from '../errors.ts';
+import { formatProblem, type PolicyProblem } from './problems.ts';
+
+export const PolicyErrorCode = {
+  PolicyInvalid: 'PolicyInvalid',
+  ScheduleInvalid: 'ScheduleInvalid',
+} as const;
+
+/** The policy file failed validation; `problems` lists every problem, not only the first. */
+export class PolicyValidationError extends InvalidInputError {
+  readonly problems: PolicyProblem[];
+
+  constructor(file: string, problems: PolicyProblem[], options?: { cause?: unknown }) {
+    const n = problems.length;
+    super(
+      PolicyErrorCode.PolicyInvalid,
+      `policy ${file} is invalid (${n} problem${n === 1 ? '' : 's'}):\n${problems.map(formatProblem).join('\n')}`,
+      options,
+    );
+    this.problems = problems;
+  }
+}
+
+/** A `schedule` that FC's timer trigger would not accept. */
+export class ScheduleSyntaxError extends InvalidInputError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(PolicyErrorCode.ScheduleInvalid, message, options);
+  }
+}

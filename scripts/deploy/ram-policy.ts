@@ -1,0 +1,142 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadPolicyFile } from '../../lib/policy/load.ts';
+import type { Policy } from '../../lib/policy/schema.ts';
+import { policiesOf, readServiceFile } from './service-file.ts';
+
+/**
+ * The least-privilege RAM policy for the function's role, derived from the policies s.yaml
+ * deploys: each API only in the regions it is called in (copies are started from source
+ * regions; tagged and pruned only in destinations), KMS only on the configured keys, log writes
+ * only to the configured logstores, and deletion only of snapshots carrying our policy tag.
+ * `npm run ram-policy` regenerates policies/ram-policy.json; a test keeps the two in step.
+ */
+
+export interface RamStatement {
+  Effect: 'Allow';
+  Action: string;
+  Resource: string[];
+  Condition?: Record<string, Record<string, string>>;
+}
+
+export interface RamPolicyDocument {
+  Version: '1';
+  Statement: RamStatement[];
+}
+
+export interface LogTarget {
+  region: string;
+  project: string;
+  logstore: string;
+}
+
+export interface RamPolicyInput {
+  policies: Policy[];
+  /** FC writes the function's stdout to this logstore with the same role (logConfig). */
+  functionLog?: LogTarget;
+  /** The account id, when known; `*` otherwise (the role can only act in its own account). */
+  accountId?: string;
+}
+
+/** The tag every copy carries; DeleteSnapshot is allowed on nothing else. */
+export const POLICY_TAG = 'dr-replicator:policy';
+
+const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort();
+
+function keyArn(region: string, account: string, keyId: string): string {
+  // A key given as its full ARN is already the resource name; an alias resolves to a key id
+  // only at call time, so it can be scoped to its region and no further.
+  if (keyId.startsWith('acs:kms:')) return keyId;
+  if (keyId.startsWith('alias/')) return `acs:kms:${region}:${account}:key/*`;
+  return `acs:kms:${region}:${account}:key/${keyId}`;
+}
+
+const OWN_COPIES = { StringLike: { [`acs:ResourceTag/${POLICY_TAG}`]: '*' } };
+
+export function renderRamPolicy(input: RamPolicyInput): RamPolicyDocument {
+  const account = input.accountId ?? '*';
+  const sources = sorted(input.policies.flatMap((p) => p.source.regions));
+  const destinations = sorted(input.policies.flatMap((p) => p.destinations.map((d) => d.region)));
+  const snapshots = (regions: string[]) =>
+    regions.map((region) => `acs:ecs:${region}:${account}:snapshot/*`);
+  const keys = input.policies.flatMap((p) =>
+    p.destinations.flatMap((d) => (d.kmsKeyId ? [keyArn(d.region, account, d.kmsKeyId)] : [])),
+  );
+  const logTargets: LogTarget[] = input.policies.flatMap((p) =>
+    p.log.type === 'sls' ? [p.log] : [],
+  );
+  if (input.functionLog) logTargets.push(input.functionLog);
+  const logstores = logTargets.map(
+    (t) => `acs:log:${t.region}:${account}:project/${t.project}/logstore/${t.logstore}`,
+  );
+
+  const statements: RamStatement[] = [
+    // Discovery lists sources; reconcile and progress tracking list destinations.
+    {
+      Effect: 'Allow',
+      Action: 'ecs:DescribeSnapshots',
+      Resource: snapshots(sorted([...sources, ...destinations])),
+    },
+    // CopySnapshot is called in the source region (RegionId = the source snapshot's region).
+    { Effect: 'Allow', Action: 'ecs:CopySnapshot', Resource: snapshots(sources) },
+    // Tagging (marking copies reported) and pruning touch only our own copies: both are
+    // conditioned on the provenance tag every copy is created with, so the role can neither
+    // delete a source snapshot nor tag one to make it deletable.
+    {
+      Effect: 'Allow',
+      Action: 'ecs:TagResources',
+      Resource: snapshots(destinations),
+      Condition: OWN_COPIES,
+    },
+    {
+      Effect: 'Allow',
+      Action: 'ecs:DeleteSnapshot',
+      Resource: snapshots(destinations),
+      Condition: OWN_COPIES,
+    },
+  ];
+  // Without an encrypted destination there is no key to check, so no KMS permission at all.
+  if (keys.length > 0) {
+    statements.push({ Effect: 'Allow', Action: 'kms:DescribeKey', Resource: sorted(keys) });
+  }
+  if (logstores.length > 0) {
+    statements.push({
+      Effect: 'Allow',
+      Action: 'log:PostLogStoreLogs',
+      Resource: sorted(logstores),
+    });
+  }
+  return { Version: '1', Statement: statements };
+}
+
+/** The RAM policy for what s.yaml in `rootDir` deploys. */
+export async function ramPolicyForService(
+  rootDir: string,
+  accountId?: string,
+): Promise<RamPolicyDocument> {
+  const service = await readServiceFile(rootDir);
+  const files = sorted(service.functions.flatMap(policiesOf));
+  const policies = await Promise.all(files.map((file) => loadPolicyFile(path.join(rootDir, file))));
+  const [fn] = service.functions;
+  const logConfig = fn?.props.logConfig as { project?: string; logstore?: string } | undefined;
+  const region = fn?.props.region;
+  const functionLog =
+    logConfig?.project && logConfig.logstore && typeof region === 'string'
+      ? { region, project: logConfig.project, logstore: logConfig.logstore }
+      : undefined;
+  return renderRamPolicy({
+    policies,
+    ...(functionLog ? { functionLog } : {}),
+    ...(accountId ? { accountId } : {}),
+  });
+}
+
+export function formatRamPolicy(document: RamPolicyDocument): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const accountFlag = process.argv.indexOf('--account');
+  const accountId = accountFlag >= 0 ? process.argv[accountFlag + 1] : undefined;
+  process.stdout.write(formatRamPolicy(await ramPolicyForService(process.cwd(), accountId)));
+}

@@ -1,0 +1,165 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../emulator/index.ts';
+import type { Plan } from '../../lib/engine/types.ts';
+import {
+  captureIo,
+  cli,
+  EXAMPLE_POLICY,
+  emulatorEnv,
+  startDemoCloud,
+  type Workspace,
+  workspace,
+} from './run-fixtures.ts';
+
+const WRITES = ['CopySnapshot', 'DeleteSnapshot', 'TagResources', 'UntagResources'];
+
+describe('dr-replicator plan', () => {
+  let emulator: RunningEmulator;
+  let ws: Workspace;
+
+  beforeAll(async () => {
+    emulator = await startDemoCloud();
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+  beforeEach(async () => {
+    emulator.admin.reset();
+    ws = await workspace();
+  });
+  afterEach(async () => {
+    await ws.remove();
+  });
+
+  async function planJson(policy: string): Promise<Plan> {
+    const io = captureIo(emulatorEnv(emulator));
+    expect(await cli(io, 'plan', '--policy', policy, '--output', 'json')).toBe(0);
+    return JSON.parse(io.stdoutText()) as Plan;
+  }
+
+  it('prints every item with its action and reason, and the calls a run would add', async () => {
+    const policy = await ws.policy('p.yaml');
+    const plan = await planJson(policy);
+    const io = captureIo(emulatorEnv(emulator));
+
+    const code = await cli(io, 'plan', '--policy', policy);
+
+    expect(code).toBe(0);
+    const text = io.stdoutText();
+    const copies = plan.items.filter((item) => item.action === 'copy');
+    expect(copies.length).toBeGreaterThan(0);
+    for (const item of plan.items) {
+      const row = text
+        .split('\n')
+        .find(
+          (line) =>
+            line.startsWith(`${item.action} `) &&
+            line.includes(item.destRegion) &&
+            line.includes(`${item.sourceRegion}/${item.sourceSnapshotId}`),
+        );
+      expect(row, `${item.action} ${item.sourceSnapshotId} -> ${item.destRegion}`).toContain(
+        item.reason,
+      );
+    }
+    expect(text).toContain(
+      `API calls a run would add: ${copies.length} (CopySnapshot ${copies.length})`,
+    );
+  });
+
+  it('gives the reason a snapshot is skipped (an archive snapshot cannot be copied)', async () => {
+    const plan = await planJson(await ws.policy('p.yaml'));
+    const archive = emulator.admin
+      .snapshots('cn-shanghai')
+      .find((s) => s.category === 'archive' && s.tags.dr === 'true');
+
+    const items = plan.items.filter((item) => item.sourceSnapshotId === archive?.snapshotId);
+
+    expect(items.length).toBe(plan.destinations.length);
+    for (const item of items) {
+      expect(item.action).toBe('skipped');
+      expect(item.reason).toMatch(/archive/);
+    }
+  });
+
+  it('makes no call that writes to the cloud', async () => {
+    const io = captureIo(emulatorEnv(emulator));
+
+    await cli(io, 'plan', '--policy', await ws.policy('p.yaml'));
+
+    const calls = emulator.admin.calls();
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.filter((call) => WRITES.includes(call.action))).toEqual([]);
+    expect(await ws.records()).toEqual([]);
+  });
+
+  it('shows the copies a run started as in progress, with their copy ids', async () => {
+    const policy = await ws.policy('p.yaml');
+    expect(await cli(captureIo(emulatorEnv(emulator)), 'run', '--policy', policy)).toBe(0);
+    const started = (await ws.records()).filter(
+      (r) => r.kind === 'item' && r.outcome === 'started',
+    );
+
+    const plan = await planJson(policy);
+
+    const inProgress = plan.items.filter((item) => item.action === 'in-progress');
+    expect(inProgress.map((item) => item.copySnapshotId).sort()).toEqual(
+      started.map((r) => (r.kind === 'item' ? r.copySnapshotId : undefined)).sort(),
+    );
+  });
+
+  it('shows a destination whose KMS key is disabled as skipped, with the error', async () => {
+    emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
+    const io = captureIo(emulatorEnv(emulator));
+
+    expect(await cli(io, 'plan', '--policy', await ws.policy('p.yaml'))).toBe(0);
+
+    expect(io.stdoutText()).toMatch(/^ {2}cn-beijing {2}skipped: \S+/m);
+    expect(io.stdoutText()).toMatch(/^ {2}ap-southeast-1 {2}ok$/m);
+  });
+
+  it('runs the shipped example policy against an emulator named by DR_REPLICATOR_ENDPOINT', async () => {
+    const io = captureIo(emulatorEnv(emulator));
+
+    expect(await cli(io, 'plan', '--policy', EXAMPLE_POLICY)).toBe(0);
+
+    expect(io.stdoutText()).toMatch(/^Plan for policy demo-dr/);
+  });
+
+  it('exits 3 when the credentials may not list snapshots at all', async () => {
+    emulator.admin.setRamPolicy({
+      Version: '1',
+      Statement: [
+        { Effect: 'Allow', Action: '*', Resource: '*' },
+        { Effect: 'Deny', Action: 'ecs:DescribeSnapshots', Resource: '*' },
+      ],
+    });
+    const io = captureIo(emulatorEnv(emulator));
+
+    expect(await cli(io, 'plan', '--policy', await ws.policy('p.yaml'))).toBe(3);
+
+    expect(io.stderrText()).toMatch(/^dr-replicator plan: aborted: Forbidden\.RAM: /m);
+  });
+
+  it('exits 2 naming the credential variable that is missing', async () => {
+    const env = emulatorEnv(emulator);
+    delete env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+    const io = captureIo(env);
+
+    expect(await cli(io, 'plan', '--policy', await ws.policy('p.yaml'))).toBe(2);
+
+    expect(io.stderrText()).toContain('ALIBABA_CLOUD_ACCESS_KEY_SECRET');
+    expect(emulator.admin.calls()).toEqual([]);
+  });
+
+  it('exits 2 with file:line:col for an invalid policy, before any API call', async () => {
+    const policy = await ws.policy('bad.yaml', (p) => {
+      p.destinations[0]!.retentionDays = 0;
+    });
+    const io = captureIo(emulatorEnv(emulator));
+
+    expect(await cli(io, 'plan', '--policy', policy)).toBe(2);
+
+    expect(io.stderrText()).toMatch(/bad\.yaml:\d+:\d+: destinations\.0\.retentionDays/);
+    expect(emulator.admin.calls()).toEqual([]);
+  });
+});

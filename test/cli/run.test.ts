@@ -1,0 +1,175 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../emulator/index.ts';
+import type { Plan, RunSummary } from '../../lib/engine/types.ts';
+import {
+  captureIo,
+  cli,
+  emulatorEnv,
+  startDemoCloud,
+  type Workspace,
+  workspace,
+} from './run-fixtures.ts';
+
+const DAY_SECONDS = 86_400;
+
+describe('dr-replicator run', () => {
+  let emulator: RunningEmulator;
+  let ws: Workspace;
+
+  beforeAll(async () => {
+    emulator = await startDemoCloud();
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+  beforeEach(async () => {
+    emulator.admin.reset();
+    ws = await workspace();
+  });
+  afterEach(async () => {
+    await ws.remove();
+  });
+
+  async function runJson(...args: string[]): Promise<{ code: number; summary: RunSummary }> {
+    const io = captureIo(emulatorEnv(emulator));
+    const code = await cli(io, 'run', ...args, '--output', 'json');
+    return { code, summary: JSON.parse(io.stdoutText()) as RunSummary };
+  }
+
+  /** copyMode latest: one copy per disk and destination, so a second run has nothing to start. */
+  const latest = () =>
+    ws.policy('latest.yaml', (p) => {
+      p.source.copyMode = 'latest';
+    });
+
+  it('starts one CopySnapshot per planned copy and exits 0', async () => {
+    const policy = await latest();
+    const planIo = captureIo(emulatorEnv(emulator));
+    await cli(planIo, 'plan', '--policy', policy, '--output', 'json');
+    const planned = (JSON.parse(planIo.stdoutText()) as Plan).items.filter(
+      (i) => i.action === 'copy',
+    );
+
+    const { code, summary } = await runJson('--policy', policy);
+
+    expect(code).toBe(0);
+    expect(summary.totals.started).toBe(planned.length);
+    expect(emulator.admin.calls({ action: 'CopySnapshot' })).toHaveLength(planned.length);
+  });
+
+  it('ends with a summary table: one row per destination and a total', async () => {
+    const io = captureIo(emulatorEnv(emulator));
+
+    expect(await cli(io, 'run', '--policy', await latest())).toBe(0);
+
+    const lines = io.stdoutText().split('\n');
+    expect(lines[0]).toMatch(/^Run run-\S+ of policy demo-dr: ok in /);
+    expect(lines.find((l) => l.startsWith('DESTINATION'))).toMatch(/STARTED +COMPLETED/);
+    expect(lines.some((l) => l.startsWith('cn-beijing '))).toBe(true);
+    expect(lines.some((l) => l.startsWith('ap-southeast-1 '))).toBe(true);
+    expect(lines.find((l) => l.startsWith('total '))).toMatch(/ ok$/);
+  });
+
+  it('records the completions on the next run and starts no new copy', async () => {
+    const policy = await latest();
+    const first = await runJson('--policy', policy);
+    emulator.admin.advanceClock(DAY_SECONDS);
+
+    const second = await runJson('--policy', policy);
+
+    expect(second.code).toBe(0);
+    expect(second.summary.totals.completed).toBe(first.summary.totals.started);
+    expect(second.summary.totals.started).toBe(0);
+  });
+
+  it('stamps --run-id on the summary and on every record', async () => {
+    const { summary } = await runJson('--policy', await latest(), '--run-id', 'ticket-4711');
+
+    const records = await ws.records();
+    expect(summary.runId).toBe('ticket-4711');
+    expect(records.length).toBeGreaterThan(0);
+    expect(new Set(records.map((r) => r.runId))).toEqual(new Set(['ticket-4711']));
+  });
+
+  it('copies nothing with --dry-run and says it was a dry run', async () => {
+    const io = captureIo(emulatorEnv(emulator));
+
+    expect(await cli(io, 'run', '--policy', await latest(), '--dry-run')).toBe(0);
+
+    expect(io.stdoutText().split('\n')[0]).toContain('(dry run)');
+    expect(emulator.admin.calls({ action: 'CopySnapshot' })).toEqual([]);
+  });
+
+  it('starts no copy once the --budget is spent, deferring them to the next run', async () => {
+    const { summary } = await runJson('--policy', await latest(), '--budget', '1ms');
+
+    expect(summary.totals.started).toBe(0);
+    expect(summary.totals.deferred).toBeGreaterThan(0);
+    expect(emulator.admin.calls({ action: 'CopySnapshot' })).toEqual([]);
+  });
+
+  it('prints one plain progress line per event on stderr when not on a terminal', async () => {
+    const io = captureIo(emulatorEnv(emulator));
+
+    await cli(io, 'run', '--policy', await latest());
+
+    const err = io.stderrText();
+    expect(err).toMatch(/^phase execute$/m);
+    expect(err).toMatch(/^planned \d+ \(ap-southeast-1 \d+, cn-beijing \d+\)$/m);
+    expect(err).toMatch(/^started s-\S+ -> cn-beijing$/m);
+    expect(err).not.toContain('\x1b[');
+  });
+
+  it('draws a live bar with per-destination counts on a terminal', async () => {
+    const io = captureIo(emulatorEnv(emulator), { isTTY: true });
+
+    await cli(io, 'run', '--policy', await latest());
+
+    const lastFrame = io.err.at(-1) ?? '';
+    const ESC = '\x1b';
+    expect(lastFrame.startsWith(`${ESC}[`)).toBe(true);
+    expect(lastFrame).toContain(`F${ESC}[J`);
+    expect(lastFrame).toMatch(/\[#+\] (\d+)\/\1 100%/);
+    expect(lastFrame).toMatch(/^ {2}cn-beijing +planned \d+ {2}started \d+/m);
+  });
+
+  it('exits 1 and names the stopped destination when its KMS key is disabled', async () => {
+    emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
+    const io = captureIo(emulatorEnv(emulator));
+
+    expect(await cli(io, 'run', '--policy', await latest())).toBe(1);
+
+    expect(io.stdoutText()).toMatch(/^cn-beijing .* stopped: \S+$/m);
+    expect(io.stdoutText()).toMatch(/^Stopped cn-beijing: /m);
+  });
+
+  it('exits 3 when the account cannot copy snapshots at all', async () => {
+    emulator.admin.setAccount({ balanceOk: false });
+    const io = captureIo(emulatorEnv(emulator));
+
+    expect(await cli(io, 'run', '--policy', await latest())).toBe(3);
+
+    expect(`${io.stdoutText()}${io.stderrText()}`).toContain(
+      'InvalidAccountStatus.NotEnoughBalance',
+    );
+  });
+
+  it.each([['ten minutes'], ['0s']])('exits 2 on --budget %j', async (budget) => {
+    const io = captureIo(emulatorEnv(emulator));
+
+    expect(await cli(io, 'run', '--policy', await latest(), '--budget', budget)).toBe(2);
+
+    expect(io.stderrText()).toMatch(/duration|longer than zero/);
+    expect(emulator.admin.calls()).toEqual([]);
+  });
+
+  it('never prints the access key secret', async () => {
+    const io = captureIo(emulatorEnv(emulator), { isTTY: true });
+    emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
+
+    await cli(io, 'run', '--policy', await latest());
+
+    const all = `${io.stdoutText()}${io.stderrText()}${JSON.stringify(await ws.records())}`;
+    expect(all).not.toContain(emulator.credentials.accessKeySecret);
+  });
+});

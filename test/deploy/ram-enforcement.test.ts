@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RamPolicy, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { createHandler, type HandlerResult } from '../../functions/replicate/index.ts';
+import { readServiceFile, type TimerTrigger } from '../../scripts/deploy/service-file.ts';
+import { DEPLOYED, deployedWorld } from './support/deployed-world.ts';
+import { timerEvent } from '../../scripts/deploy/invoke-bundle.ts';
+import { REPO_ROOT } from './support/paths.ts';
+import type { RamStatement } from './support/ram.ts';
+
+const RAM_POLICY = JSON.parse(
+  readFileSync(path.join(REPO_ROOT, 'policies', 'ram-policy.json'), 'utf8'),
+) as { Version: string; Statement: RamStatement[] };
+
+/**
+ * The emulator evaluates Action and Resource but refuses Condition (it cannot see resource
+ * tags), so conditions are dropped here; the tag scoping is checked in ram-policy.test.ts.
+ */
+function enforceable(statements: RamStatement[]): RamPolicy {
+  return {
+    Version: RAM_POLICY.Version,
+    Statement: statements.map(({ Condition: _condition, ...statement }) => statement),
+  };
+}
+
+const actionOf = (statement: RamStatement) => [statement.Action].flat()[0] ?? '';
+
+/**
+ * The deployed policy, run through the FC handler against an emulated account that enforces
+ * policies/ram-policy.json as the function role's only permissions.
+ */
+describe('policies/ram-policy.json, enforced', () => {
+  let emulator: RunningEmulator;
+  let timer: TimerTrigger;
+  const now = new Date();
+
+  beforeAll(async () => {
+    const service = await readServiceFile(REPO_ROOT);
+    const found = service.functions
+      .flatMap((fn) => fn.timers)
+      .find((t) => t.policy === DEPLOYED.policyFile);
+    if (!found) throw new Error(`s.yaml has no trigger for ${DEPLOYED.policyFile}`);
+    timer = found;
+    emulator = await startEmulator({ world: deployedWorld(now), startTime: now });
+  });
+
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+
+  /** A fresh account under `ram`, one timer invocation, and the alert records it wrote. */
+  async function runUnder(ram: RamPolicy) {
+    emulator.admin.reset();
+    emulator.admin.setRamPolicy(ram);
+    const handler = createHandler({
+      env: { DR_REPLICATOR_ENDPOINT: emulator.url, FC_FUNC_CODE_PATH: REPO_ROOT },
+      writeLog: () => undefined,
+    });
+    const result = (await handler(Buffer.from(JSON.stringify(timerEvent(timer, now))), {
+      requestId: `ram-${ram.Statement.length}`,
+      credentials: emulator.admin.issueStsCredentials(),
+      function: { timeout: 900 },
+    })) as HandlerResult;
+    const alerts = emulator.sls
+      .query(DEPLOYED.log.project, DEPLOYED.log.logstore, {
+        from: 0,
+        to: Math.floor(Date.now() / 1000) + 60,
+        query: 'kind: alert',
+      })
+      .map((log) => log.contents);
+    return { result, alerts, calls: emulator.admin.calls() };
+  }
+
+  it('lets a run of the deployed policy call everything it needs', async () => {
+    const { result, calls } = await runUnder(enforceable(RAM_POLICY.Statement));
+    expect(result.exitCode).toBe(0);
+    expect(calls.filter((call) => call.code === 'Forbidden.RAM')).toEqual([]);
+  });
+
+  it('is exercised whole by that run: every granted ECS and KMS action is called', async () => {
+    const { calls } = await runUnder(enforceable(RAM_POLICY.Statement));
+    const called = new Set(calls.filter((c) => c.code === 'OK').map((c) => c.action));
+    const granted = RAM_POLICY.Statement.map(actionOf).filter((a) => !a.startsWith('log:'));
+    expect(granted.filter((action) => !called.has(action.split(':')[1] ?? ''))).toEqual([]);
+  });
+
+  // Withdrawing one statement must stop the run where that permission is needed, and say so
+  // in an alert record naming the action, not pass silently.
+  const withdrawn = (action: string) => async () => {
+    const { result, alerts } = await runUnder(
+      enforceable(RAM_POLICY.Statement.filter((s) => actionOf(s) !== action)),
+    );
+    expect(result.exitCode).not.toBe(0);
+    const forbidden = alerts.filter((a) => a.errorCode === 'Forbidden.RAM');
+    expect(forbidden.length).toBeGreaterThan(0);
+    expect(forbidden.some((a) => a.message?.includes(action))).toBe(true);
+  };
+
+  it.each(['ecs:DescribeSnapshots', 'ecs:CopySnapshot', 'kms:DescribeKey'])(
+    'fails the run with a Forbidden.RAM alert naming %s when its statement is withdrawn',
+    async (action) => withdrawn(action)(),
+  );
+
+  // Known gaps, each owned elsewhere (see the deploy report); `.fails` turns red the day the
+  // gap closes, so the marker cannot outlive the bug:
+  // - prune aborts the run on Forbidden.RAM but writes no run-aborted alert (lib/engine);
+  // - markReported swallows TagResources errors into the run message (lib/engine);
+  // - the emulated Log Service does not evaluate RAM, so PutLogs is never denied (emulator/sls).
+  it.fails.each(['ecs:DeleteSnapshot', 'ecs:TagResources', 'log:PostLogStoreLogs'])(
+    'fails the run with a Forbidden.RAM alert naming %s when its statement is withdrawn',
+    async (action) => withdrawn(action)(),
+  );
+});

@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type World, syntheticWorld } from '../../emulator/index.ts';
+import { planPolicy } from '../../lib/engine/run.ts';
+import type { PolicyInput } from '../../lib/policy/schema.ts';
+import { type Bed, policy, run, startBed, T0 } from './support/harness.ts';
+
+let bed: Bed | undefined;
+afterEach(async () => {
+  await bed?.stop();
+  bed = undefined;
+});
+
+/** 4 disks × 3 daily snapshots in cn-hangzhou; half the disks tagged dr=true. */
+function world(): World {
+  return syntheticWorld({
+    regions: ['cn-hangzhou'],
+    disksPerRegion: 4,
+    snapshotsPerDisk: 3,
+    now: T0,
+    tagged: { dr: 'true' },
+    taggedFraction: 0.5,
+    seed: 3,
+  });
+}
+
+async function plannedSources(select: PolicyInput['source']) {
+  if (!bed) throw new Error('no bed');
+  const plan = await planPolicy({ policy: policy({ source: select }), cloud: bed.cloud, now: bed.now });
+  return new Set(plan.items.map((i) => i.sourceSnapshotId));
+}
+
+describe('discover (through planPolicy)', () => {
+  it('considers only snapshots inside the lookback window, filtered by the service', async () => {
+    bed = await startBed();
+    const w = world();
+    bed.emu.admin.loadWorld(w);
+
+    const planned = await plannedSources({ regions: ['cn-hangzhou'], lookbackHours: 30 });
+
+    const cutoff = T0.getTime() - 30 * 3_600_000;
+    const expected = w.snapshots.filter((s) => Date.parse(s.creationTime) >= cutoff).map((s) => s.snapshotId);
+    expect(planned).toEqual(new Set(expected));
+    const filter = bed.emu.admin.calls({ action: 'DescribeSnapshots', region: 'cn-hangzhou' })[0]?.params;
+    expect(filter).toMatchObject({
+      'Filter.1.Key': 'CreationStartTime',
+      'Filter.1.Value': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/),
+      Status: 'accomplished',
+      MaxResults: '100',
+    });
+  });
+
+  it('selects by tag on the server (Tag.N)', async () => {
+    bed = await startBed();
+    const w = world();
+    bed.emu.admin.loadWorld(w);
+
+    const planned = await plannedSources({
+      regions: ['cn-hangzhou'],
+      select: { tags: { dr: 'true' } },
+      lookbackHours: 100,
+    });
+
+    const tagged = w.snapshots.filter((s) => s.tags?.dr === 'true').map((s) => s.snapshotId);
+    expect(tagged.length).toBeGreaterThan(0);
+    expect(planned).toEqual(new Set(tagged));
+    const params = bed.emu.admin.calls({ action: 'DescribeSnapshots', region: 'cn-hangzhou' })[0]?.params;
+    expect(params).toMatchObject({ 'Tag.1.Key': 'dr', 'Tag.1.Value': 'true' });
+  });
+
+  it('selects by disk id, one query per disk', async () => {
+    bed = await startBed();
+    const w = world();
+    bed.emu.admin.loadWorld(w);
+    const disks = w.disks.slice(0, 2).map((d) => d.diskId);
+
+    const planned = await plannedSources({
+      regions: ['cn-hangzhou'],
+      select: { diskIds: disks },
+      lookbackHours: 100,
+    });
+
+    const expected = w.snapshots.filter((s) => disks.includes(s.diskId)).map((s) => s.snapshotId);
+    expect(planned).toEqual(new Set(expected));
+    const asked = bed.emu.admin.calls({ action: 'DescribeSnapshots', region: 'cn-hangzhou' });
+    expect(asked.map((c) => c.params.DiskId).sort()).toEqual([...disks].sort());
+  });
+
+  it('filters by name pattern on the client', async () => {
+    bed = await startBed();
+    const w = world();
+    const first = w.snapshots[0];
+    if (!first) throw new Error('empty world');
+    first.name = 'nightly-db';
+    bed.emu.admin.loadWorld(w);
+
+    const planned = await plannedSources({
+      regions: ['cn-hangzhou'],
+      select: { namePattern: '^nightly-' },
+      lookbackHours: 100,
+    });
+
+    expect(planned).toEqual(new Set([first.snapshotId]));
+  });
+
+  it('follows NextToken across pages', async () => {
+    bed = await startBed({ disksPerRegion: 130, snapshotsPerDisk: 1 });
+
+    const planned = await plannedSources({ regions: ['cn-hangzhou'], lookbackHours: 100 });
+
+    expect(planned.size).toBe(130);
+    expect(bed.emu.admin.calls({ action: 'DescribeSnapshots', region: 'cn-hangzhou' })).toHaveLength(2);
+  });
+
+  it('skips snapshots of a category that cannot be copied, with the reason', async () => {
+    bed = await startBed();
+    const w = world();
+    const archived = w.snapshots[0];
+    if (!archived) throw new Error('empty world');
+    archived.category = 'archive';
+    bed.emu.admin.loadWorld(w);
+
+    const result = await run(bed, policy({ source: { regions: ['cn-hangzhou'], lookbackHours: 100 } }));
+
+    expect(result.items.find((i) => i.sourceSnapshotId === archived.snapshotId)).toMatchObject({
+      outcome: 'skipped',
+      errorCode: 'UncopyableCategory',
+      message: expect.stringContaining('archive'),
+    });
+    expect(
+      bed.emu.admin.calls({ action: 'CopySnapshot' }).some((c) => c.params.SnapshotId === archived.snapshotId),
+    ).toBe(false);
+  });
+});

@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { planPolicy } from '../../lib/engine/run.ts';
+import { type Bed, copiesIn, policy, run, startBed } from './support/harness.ts';
+
+let bed: Bed | undefined;
+afterEach(async () => {
+  await bed?.stop();
+  bed = undefined;
+});
+
+describe('planPolicy', () => {
+  it('lists every pair with its action and reason, and only reads', async () => {
+    bed = await startBed({ disksPerRegion: 3, snapshotsPerDisk: 2 });
+    const p = policy({
+      destinations: [{ region: 'cn-beijing', encrypted: true, kmsKeyId: 'key-cn-beijing' }],
+    });
+
+    const plan = await planPolicy({ policy: p, cloud: bed.cloud, now: bed.now });
+
+    expect(plan.items.map((i) => i.action).sort()).toEqual([
+      'copy',
+      'copy',
+      'copy',
+      'deferred',
+      'deferred',
+      'deferred',
+    ]);
+    expect(plan.items.filter((i) => i.action === 'copy').every((i) => i.clientToken && i.copyName)).toBe(
+      true,
+    );
+    expect(plan.apiCalls.wouldMake).toEqual({ CopySnapshot: 3 });
+    expect(plan.destinations).toEqual([{ region: 'cn-beijing', ok: true }]);
+    const actions = new Set(bed.emu.admin.calls().map((c) => c.action));
+    expect(actions).toEqual(new Set(['DescribeSnapshots', 'DescribeKey']));
+    expect(plan.apiCalls.made).toEqual({ DescribeKey: 1, DescribeSnapshots: 2 });
+  });
+
+  it('reports a destination that fails preflight instead of planning copies to it', async () => {
+    bed = await startBed({ disksPerRegion: 1, snapshotsPerDisk: 1 });
+    bed.emu.admin.setKeyState('cn-beijing', 'key-cn-beijing', 'PendingDeletion');
+
+    const plan = await planPolicy({
+      policy: policy({ destinations: [{ region: 'cn-beijing', kmsKeyId: 'key-cn-beijing' }] }),
+      cloud: bed.cloud,
+      now: bed.now,
+    });
+
+    expect(plan.destinations).toEqual([
+      expect.objectContaining({ region: 'cn-beijing', ok: false, errorCode: 'KmsKeyNotEnabled' }),
+    ]);
+    expect(plan.items.map((i) => i.action)).toEqual(['deferred']);
+  });
+});
+
+describe('runPolicy with dryRun', () => {
+  it('records what would be copied without copying', async () => {
+    bed = await startBed({ disksPerRegion: 2, snapshotsPerDisk: 1 });
+
+    const result = await run(bed, policy(), { dryRun: true });
+
+    expect(result.summary.dryRun).toBe(true);
+    expect(result.items.map((i) => i.message)).toEqual([
+      expect.stringMatching(/^dry run: would copy/),
+      expect.stringMatching(/^dry run: would copy/),
+    ]);
+    expect(bed.emu.admin.calls({ action: 'CopySnapshot' })).toHaveLength(0);
+    expect(copiesIn(bed, 'cn-beijing')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkPolicyFile, parsePolicyText } from '../../lib/policy/load.ts';
+import { PolicySchema } from '../../lib/policy/schema.ts';
+import { chaosSeed, sized } from '../chaos/support/mode.ts';
+import {
+  hostileValue,
+  hostileYaml,
+  mutatedPolicy,
+  toYaml,
+  validPolicyObject,
+} from './support/policies.ts';
+
+const FILE = 'policies/fuzz.yaml';
+const numRuns = sized(500, 10_000);
+
+/**
+ * The loader's whole contract under hostile input: it returns, never throws; either a policy
+ * the schema accepts and no problems, or at least one problem located in the file, each one
+ * line of text an operator can act on.
+ */
+function acceptsOrLocates(text: string): void {
+  const lineCount = text.split(/\r\n|\r|\n/).length;
+  const { policy, problems } = parsePolicyText(text, FILE);
+  if (policy) {
+    expect(problems).toEqual([]);
+    expect(PolicySchema.safeParse(policy).success).toBe(true);
+    return;
+  }
+  expect(problems.length).toBeGreaterThan(0);
+  for (const p of problems) {
+    expect(p.file).toBe(FILE);
+    expect(p.line).toBeGreaterThanOrEqual(1);
+    expect(p.line).toBeLessThanOrEqual(lineCount + 1);
+    expect(p.col).toBeGreaterThanOrEqual(1);
+    expect(p.message.trim().length).toBeGreaterThan(0);
+    expect(p.message).not.toMatch(/\n\s+at /);
+    expect(p.message).not.toContain('[object Object]');
+  }
+}
+
+describe('policy loader under hostile input', () => {
+  it('accepts the unmutated policy the fuzzers start from', () => {
+    const { policy, problems } = parsePolicyText(toYaml(validPolicyObject()), FILE);
+    expect(problems).toEqual([]);
+    expect(policy?.name).toBe('prod-dr');
+  });
+
+  it('locates a problem in, or accepts, any text at all', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), acceptsOrLocates), {
+      numRuns,
+      seed: chaosSeed,
+    });
+  });
+
+  it('locates a problem in, or accepts, any YAML value', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 5 }), hostileValue), (value) =>
+        acceptsOrLocates(toYaml(value)),
+      ),
+      { numRuns, seed: chaosSeed },
+    );
+  });
+
+  it('locates a problem in, or accepts, a valid policy after random edits', () => {
+    fc.assert(
+      fc.property(mutatedPolicy, (policy) => acceptsOrLocates(toYaml(policy))),
+      { numRuns, seed: chaosSeed },
+    );
+  });
+
+  it('locates a problem in a valid policy after random line-level damage', () => {
+    const lines = toYaml(validPolicyObject()).split('\n');
+    const damage = fc.array(
+      fc.record({
+        at: fc.nat({ max: lines.length - 1 }),
+        cut: fc.nat({ max: 40 }),
+        insert: fc.constantFrom('', ':', '- ', '  ', '\t', '&a ', '*a', '!!binary ', '"', '{', '#'),
+      }),
+      { minLength: 1, maxLength: 3 },
+    );
+    fc.assert(
+      fc.property(damage, (edits) => {
+        const copy = [...lines];
+        for (const e of edits) {
+          const line = copy[e.at] ?? '';
+          copy[e.at] = line.slice(0, e.cut) + e.insert + line.slice(e.cut);
+        }
+        acceptsOrLocates(copy.join('\n'));
+      }),
+      { numRuns, seed: chaosSeed },
+    );
+  });
+
+  it('locates a problem in parser attacks: alias bombs, deep nesting, tags, many documents', () => {
+    for (const text of hostileYaml) acceptsOrLocates(text);
+  });
+});
+
+describe('policy file reader under hostile files', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dr-fuzz-policy-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports arbitrary bytes, binary files and oversized files as one-line problems', async () => {
+    const files = fc.oneof(
+      fc.uint8Array({ maxLength: 2_048 }).map((b) => Buffer.from(b)),
+      fc.constant(Buffer.alloc(1024 * 1024 + 1, 0x61)),
+      fc.constant(Buffer.from([0xff, 0xfe, 0x00, 0x41])),
+    );
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(files, async (bytes) => {
+        const file = path.join(dir, `case-${n++}.yaml`);
+        writeFileSync(file, bytes);
+        const { policy, problems } = await checkPolicyFile(file);
+        if (policy) return;
+        expect(problems.length).toBeGreaterThan(0);
+        for (const p of problems) {
+          expect(p.message.trim().length).toBeGreaterThan(0);
+          expect(p.message).not.toMatch(/\n\s+at /);
+        }
+      }),
+      { numRuns: sized(50, 1_000), seed: chaosSeed },
+    );
+  });
+});
