@@ -105,7 +105,9 @@ async function peakRssMb(codeDir: string, fn: FunctionResource, sources: number)
     });
     const totals = results[0]?.totals as Record<string, number> | undefined;
     if (totals?.['already-copied'] !== sources) {
-      throw new Error(`memory run did not see its ${sources} copies: ${JSON.stringify(results[0])}`);
+      throw new Error(
+        `memory run did not see its ${sources} copies: ${JSON.stringify(results[0])}`,
+      );
     }
     return maxRssKb / 1024;
   } finally {
@@ -127,23 +129,25 @@ async function main(): Promise<void> {
     const sourceUrl = pathToFileURL(path.join(ROOT, HANDLER_SOURCE)).href;
 
     const bundled: Sample[] = [];
+    const mapped: Sample[] = [];
     const source: Sample[] = [];
-    // One warm-up each (disk cache), then interleaved so drift hits both sides alike.
+    // One warm-up each (disk cache), then interleaved so drift hits every variant alike.
     await coldImport(bundleUrl, []);
     await coldImport(sourceUrl, ['--import', 'tsx']);
     for (let i = 0; i < RUNS; i++) {
       bundled.push(await coldImport(bundleUrl, []));
+      // As deployed: s.yaml sets NODE_OPTIONS=--enable-source-maps for readable stack traces.
+      mapped.push(await coldImport(bundleUrl, ['--enable-source-maps']));
       source.push(await coldImport(sourceUrl, ['--import', 'tsx']));
     }
 
-    const b = {
-      importMs: median(bundled.map((s) => s.importMs)),
-      processMs: median(bundled.map((s) => s.processMs)),
-    };
-    const s = {
-      importMs: median(source.map((x) => x.importMs)),
-      processMs: median(source.map((x) => x.processMs)),
-    };
+    const summary = (samples: Sample[]) => ({
+      importMs: median(samples.map((x) => x.importMs)),
+      processMs: median(samples.map((x) => x.processMs)),
+    });
+    const b = summary(bundled);
+    const m = summary(mapped);
+    const s = summary(source);
     const [fn] = (await readServiceFile(ROOT)).functions;
     if (!fn) throw new Error('s.yaml declares no function');
     await mkdir(path.join(outDir, 'policies'), { recursive: true });
@@ -158,8 +162,10 @@ async function main(): Promise<void> {
         `${(gzipSync(bundle).length / 1024).toFixed(0)} KiB gzipped, built in ${built.durationMs.toFixed(0)} ms`,
       `cold import, median of ${RUNS} fresh processes each:`,
       `  bundled ${b.importMs.toFixed(1)} ms import / ${b.processMs.toFixed(0)} ms process`,
+      `  bundled with --enable-source-maps ${m.importMs.toFixed(1)} ms import / ${m.processMs.toFixed(0)} ms process`,
       `  source  ${s.importMs.toFixed(1)} ms import / ${s.processMs.toFixed(0)} ms process (tsx)`,
       `  source/bundled ratio: import ${(s.importMs / b.importMs).toFixed(2)}x, process ${(s.processMs / b.processMs).toFixed(2)}x`,
+      `  source maps cost: import ${(m.importMs / b.importMs).toFixed(2)}x`,
       `peak RSS of one steady-state run (sources + their copies), memorySize ${String(fn.props.memorySize)} MB:`,
       `  ${small} sources ${smallMb.toFixed(0)} MB, ${large} sources ${largeMb.toFixed(0)} MB, ` +
         `~${perSnapshotKb.toFixed(1)} KiB per listed snapshot`,

@@ -14,6 +14,7 @@ export class StateStore<T> {
   private timer: NodeJS.Timeout | undefined;
   private knownMtimeMs = 0;
   private writes = 0;
+  private lastWriteMs = 0;
 
   constructor(
     dir: string,
@@ -53,7 +54,10 @@ export class StateStore<T> {
 
   markDirty(): void {
     if (this.timer !== undefined) return;
-    this.timer = setTimeout(() => this.writeNow(), this.debounceMs);
+    // A big state (100k snapshots) takes long to write: wait 4× the last write so writing
+    // never takes more than a fifth of the time.
+    const delay = Math.max(this.debounceMs, this.lastWriteMs * 4);
+    this.timer = setTimeout(() => this.writeNow(), delay);
     this.timer.unref();
   }
 
@@ -67,9 +71,11 @@ export class StateStore<T> {
   writeNow(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    const started = performance.now();
     const tmp = `${this.file}.${process.pid}.${++this.writes}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.serialize()));
     renameSync(tmp, this.file);
     this.knownMtimeMs = statSync(this.file).mtimeMs;
+    this.lastWriteMs = performance.now() - started;
   }
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { ReplicatorError } from '../lib/errors.ts';
+import { loadPolicyFile } from '../lib/policy/load.ts';
 import { inlineSlsProto } from './deploy/inline-sls-proto.ts';
 import { type FunctionResource, policiesOf, readServiceFile } from './deploy/service-file.ts';
 
@@ -76,10 +77,15 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   if (outDir === rootDir) throw new BuildError('the output folder cannot be the repository root');
   const policies = [...new Set(service.functions.flatMap(policiesOf))].sort();
 
-  // Checked before anything is written: a missing policy must not leave a half-built dist/.
+  // Checked before anything is written: a missing or invalid policy fails `s deploy` at its
+  // pre-deploy build, not the function at its first tick, and leaves no half-built dist/.
   for (const policy of policies) {
-    await access(policyPath(rootDir, policy)).catch((error: unknown) => {
+    const file = policyPath(rootDir, policy);
+    await access(file).catch((error: unknown) => {
       throw new BuildError(`s.yaml names policy ${policy}, which cannot be read`, { cause: error });
+    });
+    await loadPolicyFile(file).catch((error: unknown) => {
+      throw new BuildError((error as Error).message, { cause: error });
     });
   }
 

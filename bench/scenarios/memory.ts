@@ -4,33 +4,22 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { syntheticWorld } from '../../emulator/index.ts';
-import { withEmulator } from '../support/cloud.ts';
-import { benchPolicy } from '../support/policy.ts';
 import { round, type ScenarioResult } from '../support/report.ts';
 
 export interface MemorySize {
-  /** Source snapshots to plan (disks × 4 snapshots each). */
+  /** Source snapshots bench/scale.ts plans (SCALE_SNAPSHOTS). */
   snapshots: number;
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHILD = path.join(ROOT, 'bench', 'memory', 'plan-child.ts');
-const SNAPSHOTS_PER_DISK = 4;
-const SOURCE = 'cn-hangzhou';
-const DESTINATIONS = ['cn-shanghai', 'cn-beijing', 'cn-shenzhen'];
+const SCALE_BENCH = path.join(ROOT, 'bench', 'scale.ts');
 const run = promisify(execFile);
 
-interface ChildReport {
-  items: number;
-  wallMs: number;
-  maxRssKiB: number;
-}
-
-/** The function memory s.yaml deploys with, if the deploy files are in this tree. */
-function functionMemoryMiB(): number | undefined {
+/** The function memory s.yaml deploys with. */
+function functionMemoryMiB(): number {
   const file = path.join(ROOT, 's.yaml');
-  if (!existsSync(file)) return undefined;
+  if (!existsSync(file))
+    throw new Error('s.yaml is not in this tree: no function memory to compare with');
   const doc = parse(readFileSync(file, 'utf8')) as {
     resources?: Record<string, { props?: { memorySize?: unknown } }>;
   };
@@ -38,79 +27,50 @@ function functionMemoryMiB(): number | undefined {
     const size = resource.props?.memorySize;
     if (typeof size === 'number') return size;
   }
-  return undefined;
+  throw new Error('s.yaml sets no memorySize');
+}
+
+function number(text: string, pattern: RegExp, what: string): number {
+  const match = pattern.exec(text);
+  if (!match?.[1])
+    throw new Error(`bench/scale.ts printed no ${what}; its output changed:\n${text}`);
+  return Number(match[1]);
 }
 
 /**
- * Peak RSS of a child process that plans a large world through the emulator (in this
- * process, so the world's own memory is not counted), against the same child planning nothing.
+ * Peak RSS while planning: the engine engineer's bench/scale.ts plans a large world in a child
+ * process (the emulator's world stays in its parent) and reads the child's kernel maxRSS; this
+ * runs it and sets the figure against the memory the function is deployed with.
  */
 export async function planMemory(size: MemorySize): Promise<ScenarioResult> {
-  const now = new Date();
-  const disks = Math.ceil(size.snapshots / SNAPSHOTS_PER_DISK);
-  const world = syntheticWorld({
-    regions: [SOURCE],
-    disksPerRegion: disks,
-    snapshotsPerDisk: SNAPSHOTS_PER_DISK,
-    intervalHours: 6,
-    now,
-    destinations: DESTINATIONS,
+  if (!existsSync(SCALE_BENCH)) throw new Error('bench/scale.ts is not in this tree');
+  const memoryMiB = functionMemoryMiB();
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', SCALE_BENCH], {
+    cwd: ROOT,
+    env: { ...process.env, SCALE_SNAPSHOTS: String(size.snapshots) },
+    maxBuffer: 4 * 1024 * 1024,
   });
-  const policy = benchPolicy({
-    name: 'bench-memory',
-    sourceRegions: [SOURCE],
-    destRegions: DESTINATIONS,
-    requestsPerMinute: { DescribeSnapshots: 100_000, DescribeKey: 100_000 },
-    maxConcurrentCopies: 10,
-  });
-  return withEmulator({ world, startTime: now }, async (emulator) => {
-    const child = async (idle: boolean): Promise<ChildReport> => {
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', CHILD], {
-        cwd: ROOT,
-        maxBuffer: 1024 * 1024,
-        env: {
-          ...process.env,
-          BENCH_POLICY: JSON.stringify(policy),
-          BENCH_IDLE: idle ? '1' : '0',
-          DR_REPLICATOR_ENDPOINT: emulator.url,
-          ALIBABA_CLOUD_ACCESS_KEY_ID: emulator.credentials.accessKeyId,
-          ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.credentials.accessKeySecret,
-        },
-      });
-      return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildReport;
-    };
-    const idle = await child(true);
-    const planned = await child(false);
-    const snapshots = disks * SNAPSHOTS_PER_DISK;
-    const peakMiB = planned.maxRssKiB / 1024;
-    const idleMiB = idle.maxRssKiB / 1024;
-    const fcMemory = functionMemoryMiB();
-    return {
-      id: 'memory',
-      title: `Memory while planning ${snapshots.toLocaleString('en-US')} snapshots`,
-      method: `A child process (node --import tsx bench/memory/plan-child.ts) runs planPolicy for ${snapshots.toLocaleString('en-US')} source snapshots (${disks} disks × ${SNAPSHOTS_PER_DISK}) and ${DESTINATIONS.length} destinations against the emulator in the parent; peak RSS is the kernel's maxRSS of that child. The same child planning nothing gives the floor (Node + tsx + the engine's modules).`,
-      figures: [
-        { label: 'plan items', value: planned.items },
-        { label: 'planning wall time', value: round(planned.wallMs / 1000, 1), unit: 's' },
-        { label: 'peak RSS while planning', value: round(peakMiB, 1), unit: 'MiB' },
-        { label: 'peak RSS of the idle child', value: round(idleMiB, 1), unit: 'MiB' },
-        ...(fcMemory === undefined
-          ? []
-          : [
-              {
-                label: 'peak RSS / FC memorySize in s.yaml',
-                value: round(peakMiB / fcMemory, 3),
-                unit: `of ${fcMemory} MiB`,
-              },
-            ]),
-      ],
-      ratios: [
-        {
-          label: 'RSS bytes per planned snapshot (above the idle child)',
-          value: round(((planned.maxRssKiB - idle.maxRssKiB) * 1024) / snapshots, 0),
-          meaning: `${snapshots.toLocaleString('en-US')} snapshots × ${DESTINATIONS.length} destinations planned in one process`,
-        },
-      ],
-    };
-  });
+  const snapshots = number(stdout, /world: (\d+) snapshots/, 'world size');
+  const destinations = number(stdout, /, (\d+) destinations/, 'destination count');
+  const items = number(stdout, /plan: (\d+) items/, 'plan item count');
+  const planSeconds = number(stdout, /plan: \d+ items in ([\d.]+) s/, 'plan time');
+  const rssMiB = number(stdout, /planner peak RSS: ([\d.]+) MiB/, 'peak RSS');
+  return {
+    id: 'memory',
+    title: `Memory while planning ${snapshots.toLocaleString('en-US')} snapshots`,
+    method: `bench/scale.ts plans ${snapshots.toLocaleString('en-US')} source snapshots against ${destinations} destinations in a child process (node --import tsx), over loopback HTTP to an emulator in its parent; peak RSS is that child's kernel maxRSS (Node and tsx included). The function's memory is memorySize in s.yaml.`,
+    figures: [
+      { label: 'plan items', value: items },
+      { label: 'planning wall time', value: planSeconds, unit: 's' },
+      { label: 'planner peak RSS', value: rssMiB, unit: 'MiB' },
+      { label: 'FC memorySize (s.yaml)', value: memoryMiB, unit: 'MiB' },
+    ],
+    ratios: [
+      {
+        label: 'peak RSS / function memory',
+        value: round(rssMiB / memoryMiB, 3),
+        meaning: '<1 = a plan of this size fits the deployed function',
+      },
+    ],
+  };
 }

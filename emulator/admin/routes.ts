@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorCore } from '../emulator-core.ts';
-import type { KeyState, World } from '../model/types.ts';
+import type { KeyState } from '../model/types.ts';
 import type { FaultSettings } from '../policy/faults.ts';
 import type { RamPolicy } from '../policy/ram-policy.ts';
 import type { ThrottleRule } from '../policy/throttle.ts';
+import { parseWorld } from '../world-schema.ts';
 
 export const ADMIN_PREFIX = '/_emulator/';
 
@@ -55,7 +56,7 @@ const ROUTES: Record<string, Route> = {
     if (world !== 'demo' && world !== 'empty' && (typeof world !== 'object' || world === null)) {
       throw new TypeError('"world" must be "demo", "empty" or a world object');
     }
-    core.loadWorld(world as 'demo' | 'empty' | World);
+    core.loadWorld(typeof world === 'string' ? world : parseWorld(world));
     return { snapshots: core.model.snapshots.size };
   },
   'GET faults': (core) => core.getFaults(),
@@ -91,8 +92,10 @@ const ROUTES: Record<string, Route> = {
     return core.model.copy;
   },
   'PUT ram-policy': (core, b) => {
-    core.setRamPolicy((b.policy ?? null) as RamPolicy | null);
-    return { policy: b.policy ?? null };
+    // Either {"policy": {...} | null} or the policy document itself (curl -d @policy.json).
+    const policy = (Array.isArray(b.Statement) ? b : (b.policy ?? null)) as RamPolicy | null;
+    core.setRamPolicy(policy);
+    return { policy };
   },
   'POST sts': (core) => core.issueStsCredentials(),
   'POST kms/key-state': (core, b) => {

@@ -56,6 +56,7 @@ export interface HandlerDeps {
   /** Read on every invocation, so a test may point DR_REPLICATOR_ENDPOINT at an emulator. */
   env?: NodeJS.ProcessEnv;
   writeLog?: (line: string) => void;
+  /** Where a relative policy path resolves when FC_FUNC_CODE_PATH is unset (default cwd). */
   cwd?: () => string;
 }
 
@@ -70,7 +71,7 @@ function failure(runId: string, error: ReplicatorError, log: JsonLogger): Handle
     error instanceof PolicyValidationError ? error.problems.map(formatProblem) : undefined;
   const exitCode = error instanceof InvalidInputError ? ExitCode.InvalidInput : ExitCode.Aborted;
   // The first line only: a policy error's message repeats the problems listed beside it.
-  const message = error.message.split('\n')[0] ?? error.message;
+  const message = redactSecrets(error.message.split('\n')[0] ?? error.message);
   log.error('invocation failed', {
     errorCode: error.code,
     errorMessage: message,
@@ -132,7 +133,13 @@ export function createHandler(deps: HandlerDeps = {}) {
           }
         },
       });
-      const level = summary.exitCode === ExitCode.Ok ? 'info' : 'error';
+      // Partial failure is a warning (the records carry the detail); an aborted run is an error.
+      const level =
+        summary.exitCode === ExitCode.Ok
+          ? 'info'
+          : summary.exitCode === ExitCode.ItemsFailed
+            ? 'warn'
+            : 'error';
       log[level]('run finished', {
         policy: summary.policy,
         exitCode: summary.exitCode,

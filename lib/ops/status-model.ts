@@ -23,7 +23,14 @@ export type RpoState = (typeof RpoState)[keyof typeof RpoState];
 /** Fraction of the RPO after which a cell shows as at risk. */
 export const AT_RISK_FRACTION = 0.75;
 /** Item outcomes that show the engine tried to copy a disk to a destination. */
-const ATTEMPTS = new Set<string>(['started', 'in-progress', 'deferred', 'failed', 'completed', 'already-copied']);
+const ATTEMPTS = new Set<string>([
+  'started',
+  'in-progress',
+  'deferred',
+  'failed',
+  'completed',
+  'already-copied',
+]);
 
 /** Runs shown in the timeline. */
 export const TIMELINE_RUNS = 20;

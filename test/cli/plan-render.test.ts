@@ -62,8 +62,9 @@ describe('renderPlan', () => {
     ]);
   });
 
-  it('shows a destination that failed preflight with its error', () => {
-    expect(text).toContain('  ap-southeast-1  skipped: Key.Disabled (key k-1 is Disabled)');
+  it('shows each destination preflight result, a failure with its error', () => {
+    expect(lines).toContain('  cn-shanghai     ok');
+    expect(lines).toContain('  ap-southeast-1  skipped: Key.Disabled (key k-1 is Disabled)');
   });
 
   it('counts the items per action and shows the API calls made and still to make', () => {

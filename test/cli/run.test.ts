@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../emulator/index.ts';
 import type { Plan, RunSummary } from '../../lib/engine/types.ts';
@@ -133,6 +135,26 @@ describe('dr-replicator run', () => {
     expect(lastFrame).toMatch(/^ {2}cn-beijing +planned \d+ {2}started \d+/m);
   });
 
+  it('on SIGINT starts no new copy, finishes the run and prints the summary', async () => {
+    const io = captureIo(emulatorEnv(emulator));
+    const stderr = io.stderr;
+    io.stderr = (text) => {
+      stderr(text);
+      // Ctrl-C just as the copies are about to start.
+      if (text === 'phase execute\n') process.emit('SIGINT', 'SIGINT');
+    };
+
+    const code = await cli(io, 'run', '--policy', await latest(), '--output', 'json');
+
+    const summary = JSON.parse(io.stdoutText()) as RunSummary;
+    expect(io.stderrText()).toContain('SIGINT: finishing in-flight calls, starting no new copies');
+    expect(summary.totals.started).toBe(0);
+    expect(summary.totals.deferred).toBeGreaterThan(0);
+    expect(emulator.admin.calls({ action: 'CopySnapshot' })).toEqual([]);
+    expect(code).toBe(summary.exitCode);
+    expect(process.listeners('SIGINT')).toEqual([]);
+  });
+
   it('exits 1 and names the stopped destination when its KMS key is disabled', async () => {
     emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
     const io = captureIo(emulatorEnv(emulator));
@@ -152,6 +174,19 @@ describe('dr-replicator run', () => {
     expect(`${io.stdoutText()}${io.stderrText()}`).toContain(
       'InvalidAccountStatus.NotEnoughBalance',
     );
+  });
+
+  it('exits 3 when the records cannot be written', async () => {
+    await writeFile(path.join(ws.dir, 'blocker'), 'a file where a folder should be');
+    const policy = await ws.policy('p.yaml', (p) => {
+      p.source.copyMode = 'latest';
+      p.log = { type: 'file', path: 'blocker/records.jsonl' };
+    });
+    const io = captureIo(emulatorEnv(emulator));
+
+    expect(await cli(io, 'run', '--policy', policy)).toBe(3);
+
+    expect(io.stderrText()).toMatch(/^dr-replicator run: aborted: \S+: /m);
   });
 
   it.each([['ten minutes'], ['0s']])('exits 2 on --budget %j', async (budget) => {

@@ -11,7 +11,7 @@ import {
 } from '../../emulator/index.ts';
 import { main } from '../../lib/cli/main.ts';
 import { toJsonLines } from '../../lib/cloud/sinks.ts';
-import { createSlsSink } from '../../lib/cloud/sls.ts';
+import { createSlsReader, createSlsSink } from '../../lib/cloud/sls.ts';
 import type { LogRecord } from '../../lib/engine/records.ts';
 import type { StatusReport } from '../../lib/ops/status-model.ts';
 import { PROVENANCE_TAG_KEYS } from '../../lib/policy/render.ts';
@@ -261,7 +261,7 @@ describe('dr-replicator status', () => {
     expect((await stat(join(dir, 'page.html'))).size).toBeGreaterThan(1000);
   });
 
-  it('reads runs back from an SLS logstore for a policy that logs to SLS', async () => {
+  it('reads runs and failures back from an SLS logstore and writes its alerts there', async () => {
     const log = {
       type: 'sls',
       project: 'dr-logs',
@@ -275,15 +275,40 @@ describe('dr-replicator status', () => {
     });
     await sink.write([
       run({ runId: 'run-sls', finishedAt: ago(5 * 60_000), time: ago(5 * 60_000) }),
+      item({
+        runId: 'run-sls',
+        diskId: 'd-web',
+        destRegion: 'cn-beijing',
+        outcome: 'failed',
+        errorCode: 'InvalidParameter.KMSKeyId.CMKNotEnabled',
+        time: ago(5 * 60_000),
+      }),
     ]);
     await sink.close();
     const file = await writePolicy(dir, 'policy.yaml', policy({ log }));
 
-    const { code, stdout } = await status(['--policy', file, '--output', 'json', '--no-alerts']);
+    const { code, stdout } = await status(['--policy', file, '--output', 'json']);
 
     const report = JSON.parse(stdout) as StatusReport;
     expect(report.heartbeat).toMatchObject({ state: 'ok', lastRunId: 'run-sls' });
+    const webBeijing = report.cells.find(
+      (c) => c.diskId === 'd-web' && c.destRegion === 'cn-beijing',
+    );
+    expect(webBeijing?.lastFailure?.errorCode).toBe('InvalidParameter.KMSKeyId.CMKNotEnabled');
     expect(code).toBe(1);
+    const reader = createSlsReader({
+      ...log,
+      credentials: emulator.credentials,
+      endpoint: emulator.url,
+    });
+    const alerts = await reader.query({
+      from: new Date(Date.now() - HOUR),
+      to: new Date(),
+      query: 'kind: alert',
+    });
+    expect(alerts).toEqual([
+      expect.objectContaining({ alert: 'rpo-breach', diskId: 'd-db', destRegion: 'cn-beijing' }),
+    ]);
   });
 
   it('reports the heartbeat as unknown for a policy that logs to stdout', async () => {

@@ -45,6 +45,13 @@ describe('buildBundle', () => {
     await expect(buildBundle({ rootDir: root })).rejects.toBeInstanceOf(BuildError);
   });
 
+  it('refuses a policy that does not validate, with its file:line:col problems', async () => {
+    await mkdir(path.join(root, 'policies'));
+    await writeFile(path.join(root, 'policies', 'p.yaml'), 'name: p\nschedule: "@every 1h"\n');
+    await serviceFile(fc3('a', './dist', '{"policy":"policies/p.yaml"}'));
+    await expect(buildBundle({ rootDir: root })).rejects.toThrow(/p\.yaml:\d+:\d+/);
+  });
+
   it('refuses functions that would need two different bundles', async () => {
     await mkdir(path.join(root, 'policies'));
     await writeFile(path.join(root, 'policies', 'p.yaml'), 'name: p\n');

@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import type { StsCredentials } from '../../emulator/protocol/credentials.ts';
 import { type BuildResult, buildBundle } from '../../scripts/build.ts';
+import { type Invocation, invokeBundle, timerEvent } from '../../scripts/deploy/invoke-bundle.ts';
 import {
   type FunctionResource,
   policiesOf,
   readServiceFile,
 } from '../../scripts/deploy/service-file.ts';
 import { DEPLOYED, deployedWorld } from './support/deployed-world.ts';
-import { type Invocation, invokeBundle, timerEvent } from '../../scripts/deploy/invoke-bundle.ts';
 import { REPO_ROOT } from './support/paths.ts';
 
 /**

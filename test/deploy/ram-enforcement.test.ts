@@ -3,9 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RamPolicy, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { createHandler, type HandlerResult } from '../../functions/replicate/index.ts';
+import { timerEvent } from '../../scripts/deploy/invoke-bundle.ts';
 import { readServiceFile, type TimerTrigger } from '../../scripts/deploy/service-file.ts';
 import { DEPLOYED, deployedWorld } from './support/deployed-world.ts';
-import { timerEvent } from '../../scripts/deploy/invoke-bundle.ts';
 import { REPO_ROOT } from './support/paths.ts';
 import type { RamStatement } from './support/ram.ts';
 

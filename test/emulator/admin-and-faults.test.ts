@@ -78,6 +78,9 @@ describe('admin HTTP API', () => {
 
   it('answers 400 with a message for bad input and 404 for unknown routes', async () => {
     expect((await admin('POST', 'clock/advance', { seconds: 'soon' })).status).toBe(400);
+    const badWorld = await admin<{ error: string }>('POST', 'world', { world: { regions: 'all' } });
+    expect(badWorld.status).toBe(400);
+    expect(badWorld.body.error).toMatch(/regions/);
     expect((await admin('GET', 'nothing-here')).status).toBe(404);
   });
 });
@@ -197,8 +200,8 @@ describe('RAM policy', () => {
     expect(err.entry.response.statusCode).toBe(403);
   });
 
-  it('denies an action no statement allows', async () => {
-    await admin('PUT', 'ram-policy', { policy });
+  it('denies an action no statement allows (policy document PUT as is)', async () => {
+    expect((await admin('PUT', 'ram-policy', policy)).status).toBe(200);
     const s = emu.admin.snapshots('cn-hangzhou')[0]!;
     expect(
       (await popFailure(popClient(emu).request('DeleteSnapshot', { SnapshotId: s.snapshotId })))

@@ -1,3 +1,5 @@
+import * as $OpenApi from '@alicloud/openapi-client';
+import * as $Util from '@alicloud/tea-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../emulator/index.ts';
 import {
@@ -182,7 +184,46 @@ describe('ACS3-HMAC-SHA256 (@alicloud/ecs20140526)', () => {
   });
 });
 
+describe('GET and POST', () => {
+  it.each([
+    ['DescribeSnapshotsUsage', { RegionId: 'cn-hangzhou' }],
+    ['ListTagResources', { RegionId: 'cn-hangzhou', ResourceType: 'snapshot', 'Tag.1.Key': 'dr' }],
+    ['DescribeSnapshots', { RegionId: 'cn-shenzhen', MaxResults: 3 }],
+  ])('answers %s alike over a GET query and a POST form', async (action, params) => {
+    const { RequestId: _a, ...viaGet } = await popClient(emu).request<Record<string, unknown>>(action, params);
+    const { RequestId: _b, ...viaPost } = await popClient(emu).request<Record<string, unknown>>(action, params, {
+      method: 'POST',
+    });
+    expect(viaPost).toEqual(viaGet);
+    expect(Object.keys(viaGet).length).toBeGreaterThan(0);
+  });
+});
+
 describe('KMS on the same endpoint', () => {
+  it('answers DescribeKey signed with ACS3 (x-acs-version 2016-01-20) by the generic Tea client', async () => {
+    const client = new $OpenApi.default(
+      new $OpenApi.Config({ ...emu.credentials, endpoint: `127.0.0.1:${emu.port}`, protocol: 'http', regionId: 'cn-beijing' }),
+    );
+    const params = new $OpenApi.Params({
+      action: 'DescribeKey',
+      version: KMS_VERSION,
+      protocol: 'HTTP',
+      pathname: '/',
+      method: 'POST',
+      authType: 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json',
+    });
+    const res = await client.callApi(
+      params,
+      new $OpenApi.OpenApiRequest({ query: { RegionId: 'cn-beijing', KeyId: 'key-demo-disabled' } }),
+      new $Util.RuntimeOptions({}),
+    );
+    expect(res.body.KeyMetadata).toMatchObject({ KeyId: 'key-demo-disabled', KeyState: 'Disabled' });
+    expect(emu.admin.calls({ action: 'DescribeKey' }).at(-1)?.signature).toBe('acs3');
+  });
+
   it('routes Version 2016-01-20 to KMS and adds HttpStatus to its errors', async () => {
     const err = await popFailure(
       popClient(emu, KMS_VERSION).request('DescribeKey', {

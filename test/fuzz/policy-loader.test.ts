@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../lib/cli/io.ts';
+import { main } from '../../lib/cli/main.ts';
 import { checkPolicyFile, parsePolicyText } from '../../lib/policy/load.ts';
 import { PolicySchema } from '../../lib/policy/schema.ts';
 import { chaosSeed, sized } from '../chaos/support/mode.ts';
@@ -122,6 +124,65 @@ describe('policy file reader under hostile files', () => {
           expect(p.message.trim().length).toBeGreaterThan(0);
           expect(p.message).not.toMatch(/\n\s+at /);
         }
+      }),
+      { numRuns: sized(50, 1_000), seed: chaosSeed },
+    );
+  });
+});
+
+describe('dr-replicator validate and run with a damaged policy file', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dr-fuzz-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      env: {},
+      cwd: dir,
+      isTTY: false,
+    };
+    const code = await main(['node', 'dr-replicator', ...args], io);
+    return { code, out: out.join(''), err: err.join('') };
+  }
+
+  const damaged = fc.oneof(
+    mutatedPolicy.map(toYaml),
+    fc.string({ unit: 'binary', maxLength: 300 }),
+    fc.constantFrom(...hostileYaml),
+  );
+
+  it('validate exits 0 for a valid file and 2 with one located line per problem otherwise', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(damaged, async (text) => {
+        const file = `case-${n++}.yaml`;
+        writeFileSync(path.join(dir, file), text);
+        const { code, out, err } = await cli(['validate', file]);
+        expect(err).not.toMatch(/\n\s+at /);
+        if (code === 0) return;
+        expect(code).toBe(2);
+        const lines = out.trimEnd().split('\n');
+        expect(lines.length).toBeGreaterThan(0);
+        for (const line of lines) expect(line.startsWith(`${file}`)).toBe(true);
+      }),
+      { numRuns: sized(100, 2_000), seed: chaosSeed },
+    );
+  });
+
+  it('run refuses an invalid policy with exit 2 before any cloud call', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(damaged, async (text) => {
+        const file = `run-${n++}.yaml`;
+        writeFileSync(path.join(dir, file), text);
+        if (parsePolicyText(text, file).policy) return; // valid: nothing to refuse
+        const { code, err } = await cli(['run', '--policy', file]);
+        expect(code).toBe(2);
+        expect(err).toContain(file);
+        expect(err).not.toMatch(/\n\s+at /);
       }),
       { numRuns: sized(50, 1_000), seed: chaosSeed },
     );

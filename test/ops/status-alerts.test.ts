@@ -8,7 +8,7 @@ const now = new Date('2026-11-27T12:00:00Z');
 const policy = { name: POLICY, destinations: [{ region: 'cn-beijing', rpoHours: 4 }] };
 
 describe('alertsFromReport', () => {
-  it('raises one rpo-breach per breached or copy-less cell, none for healthy ones', () => {
+  it('raises one rpo-breach per breached or copy-less cell, none for healthy or pending ones', () => {
     const report = buildStatusReport({
       policy,
       copies: [
@@ -24,11 +24,21 @@ describe('alertsFromReport', () => {
           disk: 'd-old',
           creationTime: '2026-11-27T01:00:00Z',
         }),
+        // First attempted 6 h ago, RPO 4 h: no recovery point, a breach.
         copy({
           snapshotId: 's-run',
           regionId: 'cn-beijing',
           disk: 'd-none',
           status: 'progressing',
+          creationTime: '2026-11-27T06:00:00Z',
+        }),
+        // First attempted 1 h ago: pending, no alert yet.
+        copy({
+          snapshotId: 's-new',
+          regionId: 'cn-beijing',
+          disk: 'd-new',
+          status: 'progressing',
+          creationTime: '2026-11-27T11:00:00Z',
         }),
       ],
       records: [],

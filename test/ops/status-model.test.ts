@@ -106,7 +106,7 @@ describe('buildStatusReport', () => {
     expect(cell(r, 'd-a', 'cn-beijing').state).toBe(RpoState.AtRisk);
   });
 
-  it('counts a destination without any completed copy as no copy, not healthy', () => {
+  it('shows a first copy still in flight within the RPO as pending, not as a breach', () => {
     const r = report({
       copies: [
         copy({ snapshotId: 's-1', regionId: 'cn-shanghai', disk: 'd-a' }),
@@ -116,15 +116,44 @@ describe('buildStatusReport', () => {
           disk: 'd-a',
           status: 'progressing',
           progress: 40,
+          creationTime: '2026-11-27T10:00:00Z',
         }),
       ],
     });
     const beijing = cell(r, 'd-a', 'cn-beijing');
-    expect(beijing.state).toBe(RpoState.NoCopy);
+    expect(beijing.state).toBe(RpoState.Pending);
+    expect(beijing.firstAttemptAt).toBe('2026-11-27T10:00:00Z');
     expect(beijing.inFlight).toEqual([
       expect.objectContaining({ snapshotId: 's-2', progress: 40 }),
     ]);
     expect(r.summary.inFlight).toBe(1);
+    expect(r.ok).toBe(true);
+  });
+
+  it('counts a disk without a completed copy past the RPO since its first attempt as no copy', () => {
+    const r = report({
+      copies: [
+        copy({ snapshotId: 's-1', regionId: 'cn-shanghai', disk: 'd-a' }),
+        copy({
+          snapshotId: 's-2',
+          regionId: 'cn-beijing',
+          disk: 'd-a',
+          status: 'progressing',
+          creationTime: '2026-11-27T09:00:00Z',
+        }),
+      ],
+      // The engine first tried 5 h ago (RPO 4 h): the copy in flight is a retry.
+      records: [
+        item({
+          diskId: 'd-a',
+          destRegion: 'cn-beijing',
+          outcome: 'failed',
+          time: '2026-11-27T07:00:00Z',
+        }),
+      ],
+    });
+    expect(cell(r, 'd-a', 'cn-beijing').state).toBe(RpoState.NoCopy);
+    expect(cell(r, 'd-a', 'cn-beijing').firstAttemptAt).toBe('2026-11-27T07:00:00Z');
     expect(r.ok).toBe(false);
   });
 

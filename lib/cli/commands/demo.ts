@@ -7,7 +7,7 @@ import { type RunningEmulator, startEmulator } from '../../../emulator/index.ts'
 import { createSlsReader } from '../../cloud/sls.ts';
 import type { LogRecord } from '../../engine/records.ts';
 import { newRunId, runPolicy } from '../../engine/run.ts';
-import type { RunSummary } from '../../engine/types.ts';
+import type { RunEvent, RunSummary } from '../../engine/types.ts';
 import { ExitCode } from '../../errors.ts';
 import { parseLogRecord } from '../../ops/record-parse.ts';
 import { scheduleIntervalMs } from '../../ops/schedule.ts';
@@ -71,10 +71,10 @@ async function runOnce(context: PolicyContext, io: CliIo): Promise<RunSummary> {
       cloud: context.cloud,
       sink: await context.openSink(DEMO_LOG_TARGET),
       runId: newRunId(),
-      // The run keeps the wall clock, not the emulator's virtual one: the emulated SLS, like
-      // the real one, refuses records stamped hours in the future.
+      // No `now` from the emulator's virtual clock: records keep wall-clock times, because the
+      // emulated SLS, like the real one, refuses records stamped hours in the future.
       // On a pipe the summaries say it all; per-event lines would bury them.
-      onEvent: io.isTTY ? (event) => progress.onEvent(event) : () => undefined,
+      ...(io.isTTY ? { onEvent: (event: RunEvent) => progress.onEvent(event) } : {}),
     });
   } finally {
     progress.finish();
@@ -93,7 +93,7 @@ async function readBack(
     credentials: context.credentials,
     endpoint: emulator.url,
   });
-  const to = new Date(Math.max(Date.now(), emulator.admin.now().getTime()) + 3_600_000);
+  const to = new Date(Date.now() + 60_000);
   const parse = (rows: Record<string, string>[]): LogRecord[] =>
     rows.map((row) => parseLogRecord(row)).filter((r): r is LogRecord => r !== undefined);
   const all = parse(await reader.query({ from, to, limit: 10_000 }));
@@ -126,6 +126,97 @@ function nextSteps(policyShown: string, state: string | undefined): string {
   ].join('\n');
 }
 
+type Say = (text?: string) => void;
+
+function sayHeader(
+  say: Say,
+  emulator: RunningEmulator,
+  context: PolicyContext,
+  state: string,
+  kept: boolean,
+  policyShown: string,
+): void {
+  const { policy } = context;
+  say('dr-replicator demo: a replication policy against an emulated Alibaba Cloud on this machine');
+  say();
+  say(
+    `Emulator  ${emulator.url} (demo world; state in ${state}${kept ? '' : ', removed at exit'})`,
+  );
+  say(
+    `Policy    ${policyShown} (${policy.name}): ${policy.source.regions.join(', ')} -> ` +
+      policy.destinations.map((d) => d.region).join(', '),
+  );
+  say(
+    `Records   emulated SLS ${DEMO_LOG_TARGET.project}/${DEMO_LOG_TARGET.logstore} ` +
+      `(${DEMO_LOG_TARGET.region}), overriding the policy's log target (${policy.log.type})`,
+  );
+  say('          so the demo can read them back');
+}
+
+/**
+ * Runs, then lets a schedule interval pass on the virtual clock and runs again, until a run
+ * starts nothing (or aborts). The first and last runs get the full table, the others a line.
+ */
+async function runUntilCaughtUp(
+  say: Say,
+  context: PolicyContext,
+  emulator: RunningEmulator,
+  io: CliIo,
+): Promise<RunSummary> {
+  const step = stepSeconds(context.policy);
+  for (let n = 1; ; n++) {
+    if (n > 1) {
+      const at = emulator.admin.advanceClock(step);
+      say(
+        `Clock +${formatMs(step * 1000)} to ${at.toISOString()} (the next scheduled run): ` +
+          'copies in flight finish',
+      );
+    }
+    const summary = await runOnce(context, io);
+    const caughtUp = summary.totals.started === 0;
+    const aborted = summary.exitCode === ExitCode.Aborted;
+    const final = caughtUp || aborted || n === MAX_RUNS;
+    if (n === 1 || final) {
+      say();
+      say(renderRunSummary(summary).trimEnd());
+      say();
+    } else {
+      say(oneLine(n, summary));
+    }
+    if (!final) continue;
+    if (caughtUp) {
+      say(
+        `Run ${n} recorded ${summary.totals.completed} completion(s) and started no new copy: ` +
+          'the backlog is drained.',
+      );
+      if (summary.totals.failed > 0) {
+        say(`${summary.totals.failed} item(s) still failed: the table and the records say why.`);
+      }
+    } else if (!aborted) {
+      say(`Stopped after ${n} runs with copies still starting; later runs would go on.`);
+    }
+    return summary;
+  }
+}
+
+async function sayRecords(
+  say: Say,
+  context: PolicyContext,
+  emulator: RunningEmulator,
+  since: Date,
+): Promise<void> {
+  const records = await readBack(context, emulator, since);
+  const perKind: Record<string, number> = {};
+  for (const record of records.all) perKind[record.kind] = (perKind[record.kind] ?? 0) + 1;
+  say(
+    `Read back from SLS ${DEMO_LOG_TARGET.project}/${DEMO_LOG_TARGET.logstore}: ` +
+      `${records.all.length} records (${countsPhrase(perKind, ['item', 'run', 'alert'])}); ` +
+      'the newest runs and copies:',
+  );
+  say();
+  say(renderRecords(records.shown).trimEnd());
+}
+
 export function registerDemo(program: Command, ctx: CommandContext): void {
   program
     .command('demo')
@@ -134,11 +225,12 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
     .option('--state <dir>', 'keep the emulated cloud in this folder (default: a temporary one)')
     .action(async (flags: DemoFlags) => {
       const { io } = ctx;
-      const say = (text = ''): void => io.stdout(`${text}\n`);
+      const say: Say = (text = '') => io.stdout(`${text}\n`);
       const stateDir = flags.state
         ? path.resolve(io.cwd, flags.state)
         : await mkdtemp(path.join(tmpdir(), 'dr-replicator-demo-'));
-      const started = new Date();
+      // Records carry wall-clock times; read back from an hour before the demo began.
+      const since = new Date(Date.now() - 3_600_000);
       const emulator = await startEmulator({ world: 'demo', stateDir });
       try {
         const context = await openPolicyContext(flags.policy, {
@@ -150,84 +242,14 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
           cwd: io.cwd,
           stdout: io.stdout,
         });
-        const { policy } = context;
         const policyShown = path.relative(io.cwd, context.policyPath) || context.policyPath;
-        const step = stepSeconds(policy);
-        say(
-          'dr-replicator demo: a replication policy against an emulated Alibaba Cloud on this machine',
-        );
+        sayHeader(say, emulator, context, stateDir, flags.state !== undefined, policyShown);
+        const last = await runUntilCaughtUp(say, context, emulator, io);
         say();
-        say(
-          `Emulator  ${emulator.url} (demo world; state in ${stateDir}${flags.state ? '' : ', removed at exit'})`,
-        );
-        say(
-          `Policy    ${policyShown} (${policy.name}): ${policy.source.regions.join(', ')} -> ` +
-            policy.destinations.map((d) => d.region).join(', '),
-        );
-        say(
-          `Records   emulated SLS ${DEMO_LOG_TARGET.project}/${DEMO_LOG_TARGET.logstore} ` +
-            `(${DEMO_LOG_TARGET.region}), overriding the policy's log target (${policy.log.type}) ` +
-            'so they can be read back',
-        );
-
-        let last: RunSummary | undefined;
-        let n = 0;
-        while (n < MAX_RUNS) {
-          n += 1;
-          if (n > 1) {
-            const at = emulator.admin.advanceClock(step);
-            say(
-              `Clock +${formatMs(step * 1000)} to ${at.toISOString()} (the next scheduled run): copies in flight finish`,
-            );
-          }
-          last = await runOnce(context, io);
-          const caughtUp = last.totals.started === 0;
-          if (n === 1 || caughtUp || last.exitCode === ExitCode.Aborted) {
-            say();
-            say(renderRunSummary(last).trimEnd());
-            say();
-          } else {
-            say(oneLine(n, last));
-          }
-          if (caughtUp || last.exitCode === ExitCode.Aborted) break;
-        }
-        if (last && last.totals.started === 0) {
-          say(
-            `Run ${n} recorded ${last.totals.completed} completion(s) and started no new copy: ` +
-              'the backlog is drained.',
-          );
-          if (last.totals.failed > 0) {
-            say(
-              `${last.totals.failed} item(s) failed in every run: the FAILED column and the ` +
-                'records below say why (a policy fix, not a retry, resolves them).',
-            );
-          }
-        } else if (last && last.exitCode !== ExitCode.Aborted) {
-          say(`Stopped after ${n} runs with copies still starting; later runs would continue.`);
-        }
-        say();
-
-        const records = await readBack(
-          context,
-          emulator,
-          new Date(Math.min(started.getTime(), emulator.admin.now().getTime()) - 3_600_000),
-        );
-        const kinds = countsPhrase(
-          records.all.reduce<Record<string, number>>((acc, r) => {
-            acc[r.kind] = (acc[r.kind] ?? 0) + 1;
-            return acc;
-          }, {}),
-          ['item', 'run', 'alert'],
-        );
-        say(
-          `Read back from SLS ${DEMO_LOG_TARGET.project}/${DEMO_LOG_TARGET.logstore}: ` +
-            `${records.all.length} records (${kinds}); the newest runs and copies:`,
-        );
-        say();
-        say(renderRecords(records.shown).trimEnd());
+        await sayRecords(say, context, emulator, since);
         say();
         say(nextSteps(policyShown, flags.state));
-        if (last?.exitCode === ExitCode.Aborted) ctx.setExitCode(ExitCode.Aborted);
+        if (last.exitCode === ExitCode.Aborted) ctx.setExitCode(ExitCode.Aborted);
       } finally {
         await emulator.stop();
         if (!flags.state) await rm(stateDir, { recursive: true, force: true });

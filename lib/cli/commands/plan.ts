@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { redactSecrets } from '../../cloud/errors.ts';
 import { planPolicy } from '../../engine/run.ts';
 import type { Plan } from '../../engine/types.ts';
-import { ExitCode, RunAbortedError } from '../../errors.ts';
+import { ExitCode, InvalidInputError, ReplicatorError } from '../../errors.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
 import { openPolicyContext } from '../policy-context.ts';
@@ -28,9 +29,11 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
       try {
         plan = await planPolicy({ policy, cloud });
       } catch (error) {
-        if (!(error instanceof RunAbortedError)) throw error;
+        if (error instanceof InvalidInputError) throw error;
         // The account or the credentials cannot do the work at all: the exit code of an aborted run.
-        ctx.io.stderr(`dr-replicator plan: aborted: ${error.code}: ${error.message}\n`);
+        const code = error instanceof ReplicatorError ? error.code : 'Unexpected';
+        const message = redactSecrets(error instanceof Error ? error.message : String(error));
+        ctx.io.stderr(`dr-replicator plan: aborted: ${code}: ${message}\n`);
         ctx.setExitCode(ExitCode.Aborted);
         return;
       }

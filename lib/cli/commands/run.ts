@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { redactSecrets } from '../../cloud/errors.ts';
 import { newRunId, runPolicy } from '../../engine/run.ts';
 import type { RunSummary } from '../../engine/types.ts';
-import { ExitCode, RunAbortedError } from '../../errors.ts';
+import { ExitCode, InvalidInputError, ReplicatorError } from '../../errors.ts';
 import { budgetOption } from '../budget-option.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
@@ -69,9 +70,12 @@ export function registerRun(program: Command, ctx: CommandContext): void {
           signal: stop.signal,
         });
       } catch (error) {
-        if (!(error instanceof RunAbortedError)) throw error;
-        // Aborted before a summary existed (account or permission problem): exit 3, not 2.
-        ctx.io.stderr(`dr-replicator run: aborted: ${error.code}: ${error.message}\n`);
+        if (error instanceof InvalidInputError) throw error;
+        // The run stopped without a summary (account, permissions, the log store): it was
+        // aborted, exit 3, not the exit 2 of bad input that main() gives other errors.
+        const code = error instanceof ReplicatorError ? error.code : 'Unexpected';
+        const message = redactSecrets(error instanceof Error ? error.message : String(error));
+        ctx.io.stderr(`dr-replicator run: aborted: ${code}: ${message}\n`);
         ctx.setExitCode(ExitCode.Aborted);
         return;
       } finally {

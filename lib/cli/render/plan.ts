@@ -45,11 +45,12 @@ export function renderPlan(plan: Plan): string {
   const out: string[] = [`Plan for policy ${plan.policy} (a preview: nothing was written)`, ''];
 
   out.push('Destinations:');
+  const width = Math.max(0, ...plan.destinations.map((d) => d.region.length));
   for (const destination of plan.destinations) {
     const state = destination.ok
       ? 'ok'
       : `skipped: ${destination.errorCode ?? 'preflight failed'}${destination.message ? ` (${destination.message})` : ''}`;
-    out.push(`  ${destination.region}  ${state}`);
+    out.push(`  ${destination.region.padEnd(width)}  ${state}`);
   }
   out.push('');
 
