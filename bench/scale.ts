@@ -11,8 +11,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, syntheticWorld } from '../emulator/index.ts';
 import { createCloudClients, credentialsFromEnv, endpointFromEnv } from '../lib/cloud/clients.ts';
-import { listAll, sourceQueries } from '../lib/engine/discover.ts';
 import { createContext } from '../lib/engine/context.ts';
+import { listAll, sourceQueries } from '../lib/engine/discover.ts';
 import { planPolicy } from '../lib/engine/run.ts';
 import { type Policy, PolicySchema } from '../lib/policy/schema.ts';
 
@@ -61,7 +61,11 @@ async function listChild(): Promise<ListResult> {
       sourceQueries(ctx, region).map((q) => listAll(ctx, q, () => {})),
     ),
     ...DESTINATIONS.map((region) =>
-      listAll(ctx, { regionId: region, status: 'all', tags: { 'dr-replicator:policy': policy.name } }, () => {}),
+      listAll(
+        ctx,
+        { regionId: region, status: 'all', tags: { 'dr-replicator:policy': policy.name } },
+        () => {},
+      ),
     ),
   ]);
   return { listMs: performance.now() - listStarted, listPages: pages.reduce((a, b) => a + b, 0) };

@@ -205,10 +205,8 @@ export class EmulatorCore implements EmulatorAdmin {
               },
             );
       if (!(error instanceof ApiError)) console.error('emulator: unexpected error', error);
-      const host = `${product}.${region ?? 'aliyuncs'}.aliyuncs.com`.replace(
-        '.aliyuncs.aliyuncs',
-        '.aliyuncs',
-      );
+      const host =
+        region === undefined ? `${product}.aliyuncs.com` : `${product}.${region}.aliyuncs.com`;
       this.send(res, e.httpStatus, {
         RequestId: requestId,
         HostId: host,

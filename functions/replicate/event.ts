@@ -22,6 +22,16 @@ export class MalformedEventError extends InvalidInputError {
 }
 
 const PAYLOAD_KEYS = new Set(['policy']);
+/** FC names triggers with at most 128 characters; anything longer is not a timer event. */
+const MAX_TRIGGER_NAME = 128;
+/** Longer than any path a policy shipped with the function has. */
+const MAX_POLICY_PATH = 1024;
+/** How much of a parser's complaint is kept: it may quote the whole (hostile) input. */
+const MAX_DETAIL = 160;
+
+function clip(text: string, max = MAX_DETAIL): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} chars)`;
+}
 const POLICY_FILE = /\.(ya?ml|json)$/i;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -32,7 +42,7 @@ function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new MalformedEventError(`${what} is not JSON: ${(error as Error).message}`, {
+    throw new MalformedEventError(`${what} is not JSON: ${clip((error as Error).message)}`, {
       cause: error,
     });
   }
@@ -52,8 +62,15 @@ function policyName(value: unknown): string {
     throw new MalformedEventError('payload.policy must be a non-empty string');
   }
   const name = value.trim();
+  if (name.length > MAX_POLICY_PATH) {
+    throw new MalformedEventError(
+      `payload.policy is ${name.length} characters long; a path is shorter`,
+    );
+  }
   if (name.startsWith('/') || name.split(/[\\/]/).includes('..')) {
-    throw new MalformedEventError(`payload.policy ${name} must be a relative path inside the code`);
+    throw new MalformedEventError(
+      `payload.policy ${clip(name)} must be a relative path inside the code`,
+    );
   }
   return name;
 }
@@ -77,7 +94,7 @@ function parsePayload(payload: unknown): string | undefined {
   if (unknown.length > 0) {
     // A typo such as "polcy" must not silently run the default policy.
     throw new MalformedEventError(
-      `payload has unknown key(s) ${unknown.join(', ')}; expected "policy"`,
+      `payload has unknown key(s) ${clip(unknown.join(', '))}; expected "policy"`,
     );
   }
   return value.policy === undefined ? undefined : policyName(value.policy);
@@ -89,9 +106,16 @@ export function parseTimerEvent(event: Buffer | string | undefined | null): Time
   const value = parseJson(text, 'event');
   if (!isRecord(value)) throw new MalformedEventError('event must be a JSON object');
   const triggerName = optionalString(value.triggerName, 'triggerName');
+  if (triggerName !== undefined && triggerName.length > MAX_TRIGGER_NAME) {
+    throw new MalformedEventError(
+      `event.triggerName is ${triggerName.length} characters long; FC allows ${MAX_TRIGGER_NAME}`,
+    );
+  }
   const triggerTime = optionalString(value.triggerTime, 'triggerTime');
   if (triggerTime !== undefined && Number.isNaN(Date.parse(triggerTime))) {
-    throw new MalformedEventError(`event.triggerTime ${JSON.stringify(triggerTime)} is not a time`);
+    throw new MalformedEventError(
+      `event.triggerTime ${clip(JSON.stringify(triggerTime))} is not a time`,
+    );
   }
   const policyFile = parsePayload(value.payload);
   return {

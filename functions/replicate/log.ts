@@ -46,9 +46,20 @@ export function createJsonLogger(options: JsonLoggerOptions): JsonLogger {
   };
 }
 
-/** Field values may carry SDK error messages (signed URLs): every string is scrubbed. */
+/** FC log lines stay readable even when a hostile event is quoted into a message. */
+const MAX_FIELD_CHARS = 4096;
+
+/**
+ * Field values may carry SDK error messages (signed URLs): every string is scrubbed, and
+ * clipped so one field cannot turn a log line into megabytes.
+ */
 function redactDeep(value: unknown): unknown {
-  if (typeof value === 'string') return redactSecrets(value);
+  if (typeof value === 'string') {
+    const clean = redactSecrets(value);
+    return clean.length <= MAX_FIELD_CHARS
+      ? clean
+      : `${clean.slice(0, MAX_FIELD_CHARS)}... (${clean.length} chars)`;
+  }
   if (Array.isArray(value)) return value.map(redactDeep);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)]));

@@ -1,5 +1,5 @@
-import { InvalidInputError } from '../errors.ts';
 import type { CloudClients } from '../engine/types.ts';
+import { InvalidInputError } from '../errors.ts';
 import { createEcsApi, ECS_API_VERSION } from './ecs.ts';
 import { createKmsApi, KMS_API_VERSION } from './kms.ts';
 import type { Credentials } from './ports.ts';

@@ -7,7 +7,7 @@ import type {
   SnapshotQuery,
   SnapshotStatus,
 } from './ports.ts';
-import { type RpcCaller, type RpcParams } from './rpc.ts';
+import type { RpcCaller, RpcParams } from './rpc.ts';
 
 export const ECS_API_VERSION = '2014-05-26';
 const MAX_PAGE = 100;
@@ -152,34 +152,53 @@ interface DescribeSnapshotsBody {
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 
+/**
+ * Listings of 100 000 snapshots repeat a handful of values (status, category, region, disk
+ * type) a hundred thousand times; JSON parsing makes each a new string. Sharing one copy of
+ * each keeps large listings small.
+ */
+const interned = new Map<string, string>();
+function intern(value: string): string {
+  const known = interned.get(value);
+  if (known !== undefined) return known;
+  if (interned.size < 1024) interned.set(value, value);
+  return value;
+}
+
+const STATUSES: readonly SnapshotStatus[] = ['progressing', 'accomplished', 'failed'];
+const NO_TAGS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 export function toSnapshot(raw: RawSnapshot, regionId: string): Snapshot {
-  const tags: Record<string, string> = {};
-  for (const tag of raw.Tags?.Tag ?? []) tags[str(tag.TagKey)] = str(tag.TagValue);
+  const rawTags = raw.Tags?.Tag ?? [];
+  let tags = NO_TAGS;
+  if (rawTags.length > 0) {
+    tags = {};
+    for (const tag of rawTags) tags[intern(str(tag.TagKey))] = str(tag.TagValue);
+  }
   const diskType = str(raw.SourceDiskType).toLowerCase();
-  const status = str(raw.Status);
+  const status = STATUSES.find((s) => s === raw.Status) ?? 'progressing';
+  const region = str(raw.RegionId);
   const snapshot: Snapshot = {
     snapshotId: str(raw.SnapshotId),
-    regionId: str(raw.RegionId) || regionId,
+    regionId: region === regionId || region === '' ? regionId : intern(region),
     name: str(raw.SnapshotName),
     description: str(raw.Description),
-    status: (['progressing', 'accomplished', 'failed'].includes(status)
-      ? status
-      : 'progressing') as SnapshotStatus,
+    status,
     progress: Number.parseInt(str(raw.Progress), 10) || 0,
     creationTime: str(raw.CreationTime),
     sourceDiskId: str(raw.SourceDiskId),
     // SourceDiskSize is typed string but sent as a number in samples.
     sourceDiskSize: Number(str(raw.SourceDiskSize)) || 0,
     snapshotType: str(raw.SnapshotType) === 'user' ? 'user' : 'auto',
-    category: str(raw.Category),
+    category: intern(str(raw.Category)),
     encrypted: raw.Encrypted === true || str(raw.Encrypted) === 'true',
     tags,
   };
   if (diskType === 'system' || diskType === 'data') snapshot.sourceDiskType = diskType;
-  if (raw.KMSKeyId) snapshot.kmsKeyId = str(raw.KMSKeyId);
+  if (raw.KMSKeyId) snapshot.kmsKeyId = intern(str(raw.KMSKeyId));
   const retention = Number(str(raw.RetentionDays));
   if (Number.isInteger(retention) && retention > 0) snapshot.retentionDays = retention;
   if (raw.SourceSnapshotId) snapshot.sourceSnapshotId = str(raw.SourceSnapshotId);
-  if (raw.SourceRegionId) snapshot.sourceRegionId = str(raw.SourceRegionId);
+  if (raw.SourceRegionId) snapshot.sourceRegionId = intern(str(raw.SourceRegionId));
   return snapshot;
 }

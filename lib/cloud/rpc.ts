@@ -1,6 +1,6 @@
 import RPCClient from '@alicloud/pop-core';
-import type { Credentials } from './ports.ts';
 import { toCloudApiError } from './errors.ts';
+import type { Credentials } from './ports.ts';
 
 /** pop-core's 3 s default is far too short: CopySnapshot may take tens of seconds to answer. */
 export const DEFAULT_TIMEOUT_MS = 30_000;

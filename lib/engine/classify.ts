@@ -89,7 +89,7 @@ export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
   'InvalidParameter.KMSKeyId.CMKNotEnabled': StopDestination,
   'InvalidParameter.KMSKeyId.CMKUnauthorized': StopDestination,
   'InvalidKMSKeyId.NotSymmetric': StopDestination,
-  'InvalidEncryptAlgorithm': StopDestination,
+  InvalidEncryptAlgorithm: StopDestination,
   'InvalidEncrypted.NotMatchEncryptAlgorithm': StopDestination,
   'InvalidParameterDestinationStorageLocationArn.Unauthorized': StopDestination,
   'InvalidParameterDestinationStorageLocationArn.RegionNotMatch': StopDestination,

@@ -2,7 +2,13 @@ import { CallCounter, countingClients } from '../cloud/metrics.ts';
 import type { EcsApi, KmsApi } from '../cloud/ports.ts';
 import type { Policy } from '../policy/schema.ts';
 import { RateLimiter, realSleep, type Sleep } from './limiter.ts';
-import { type Attempted, RETRY_DEFAULTS, RetryBudget, type RetryConfig, withRetry } from './retry.ts';
+import {
+  type Attempted,
+  RETRY_DEFAULTS,
+  RetryBudget,
+  type RetryConfig,
+  withRetry,
+} from './retry.ts';
 import type { RunEvent, RunOptions, Shard } from './types.ts';
 
 /** What every step of a run shares: counted clients, the limiter, the retry budget, clocks. */

@@ -1,5 +1,5 @@
-import { ReplicatorError } from '../errors.ts';
 import type { CopySnapshotRequest, Snapshot } from '../cloud/ports.ts';
+import { ReplicatorError } from '../errors.ts';
 import { API_LIMITS } from '../policy/api-rules.ts';
 import {
   isValidTagKey,

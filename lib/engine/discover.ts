@@ -113,9 +113,7 @@ async function discoverRegion(ctx: EngineContext, region: string): Promise<Sourc
     result.error = error;
     return result;
   }
-  const sorted = [...seen.values()]
-    .filter((s) => matchesSelectors(ctx, s))
-    .sort(byCreationTime);
+  const sorted = [...seen.values()].filter((s) => matchesSelectors(ctx, s)).sort(byCreationTime);
   for (const snapshot of sorted) {
     const reason = uncopyableReason(snapshot);
     if (reason) result.uncopyable.push({ snapshot, reason });

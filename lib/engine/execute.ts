@@ -30,7 +30,10 @@ function itemFields(item: WorkItem) {
 export function recordItem(
   { ctx, book }: Pick<ExecuteOptions, 'ctx' | 'book'>,
   item: WorkItem,
-  fields: Omit<ItemRecord, 'kind' | 'runId' | 'policy' | 'time' | keyof ReturnType<typeof itemFields>>,
+  fields: Omit<
+    ItemRecord,
+    'kind' | 'runId' | 'policy' | 'time' | keyof ReturnType<typeof itemFields>
+  >,
 ): void {
   const record = book.item({ ...itemFields(item), ...fields });
   ctx.emit({
@@ -117,7 +120,7 @@ function onCopyError(
 
 async function copyOne(options: ExecuteOptions, item: WorkItem): Promise<void> {
   const { ctx, stop } = options;
-  const request = item.request;
+  const request = item.buildRequest?.();
   if (!request) return;
   const before = stop.reason(item.destRegion);
   if (before) {

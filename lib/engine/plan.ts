@@ -13,7 +13,11 @@ export interface WorkItem extends PlanItem {
   /** What the run records for this item when it does not copy (or dry-runs). */
   outcome: Outcome;
   errorCode?: string;
-  request?: CopySnapshotRequest;
+  /**
+   * The CopySnapshot request (action copy). Built again on demand rather than kept: a plan can
+   * hold tens of thousands of copies, and only name and token are needed until execution.
+   */
+  buildRequest?: () => CopySnapshotRequest;
   /** Copy whose completion / failure this item reports; tagged REPORTED after the record. */
   markReported?: 'completed' | 'failed';
   /** Copy to delete (action prune). */
@@ -133,7 +137,12 @@ function existingCopyItem(ref: PairRef, copies: Snapshot[]): WorkItem | undefine
 function pushFailedCopies(items: WorkItem[], ref: PairRef, copies: Snapshot[]): void {
   for (const c of copies) {
     if (c.status !== 'failed' || isReported(c)) continue;
-    const item = newItem(ref, 'skipped', Outcome.Failed, `copy ${c.snapshotId} failed in ${ref.destRegion}`);
+    const item = newItem(
+      ref,
+      'skipped',
+      Outcome.Failed,
+      `copy ${c.snapshotId} failed in ${ref.destRegion}`,
+    );
     item.errorCode = 'CopyFailed';
     item.copySnapshotId = c.snapshotId;
     item.markReported = 'failed';
@@ -227,7 +236,7 @@ function planDisk(
       );
       item.copyName = request.name;
       item.clientToken = request.clientToken;
-      item.request = request;
+      item.buildRequest = () => buildCopyRequest(policy, snapshot, dest, generation);
       items.push(item);
       // Later snapshots of this disk wait for this copy.
       blocked = waitingFor('copy started this run', snapshot.snapshotId);

@@ -44,6 +44,9 @@ async function checkDestination(ctx: EngineContext, dest: Destination): Promise<
 }
 
 /** Step 2: each destination that uses a KMS key must have it Enabled; failures stop only it. */
-export function preflight(ctx: EngineContext, destinations: Destination[]): Promise<PreflightResult[]> {
+export function preflight(
+  ctx: EngineContext,
+  destinations: Destination[],
+): Promise<PreflightResult[]> {
   return Promise.all(destinations.map((d) => checkDestination(ctx, d)));
 }

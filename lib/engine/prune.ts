@@ -17,7 +17,10 @@ export async function prune(options: ExecuteOptions, items: WorkItem[]): Promise
     const copy = item.pruneTarget;
     if (item.action !== 'prune' || !copy) continue;
     const copyId = copy.snapshotId;
-    if (copy.tags[PROVENANCE_TAG_KEYS.policy] !== ctx.policy.name || copy.status !== 'accomplished') {
+    if (
+      copy.tags[PROVENANCE_TAG_KEYS.policy] !== ctx.policy.name ||
+      copy.status !== 'accomplished'
+    ) {
       continue;
     }
     const why = stop.reason(item.destRegion);

@@ -4,7 +4,7 @@ import { ExitCode, RunAbortedError } from '../errors.ts';
 import { classify, ErrorClass } from './classify.ts';
 import { createContext, type EngineContext, inShard } from './context.ts';
 import { discover, type SourceDiscovery } from './discover.ts';
-import { execute, type ExecuteOptions, recordItem } from './execute.ts';
+import { type ExecuteOptions, execute, recordItem } from './execute.ts';
 import { markReported } from './mark-reported.ts';
 import { type DestinationInput, planWork, type WorkItem, type WorkPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
@@ -43,15 +43,16 @@ async function prepare(ctx: EngineContext): Promise<Prepared> {
   if (preflightAbort) return { work: empty, destinations: [], sources: [], abort: preflightAbort };
 
   const usable = destinations.filter((d) => checks.find((c) => c.region === d.region)?.ok);
-  ctx.emit({ type: 'phase', phase: 'discover' });
   // Sources and destinations are listed side by side: they share nothing but the limiter.
+  ctx.emit({ type: 'phase', phase: 'discover' });
+  const discovering = discover(ctx);
+  ctx.emit({ type: 'phase', phase: 'reconcile' });
   const [sources, listings] = await Promise.all([
-    discover(ctx),
-    (ctx.emit({ type: 'phase', phase: 'reconcile' }),
+    discovering,
     reconcile(
       ctx,
       usable.map((d) => d.region),
-    )),
+    ),
   ]);
   const listingAbort = [...sources, ...listings].map((x) => x.error).find(isStopRun);
   if (listingAbort) return { work: empty, destinations: [], sources, abort: listingAbort };
@@ -61,10 +62,19 @@ async function prepare(ctx: EngineContext): Promise<Prepared> {
     const copies = listings.find((l) => l.region === dest.region);
     const input: DestinationInput = {
       dest,
-      copies: copies ?? { region: dest.region, bySource: new Map(), byDisk: new Map(), mismatched: [], pages: 0 },
+      copies: copies ?? {
+        region: dest.region,
+        bySource: new Map(),
+        byDisk: new Map(),
+        mismatched: [],
+        pages: 0,
+      },
     };
     if (check && !check.ok) {
-      input.stopped = { errorCode: check.errorCode ?? 'PreflightFailed', message: check.message ?? '' };
+      input.stopped = {
+        errorCode: check.errorCode ?? 'PreflightFailed',
+        message: check.message ?? '',
+      };
     } else if (copies?.error) {
       input.stopped = {
         errorCode: copies.error.code,
@@ -74,10 +84,17 @@ async function prepare(ctx: EngineContext): Promise<Prepared> {
     return input;
   });
   ctx.emit({ type: 'phase', phase: 'plan' });
-  const work = planWork({ policy, now: ctx.now(), sources, destinations: inputs, shard: ctx.shard });
+  const work = planWork({
+    policy,
+    now: ctx.now(),
+    sources,
+    destinations: inputs,
+    shard: ctx.shard,
+  });
   const perDestination: Record<string, number> = {};
   for (const item of work.items) {
-    if (item.action === 'copy') perDestination[item.destRegion] = (perDestination[item.destRegion] ?? 0) + 1;
+    if (item.action === 'copy')
+      perDestination[item.destRegion] = (perDestination[item.destRegion] ?? 0) + 1;
   }
   ctx.emit({
     type: 'planned',
@@ -88,7 +105,7 @@ async function prepare(ctx: EngineContext): Promise<Prepared> {
 }
 
 function toPlanItem(item: WorkItem): PlanItem {
-  const { outcome, errorCode, request, markReported, pruneTarget, debtHours, ...plan } = item;
+  const { outcome, errorCode, buildRequest, markReported, pruneTarget, debtHours, ...plan } = item;
   return plan;
 }
 
@@ -100,7 +117,9 @@ export async function planPolicy(opts: PlanOptions): Promise<Plan> {
   const ctx = createContext(opts);
   const prepared = await prepare(ctx);
   if (prepared.abort) {
-    throw new RunAbortedError(prepared.abort.code, prepared.abort.message, { cause: prepared.abort });
+    throw new RunAbortedError(prepared.abort.code, prepared.abort.message, {
+      cause: prepared.abort,
+    });
   }
   const copies = prepared.work.items.filter((i) => i.action === 'copy').length;
   const prunes = prepared.work.items.filter((i) => i.action === 'prune').length;
@@ -126,7 +145,12 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const dryRun = opts.dryRun ?? false;
   const ctx = createContext({ ...opts, now });
-  const book = new RecordBook({ sink: opts.sink, runId: opts.runId, policy: opts.policy.name, now });
+  const book = new RecordBook({
+    sink: opts.sink,
+    runId: opts.runId,
+    policy: opts.policy.name,
+    now,
+  });
   const { policy } = opts;
   const stop = new StopState({
     now,
@@ -136,7 +160,13 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
         : startedAt.getTime() + opts.budgetMs * policy.limits.timeBudgetFraction,
     signal: opts.signal,
   });
-  const execOptions: ExecuteOptions = { ctx, book, stop, dryRun, destinations: policy.destinations };
+  const execOptions: ExecuteOptions = {
+    ctx,
+    book,
+    stop,
+    dryRun,
+    destinations: policy.destinations,
+  };
 
   const prepared = await prepare(ctx);
   let sourceFailures = 0;

@@ -51,9 +51,18 @@ export interface EngineTuning {
 }
 
 export type RunEvent =
-  | { type: 'phase'; phase: 'preflight' | 'discover' | 'reconcile' | 'plan' | 'execute' | 'prune' | 'record' }
+  | {
+      type: 'phase';
+      phase: 'preflight' | 'discover' | 'reconcile' | 'plan' | 'execute' | 'prune' | 'record';
+    }
   | { type: 'planned'; perDestination: Record<string, number>; total: number }
-  | { type: 'item'; destRegion: string; outcome: Outcome; sourceSnapshotId: string; errorCode?: string }
+  | {
+      type: 'item';
+      destRegion: string;
+      outcome: Outcome;
+      sourceSnapshotId: string;
+      errorCode?: string;
+    }
   | { type: 'destination-stopped'; destRegion: string; errorCode: string; message: string };
 
 export interface DestinationSummary {
@@ -79,7 +88,13 @@ export interface RunSummary {
   aborted?: { errorCode: string; message: string };
 }
 
-export type PlanAction = 'copy' | 'already-copied' | 'in-progress' | 'deferred' | 'skipped' | 'prune';
+export type PlanAction =
+  | 'copy'
+  | 'already-copied'
+  | 'in-progress'
+  | 'deferred'
+  | 'skipped'
+  | 'prune';
 
 export interface PlanItem {
   action: PlanAction;

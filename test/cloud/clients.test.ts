@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { credentialsFromEnv, endpointFromEnv, MissingCredentialsError } from '../../lib/cloud/clients.ts';
+import {
+  credentialsFromEnv,
+  endpointFromEnv,
+  MissingCredentialsError,
+} from '../../lib/cloud/clients.ts';
 
 describe('credentialsFromEnv', () => {
   it('reads the key pair and the STS token', () => {
@@ -29,7 +33,9 @@ describe('credentialsFromEnv', () => {
 
 describe('endpointFromEnv', () => {
   it('uses DR_REPLICATOR_ENDPOINT when set', () => {
-    expect(endpointFromEnv({ DR_REPLICATOR_ENDPOINT: 'http://127.0.0.1:9' })).toBe('http://127.0.0.1:9');
+    expect(endpointFromEnv({ DR_REPLICATOR_ENDPOINT: 'http://127.0.0.1:9' })).toBe(
+      'http://127.0.0.1:9',
+    );
     expect(endpointFromEnv({})).toBeUndefined();
   });
 });

@@ -98,7 +98,9 @@ describe('EcsApi over pop-core', () => {
     await cloud.ecs.deleteSnapshot('cn-beijing', copy.snapshotId);
 
     expect(tagged.snapshots[0]?.tags.reported).toBe('yes');
-    expect(emu.admin.snapshots('cn-beijing').map((s) => s.snapshotId)).not.toContain(copy.snapshotId);
+    expect(emu.admin.snapshots('cn-beijing').map((s) => s.snapshotId)).not.toContain(
+      copy.snapshotId,
+    );
   });
 
   it('reads a KMS key and its state', async () => {

@@ -16,7 +16,8 @@ async function failure(promise: Promise<unknown>): Promise<CloudApiError> {
     () => undefined,
     (e: unknown) => e,
   );
-  if (!(error instanceof CloudApiError)) throw new Error(`expected a CloudApiError, got ${String(error)}`);
+  if (!(error instanceof CloudApiError))
+    throw new Error(`expected a CloudApiError, got ${String(error)}`);
   return error;
 }
 
@@ -29,7 +30,9 @@ describe('redactSecrets', () => {
   });
 
   it('redacts credential parameters embedded in a string to sign', () => {
-    const clean = redactSecrets('server string to sign is:POST&%2F&AccessKeyId%3DSTS.x%26SecurityToken%3DCAIStoken%26Signature%3Dabc');
+    const clean = redactSecrets(
+      'server string to sign is:POST&%2F&AccessKeyId%3DSTS.x%26SecurityToken%3DCAIStoken%26Signature%3Dabc',
+    );
     expect(clean).not.toMatch(/CAIStoken|STS\.x|abc$/);
   });
 });
@@ -80,7 +83,10 @@ describe('CloudApiError from real calls', () => {
     await new Promise<void>((resolve) => rude.listen(0, '127.0.0.1', resolve));
     const { port } = rude.address() as AddressInfo;
     try {
-      const cloud = createCloudClients({ credentials: emu.credentials, endpoint: `http://127.0.0.1:${port}` });
+      const cloud = createCloudClients({
+        credentials: emu.credentials,
+        endpoint: `http://127.0.0.1:${port}`,
+      });
       const error = await failure(cloud.ecs.describeSnapshots({ regionId: 'cn-hangzhou' }));
       expect(error.code).toBe('ConnectionReset');
     } finally {

@@ -21,7 +21,13 @@ describe('stdout sink', () => {
 
     await sink.write([record(1), record(2)]);
 
-    expect(out.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l))).toEqual([record(1), record(2)]);
+    expect(
+      out
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    ).toEqual([record(1), record(2)]);
   });
 });
 
@@ -50,7 +56,9 @@ describe('file sink', () => {
         { credentials: { accessKeyId: 'a', accessKeySecret: 'b' }, baseDir: dir },
       );
       await sink.write([record(3)]);
-      expect(JSON.parse(await readFile(join(dir, 'out', 'records.jsonl'), 'utf8'))).toEqual(record(3));
+      expect(JSON.parse(await readFile(join(dir, 'out', 'records.jsonl'), 'utf8'))).toEqual(
+        record(3),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -7,6 +7,7 @@ import {
   ECS_VERSION,
   ecsClient,
   KMS_VERSION,
+  openApiClient,
   popClient,
   popFailure,
   start,
@@ -190,10 +191,17 @@ describe('GET and POST', () => {
     ['ListTagResources', { RegionId: 'cn-hangzhou', ResourceType: 'snapshot', 'Tag.1.Key': 'dr' }],
     ['DescribeSnapshots', { RegionId: 'cn-shenzhen', MaxResults: 3 }],
   ])('answers %s alike over a GET query and a POST form', async (action, params) => {
-    const { RequestId: _a, ...viaGet } = await popClient(emu).request<Record<string, unknown>>(action, params);
-    const { RequestId: _b, ...viaPost } = await popClient(emu).request<Record<string, unknown>>(action, params, {
-      method: 'POST',
-    });
+    const { RequestId: _a, ...viaGet } = await popClient(emu).request<Record<string, unknown>>(
+      action,
+      params,
+    );
+    const { RequestId: _b, ...viaPost } = await popClient(emu).request<Record<string, unknown>>(
+      action,
+      params,
+      {
+        method: 'POST',
+      },
+    );
     expect(viaPost).toEqual(viaGet);
     expect(Object.keys(viaGet).length).toBeGreaterThan(0);
   });
@@ -201,9 +209,7 @@ describe('GET and POST', () => {
 
 describe('KMS on the same endpoint', () => {
   it('answers DescribeKey signed with ACS3 (x-acs-version 2016-01-20) by the generic Tea client', async () => {
-    const client = new $OpenApi.default(
-      new $OpenApi.Config({ ...emu.credentials, endpoint: `127.0.0.1:${emu.port}`, protocol: 'http', regionId: 'cn-beijing' }),
-    );
+    const client = openApiClient(emu, 'cn-beijing');
     const params = new $OpenApi.Params({
       action: 'DescribeKey',
       version: KMS_VERSION,
@@ -217,10 +223,15 @@ describe('KMS on the same endpoint', () => {
     });
     const res = await client.callApi(
       params,
-      new $OpenApi.OpenApiRequest({ query: { RegionId: 'cn-beijing', KeyId: 'key-demo-disabled' } }),
+      new $OpenApi.OpenApiRequest({
+        query: { RegionId: 'cn-beijing', KeyId: 'key-demo-disabled' },
+      }),
       new $Util.RuntimeOptions({}),
     );
-    expect(res.body.KeyMetadata).toMatchObject({ KeyId: 'key-demo-disabled', KeyState: 'Disabled' });
+    expect(res.body.KeyMetadata).toMatchObject({
+      KeyId: 'key-demo-disabled',
+      KeyState: 'Disabled',
+    });
     expect(emu.admin.calls({ action: 'DescribeKey' }).at(-1)?.signature).toBe('acs3');
   });
 

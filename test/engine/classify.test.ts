@@ -2,7 +2,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CATALOG } from '../../emulator/index.ts';
-import { classify, ERROR_CLASSES, ErrorClass, isKnownErrorCode } from '../../lib/engine/classify.ts';
+import {
+  classify,
+  ERROR_CLASSES,
+  ErrorClass,
+  isKnownErrorCode,
+} from '../../lib/engine/classify.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -29,9 +34,11 @@ function seedErrorTable(): { status: number; code: string }[] {
 /** Every `Code` in the reference's full CopySnapshot error list (alibaba-api.md §2). */
 function referenceCopySnapshotCodes(): string[] {
   const text = readFileSync(join(root, 'test', 'fixtures', 'alibaba-api.md'), 'utf8');
-  const start = text.indexOf('**Full error list');
-  // The list runs to the first blank line after its heading.
-  const section = text.slice(start, text.indexOf('\n\n', start));
+  const lines = text.slice(text.indexOf('**Full error list')).split('\n').slice(1);
+  // The list: the bullet lines right after the heading (blank lines before it skipped).
+  const firstBullet = lines.findIndex((l) => l.startsWith('- '));
+  const afterList = lines.findIndex((l, i) => i > firstBullet && !l.startsWith('- '));
+  const section = lines.slice(firstBullet, afterList).join('\n');
   return [...section.matchAll(/`([A-Za-z][\w.]*)`/g)]
     .map((m) => m[1] ?? '')
     .filter((c) => !c.includes('{'));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type World, syntheticWorld } from '../../emulator/index.ts';
+import { syntheticWorld, type World } from '../../emulator/index.ts';
 import { planPolicy } from '../../lib/engine/run.ts';
 import type { PolicyInput } from '../../lib/policy/schema.ts';
 import { type Bed, policy, run, startBed, T0 } from './support/harness.ts';
@@ -25,7 +25,11 @@ function world(): World {
 
 async function plannedSources(select: PolicyInput['source']) {
   if (!bed) throw new Error('no bed');
-  const plan = await planPolicy({ policy: policy({ source: select }), cloud: bed.cloud, now: bed.now });
+  const plan = await planPolicy({
+    policy: policy({ source: select }),
+    cloud: bed.cloud,
+    now: bed.now,
+  });
   return new Set(plan.items.map((i) => i.sourceSnapshotId));
 }
 
@@ -38,9 +42,12 @@ describe('discover (through planPolicy)', () => {
     const planned = await plannedSources({ regions: ['cn-hangzhou'], lookbackHours: 30 });
 
     const cutoff = T0.getTime() - 30 * 3_600_000;
-    const expected = w.snapshots.filter((s) => Date.parse(s.creationTime) >= cutoff).map((s) => s.snapshotId);
+    const expected = w.snapshots
+      .filter((s) => Date.parse(s.creationTime) >= cutoff)
+      .map((s) => s.snapshotId);
     expect(planned).toEqual(new Set(expected));
-    const filter = bed.emu.admin.calls({ action: 'DescribeSnapshots', region: 'cn-hangzhou' })[0]?.params;
+    const filter = bed.emu.admin.calls({ action: 'DescribeSnapshots', region: 'cn-hangzhou' })[0]
+      ?.params;
     expect(filter).toMatchObject({
       'Filter.1.Key': 'CreationStartTime',
       'Filter.1.Value': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/),
@@ -63,7 +70,8 @@ describe('discover (through planPolicy)', () => {
     const tagged = w.snapshots.filter((s) => s.tags?.dr === 'true').map((s) => s.snapshotId);
     expect(tagged.length).toBeGreaterThan(0);
     expect(planned).toEqual(new Set(tagged));
-    const params = bed.emu.admin.calls({ action: 'DescribeSnapshots', region: 'cn-hangzhou' })[0]?.params;
+    const params = bed.emu.admin.calls({ action: 'DescribeSnapshots', region: 'cn-hangzhou' })[0]
+      ?.params;
     expect(params).toMatchObject({ 'Tag.1.Key': 'dr', 'Tag.1.Value': 'true' });
   });
 
@@ -108,7 +116,9 @@ describe('discover (through planPolicy)', () => {
     const planned = await plannedSources({ regions: ['cn-hangzhou'], lookbackHours: 100 });
 
     expect(planned.size).toBe(130);
-    expect(bed.emu.admin.calls({ action: 'DescribeSnapshots', region: 'cn-hangzhou' })).toHaveLength(2);
+    expect(
+      bed.emu.admin.calls({ action: 'DescribeSnapshots', region: 'cn-hangzhou' }),
+    ).toHaveLength(2);
   });
 
   it('skips snapshots of a category that cannot be copied, with the reason', async () => {
@@ -119,7 +129,10 @@ describe('discover (through planPolicy)', () => {
     archived.category = 'archive';
     bed.emu.admin.loadWorld(w);
 
-    const result = await run(bed, policy({ source: { regions: ['cn-hangzhou'], lookbackHours: 100 } }));
+    const result = await run(
+      bed,
+      policy({ source: { regions: ['cn-hangzhou'], lookbackHours: 100 } }),
+    );
 
     expect(result.items.find((i) => i.sourceSnapshotId === archived.snapshotId)).toMatchObject({
       outcome: 'skipped',
@@ -127,7 +140,9 @@ describe('discover (through planPolicy)', () => {
       message: expect.stringContaining('archive'),
     });
     expect(
-      bed.emu.admin.calls({ action: 'CopySnapshot' }).some((c) => c.params.SnapshotId === archived.snapshotId),
+      bed.emu.admin
+        .calls({ action: 'CopySnapshot' })
+        .some((c) => c.params.SnapshotId === archived.snapshotId),
     ).toBe(false);
   });
 });

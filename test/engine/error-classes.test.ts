@@ -1,15 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EcsApi } from '../../lib/cloud/ports.ts';
 import { syntheticWorld } from '../../emulator/index.ts';
-import {
-  type Bed,
-  copiesIn,
-  finishCopies,
-  policy,
-  run,
-  startBed,
-  T0,
-} from './support/harness.ts';
+import type { EcsApi } from '../../lib/cloud/ports.ts';
+import { type Bed, copiesIn, finishCopies, policy, run, startBed, T0 } from './support/harness.ts';
 
 let bed: Bed | undefined;
 afterEach(async () => {
@@ -83,7 +75,10 @@ describe('runPolicy: what each error class does', () => {
     expect(copyCallsTo(bed, 'cn-beijing')).toHaveLength(1);
     expect(result.summary.totals).toMatchObject({ failed: 1, deferred: 3, started: 0 });
     expect(result.records.filter((r) => r.kind === 'alert')).toEqual([
-      expect.objectContaining({ alert: 'run-aborted', errorCode: 'InvalidAccountStatus.NotEnoughBalance' }),
+      expect.objectContaining({
+        alert: 'run-aborted',
+        errorCode: 'InvalidAccountStatus.NotEnoughBalance',
+      }),
     ]);
   });
 
@@ -180,7 +175,10 @@ describe('runPolicy: what each error class does', () => {
   it('copies an encrypted source encrypted with the destination key', async () => {
     bed = await startBed({ disksPerRegion: 1, snapshotsPerDisk: 1, encryptedFraction: 1 });
 
-    await run(bed, policy({ destinations: [{ region: 'cn-beijing', kmsKeyId: 'key-cn-beijing' }] }));
+    await run(
+      bed,
+      policy({ destinations: [{ region: 'cn-beijing', kmsKeyId: 'key-cn-beijing' }] }),
+    );
 
     expect(copiesIn(bed, 'cn-beijing')).toEqual([
       expect.objectContaining({ encrypted: true, kmsKeyId: 'key-cn-beijing' }),

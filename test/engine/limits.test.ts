@@ -31,7 +31,11 @@ function maxPerMinute(times: number[]): number {
 describe('runPolicy: rate limits', () => {
   it('never sends more CopySnapshot calls per region per minute than configured', async () => {
     // Two source regions, two destinations: 4 × 60 copies at 40 per minute per source region.
-    bed = await startBed({ regions: ['cn-hangzhou', 'cn-shanghai'], disksPerRegion: 60, snapshotsPerDisk: 1 });
+    bed = await startBed({
+      regions: ['cn-hangzhou', 'cn-shanghai'],
+      disksPerRegion: 60,
+      snapshotsPerDisk: 1,
+    });
     const p = policy({
       source: { regions: ['cn-hangzhou', 'cn-shanghai'], lookbackHours: 48 },
       destinations: [{ region: 'cn-beijing' }, { region: 'ap-southeast-1' }],

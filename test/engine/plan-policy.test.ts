@@ -25,9 +25,9 @@ describe('planPolicy', () => {
       'deferred',
       'deferred',
     ]);
-    expect(plan.items.filter((i) => i.action === 'copy').every((i) => i.clientToken && i.copyName)).toBe(
-      true,
-    );
+    expect(
+      plan.items.filter((i) => i.action === 'copy').every((i) => i.clientToken && i.copyName),
+    ).toBe(true);
     expect(plan.apiCalls.wouldMake).toEqual({ CopySnapshot: 3 });
     expect(plan.destinations).toEqual([{ region: 'cn-beijing', ok: true }]);
     const actions = new Set(bed.emu.admin.calls().map((c) => c.action));

@@ -10,7 +10,12 @@ import { policy } from './support/harness.ts';
 const NOW = new Date('2026-03-01T12:00:00Z');
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
 
-function source(id: string, disk: string, ageHours: number, extra: Partial<Snapshot> = {}): Snapshot {
+function source(
+  id: string,
+  disk: string,
+  ageHours: number,
+  extra: Partial<Snapshot> = {},
+): Snapshot {
   return {
     snapshotId: id,
     regionId: 'cn-hangzhou',
@@ -50,14 +55,21 @@ function copyOf(
   });
 }
 
-function plan(snapshots: Snapshot[], copies: Snapshot[] = [], overrides: Partial<PolicyInput> = {}) {
+function plan(
+  snapshots: Snapshot[],
+  copies: Snapshot[] = [],
+  overrides: Partial<PolicyInput> = {},
+) {
   const p: Policy = policy(overrides);
   const sources: SourceDiscovery[] = [
     { region: 'cn-hangzhou', snapshots, uncopyable: [], pages: 1 },
   ];
   const destinations: DestinationInput[] = p.destinations.map((dest) => ({
     dest,
-    copies: indexCopies(dest.region, copies.filter((c) => c.regionId === dest.region)),
+    copies: indexCopies(
+      dest.region,
+      copies.filter((c) => c.regionId === dest.region),
+    ),
   }));
   return planWork({ policy: p, now: NOW, sources, destinations });
 }
@@ -81,7 +93,9 @@ describe('planWork', () => {
     const { items } = plan([s1, s2], [copyOf(s1, 'progressing', 1)]);
 
     expect(actions(items)).toEqual({ s1: 'in-progress', s2: 'deferred' });
-    expect(items.find((i) => i.sourceSnapshotId === 's2')?.reason).toMatch(/unfinished copy per disk/);
+    expect(items.find((i) => i.sourceSnapshotId === 's2')?.reason).toMatch(
+      /unfinished copy per disk/,
+    );
   });
 
   it('copies only the newest snapshot of a disk in copyMode latest', () => {
@@ -100,7 +114,10 @@ describe('planWork', () => {
 
     const { items } = plan(
       [s1, s2],
-      [copyOf(s1, 'accomplished', 2), copyOf(s2, 'accomplished', 2, { [REPORTED_TAG_KEY]: 'completed' })],
+      [
+        copyOf(s1, 'accomplished', 2),
+        copyOf(s2, 'accomplished', 2, { [REPORTED_TAG_KEY]: 'completed' }),
+      ],
     );
 
     expect(items.map((i) => [i.sourceSnapshotId, i.outcome])).toEqual([
@@ -113,14 +130,28 @@ describe('planWork', () => {
     const s1 = source('s1', 'd1', 30);
     const fresh = plan([s1]).items[0];
     const again = plan([s1]).items[0];
-    const afterFailure = plan([s1], [copyOf(s1, 'failed', 5)]).items.find((i) => i.action === 'copy');
+    const afterFailure = plan([s1], [copyOf(s1, 'failed', 5)]).items.find(
+      (i) => i.action === 'copy',
+    );
 
     expect(again?.clientToken).toBe(fresh?.clientToken);
     expect(fresh?.clientToken).toBe(
-      clientToken({ policy: 'dr-test', sourceRegion: 'cn-hangzhou', snapshotId: 's1', destRegion: 'cn-beijing', generation: 0 }),
+      clientToken({
+        policy: 'dr-test',
+        sourceRegion: 'cn-hangzhou',
+        snapshotId: 's1',
+        destRegion: 'cn-beijing',
+        generation: 0,
+      }),
     );
     expect(afterFailure?.clientToken).toBe(
-      clientToken({ policy: 'dr-test', sourceRegion: 'cn-hangzhou', snapshotId: 's1', destRegion: 'cn-beijing', generation: 1 }),
+      clientToken({
+        policy: 'dr-test',
+        sourceRegion: 'cn-hangzhou',
+        snapshotId: 's1',
+        destRegion: 'cn-beijing',
+        generation: 1,
+      }),
     );
     expect(fresh?.clientToken).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -161,7 +192,7 @@ describe('planWork', () => {
 
     const [item] = plan([s1], [], { copy: { tags: { team: 'dr' }, copySourceTags: true } }).items;
 
-    const sent = item?.request?.tags ?? {};
+    const sent = item?.buildRequest?.().tags ?? {};
     expect(Object.keys(sent).length).toBeLessThanOrEqual(19); // one slot left for the reported tag
     expect(sent).toMatchObject({
       team: 'dr',
@@ -177,8 +208,11 @@ describe('planWork', () => {
 
     const [item] = plan([s1]).items;
 
-    expect(item).toMatchObject({ outcome: 'failed', errorCode: 'PolicyError.EncryptedSourceWithoutKey' });
-    expect(item?.request).toBeUndefined();
+    expect(item).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'PolicyError.EncryptedSourceWithoutKey',
+    });
+    expect(item?.buildRequest).toBeUndefined();
   });
 
   it('sends Encrypted and the destination key for an encrypted source', () => {
@@ -188,7 +222,7 @@ describe('planWork', () => {
       destinations: [{ region: 'cn-beijing', kmsKeyId: 'key-1', retentionDays: 30 }],
     }).items;
 
-    expect(item?.request).toMatchObject({ encrypted: true, kmsKeyId: 'key-1', retentionDays: 30 });
+    expect(item?.buildRequest?.()).toMatchObject({ encrypted: true, kmsKeyId: 'key-1', retentionDays: 30 });
   });
 
   it('raises an RPO breach for a disk whose newest completed copy is older than rpoHours', () => {

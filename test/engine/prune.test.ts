@@ -100,9 +100,13 @@ describe('runPolicy: pruning (keepLast)', () => {
       },
     };
 
-    const result = await run(bed, policy({ destinations: [{ region: 'cn-beijing', keepLast: 1 }] }), {
-      cloud: { ...bed.cloud, ecs: brokenDestination },
-    });
+    const result = await run(
+      bed,
+      policy({ destinations: [{ region: 'cn-beijing', keepLast: 1 }] }),
+      {
+        cloud: { ...bed.cloud, ecs: brokenDestination },
+      },
+    );
 
     expect(bed.emu.admin.calls({ action: 'DeleteSnapshot' })).toHaveLength(0);
     expect(copiesIn(bed, 'cn-beijing')).toHaveLength(3);

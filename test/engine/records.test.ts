@@ -43,7 +43,10 @@ describe('runPolicy: records', () => {
       expect([outcome, n]).toEqual([outcome, counted[outcome] ?? 0]);
     }
     expect(summary.totals).toEqual(record.totals);
-    const perDestination = summary.destinations.reduce((n, d) => n + Object.values(d.counts).reduce((a, b) => a + b, 0), 0);
+    const perDestination = summary.destinations.reduce(
+      (n, d) => n + Object.values(d.counts).reduce((a, b) => a + b, 0),
+      0,
+    );
     expect(perDestination).toBe(items.length);
     expect(record.apiCalls).toEqual(summary.apiCalls);
   });
@@ -114,7 +117,9 @@ describe('runPolicy: records', () => {
     }
 
     const everything = [...written, JSON.stringify(records), ...errors].join('\n');
-    expect(records.some((r) => r.kind === 'alert' && r.errorCode === 'SignatureDoesNotMatch')).toBe(true);
+    expect(records.some((r) => r.kind === 'alert' && r.errorCode === 'SignatureDoesNotMatch')).toBe(
+      true,
+    );
     expect(records.some((r) => r.kind === 'item' && r.errorCode)).toBe(true);
     expect(everything).not.toContain(accessKeySecret);
     expect(everything).not.toContain(securityToken);

@@ -9,7 +9,13 @@ import {
 } from '../../lib/engine/retry.ts';
 
 const apiError = (code: string, httpStatus = 400) =>
-  new CloudApiError({ code, message: code, api: 'CopySnapshot', region: 'cn-hangzhou', httpStatus });
+  new CloudApiError({
+    code,
+    message: code,
+    api: 'CopySnapshot',
+    region: 'cn-hangzhou',
+    httpStatus,
+  });
 
 /** Records the delays asked for instead of waiting them. */
 function recordingSleep() {
@@ -73,9 +79,11 @@ describe('withRetry', () => {
   it('gives up after maxAttempts and says how many it made', async () => {
     const call = flaky(Array(10).fill('Throttling'));
     const { sleep } = recordingSleep();
-    const error = await withRetry(call.fn, { maxAttempts: 3, budget: new RetryBudget(), sleep }).catch(
-      (e: unknown) => e,
-    );
+    const error = await withRetry(call.fn, {
+      maxAttempts: 3,
+      budget: new RetryBudget(),
+      sleep,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetriesExhaustedError);
     expect((error as RetriesExhaustedError).attempts).toBe(3);
     expect(call.calls).toBe(3);

@@ -15,7 +15,11 @@ describe('runPolicy: shards', () => {
     });
 
   it('touches only the shard’s source regions and destinations', async () => {
-    bed = await startBed({ regions: ['cn-hangzhou', 'cn-shanghai'], disksPerRegion: 2, snapshotsPerDisk: 1 });
+    bed = await startBed({
+      regions: ['cn-hangzhou', 'cn-shanghai'],
+      disksPerRegion: 2,
+      snapshotsPerDisk: 1,
+    });
 
     const result = await run(bed, p(), {
       shard: { sourceRegions: ['cn-shanghai'], destRegions: ['ap-southeast-1'] },
@@ -29,7 +33,11 @@ describe('runPolicy: shards', () => {
   });
 
   it('lets disjoint shards run side by side without writing the same pair twice', async () => {
-    bed = await startBed({ regions: ['cn-hangzhou', 'cn-shanghai'], disksPerRegion: 3, snapshotsPerDisk: 1 });
+    bed = await startBed({
+      regions: ['cn-hangzhou', 'cn-shanghai'],
+      disksPerRegion: 3,
+      snapshotsPerDisk: 1,
+    });
     const shards = [
       { sourceRegions: ['cn-hangzhou'] },
       { sourceRegions: ['cn-shanghai'], destRegions: ['cn-beijing'] },
@@ -38,7 +46,9 @@ describe('runPolicy: shards', () => {
 
     const results = await Promise.all(shards.map((shard) => run(bed as Bed, p(), { shard })));
 
-    const pairs = results.flatMap((r) => r.items.map((i) => `${i.sourceSnapshotId}>${i.destRegion}`));
+    const pairs = results.flatMap((r) =>
+      r.items.map((i) => `${i.sourceSnapshotId}>${i.destRegion}`),
+    );
     expect(new Set(pairs).size).toBe(pairs.length);
     expect(pairs).toHaveLength(12);
     for (const region of ['cn-beijing', 'ap-southeast-1']) {

@@ -38,7 +38,9 @@ describe('runPolicy: time budget', () => {
     expect(result.summary.totals.started).toBe(8);
     expect(result.summary.totals.deferred).toBe(12);
     expect(
-      result.items.filter((i) => i.outcome === 'deferred').every((i) => i.errorCode === 'TimeBudgetExceeded'),
+      result.items
+        .filter((i) => i.outcome === 'deferred')
+        .every((i) => i.errorCode === 'TimeBudgetExceeded'),
     ).toBe(true);
     expect(result.summary.exitCode).toBe(0);
   });

@@ -47,9 +47,21 @@ describe('parseTimerEvent', () => {
     ['a policy path that leaves the code folder', timer('{"policy":"../../etc/passwd.yaml"}')],
     ['an absolute policy path', timer('{"policy":"/etc/prod.yaml"}')],
     ['a policy that is not a string', timer('{"policy":42}')],
+    [
+      'a trigger name longer than FC allows',
+      Buffer.from(JSON.stringify({ triggerName: 'n'.repeat(129) })),
+    ],
+    ['a policy path longer than any shipped file', timer(`${'p'.repeat(2000)}.yaml`)],
   ])('rejects %s with Event.Malformed', (_what, event) => {
     expect(() => parseTimerEvent(event)).toThrowError(
       expect.objectContaining({ code: 'Event.Malformed', constructor: MalformedEventError }),
+    );
+  });
+
+  it('quotes at most a short excerpt of a hostile body in its message', () => {
+    const body = Buffer.from('x'.repeat(1024 * 1024));
+    expect(() => parseTimerEvent(body)).toThrowError(
+      expect.objectContaining({ message: expect.stringMatching(/^event is not JSON: .{0,200}$/s) }),
     );
   });
 });

@@ -38,4 +38,11 @@ describe('createJsonLogger', () => {
     expect(lines[0]).not.toMatch(/tok123|STS\.abc|sig%3D/);
     expect(JSON.parse(lines[0] ?? '').level).toBe('ERROR');
   });
+
+  it('clips a huge field so the line stays readable in the FC console', () => {
+    const { lines, logger } = capture();
+    logger.error('invocation failed', { errorMessage: 'y'.repeat(1024 * 1024) });
+    expect(lines[0]?.length).toBeLessThan(8192);
+    expect(JSON.parse(lines[0] ?? '').errorMessage).toMatch(/\.\.\. \(1048576 chars\)$/);
+  });
 });

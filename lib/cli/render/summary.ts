@@ -1,5 +1,6 @@
 import { Outcome } from '../../engine/records.ts';
 import type { RunSummary } from '../../engine/types.ts';
+import { ExitCode } from '../../errors.ts';
 import { Align, type Column, formatMs, renderTable } from './table.ts';
 
 /** Columns in the order an operator reads a run: what moved, what waits, what broke. */
@@ -14,15 +15,15 @@ export const OUTCOME_ORDER = [
   Outcome.Pruned,
 ] as const;
 
-const RESULT_WORDS: Record<number, string> = {
-  0: 'ok',
-  1: 'some items failed',
-  2: 'invalid input',
-  3: 'aborted',
-};
+const RESULT_WORDS = {
+  [ExitCode.Ok]: 'ok',
+  [ExitCode.ItemsFailed]: 'some items failed',
+  [ExitCode.InvalidInput]: 'invalid input',
+  [ExitCode.Aborted]: 'aborted',
+} as const satisfies Record<ExitCode, string>;
 
 export function resultWord(exitCode: number): string {
-  return RESULT_WORDS[exitCode] ?? `exit ${exitCode}`;
+  return RESULT_WORDS[exitCode as ExitCode] ?? `exit ${exitCode}`;
 }
 
 /** The end-of-run table: one row per destination, a total row, then stops and API calls. */

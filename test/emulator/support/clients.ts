@@ -35,11 +35,19 @@ export function popClient(
   });
 }
 
-// A CJS module: tsx hands over module.exports (class under `default`), vitest the class itself.
-const ecsModule = Ecs20140526 as unknown as { default?: unknown };
-const EcsClientClass = (
-  typeof ecsModule.default === 'function' ? ecsModule.default : Ecs20140526
-) as typeof Ecs20140526.default;
+/**
+ * The class a CJS SDK exports as `default`, wherever the loader put it: vitest hands over the
+ * class as the default import, tsx the whole module.exports (class under `default`).
+ */
+function cjsDefault<T>(imported: unknown): T {
+  let value = imported as { default?: unknown } | undefined;
+  while (typeof value !== 'function' && value?.default !== undefined) {
+    value = value.default as { default?: unknown };
+  }
+  return value as T;
+}
+
+const EcsClientClass = cjsDefault<typeof Ecs20140526.default>(Ecs20140526);
 type EcsClient = InstanceType<typeof EcsClientClass>;
 
 /** The official Tea client (ACS3-HMAC-SHA256). */
@@ -53,6 +61,20 @@ export function ecsClient(
       accessKeyId: creds.accessKeyId,
       accessKeySecret: creds.accessKeySecret,
       ...(creds.securityToken !== undefined && { securityToken: creds.securityToken }),
+      endpoint: `127.0.0.1:${emu.port}`,
+      protocol: 'http',
+      regionId,
+    }),
+  );
+}
+
+const OpenApiClientClass = cjsDefault<typeof $OpenApi.default.default>($OpenApi);
+
+/** The generic Tea client (ACS3) for actions no product SDK here covers, such as KMS. */
+export function openApiClient(emu: RunningEmulator, regionId: string) {
+  return new OpenApiClientClass(
+    new $OpenApi.Config({
+      ...emu.credentials,
       endpoint: `127.0.0.1:${emu.port}`,
       protocol: 'http',
       regionId,

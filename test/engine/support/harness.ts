@@ -1,3 +1,10 @@
+import {
+  type EmulatorOptions,
+  type RunningEmulator,
+  type SyntheticWorldOptions,
+  startEmulator,
+  syntheticWorld,
+} from '../../../emulator/index.ts';
 import { createCloudClients } from '../../../lib/cloud/clients.ts';
 import type { Credentials } from '../../../lib/cloud/ports.ts';
 import { MemorySink } from '../../../lib/cloud/sinks.ts';
@@ -5,13 +12,6 @@ import type { ItemRecord, LogRecord, RunRecord } from '../../../lib/engine/recor
 import { runPolicy } from '../../../lib/engine/run.ts';
 import type { CloudClients, RunOptions, RunSummary } from '../../../lib/engine/types.ts';
 import { type Policy, type PolicyInput, PolicySchema } from '../../../lib/policy/schema.ts';
-import {
-  type EmulatorOptions,
-  type RunningEmulator,
-  startEmulator,
-  type SyntheticWorldOptions,
-  syntheticWorld,
-} from '../../../emulator/index.ts';
 
 /** A fixed virtual start so worlds and lookback windows line up run after run. */
 export const T0 = new Date('2026-03-01T12:00:00Z');
@@ -69,11 +69,7 @@ export interface Ran {
   run: RunRecord;
 }
 
-export async function run(
-  bed: Bed,
-  p: Policy,
-  extra: Partial<RunOptions> = {},
-): Promise<Ran> {
+export async function run(bed: Bed, p: Policy, extra: Partial<RunOptions> = {}): Promise<Ran> {
   const sink = new MemorySink();
   const summary = await runPolicy({
     policy: p,
@@ -119,10 +115,7 @@ export function duplicatedSources(bed: Bed, region: string, policyName = 'dr-tes
  * the virtual time the limiter let it go; `quiesce: false` trades that exactness for speed
  * (calls may be logged a little late, never early). Use the returned `cloud` for the run.
  */
-export function virtualTime(
-  bed: Bed,
-  options: { cloud?: CloudClients; quiesce?: boolean } = {},
-) {
+export function virtualTime(bed: Bed, options: { cloud?: CloudClients; quiesce?: boolean } = {}) {
   const cloud = options.cloud ?? bed.cloud;
   const quiesce = options.quiesce ?? true;
   let inFlight = 0;
