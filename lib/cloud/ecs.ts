@@ -150,7 +150,16 @@ interface DescribeSnapshotsBody {
   Snapshots?: { Snapshot?: RawSnapshot[] };
 }
 
-const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+/**
+ * pop-core parses with json-bigint, which builds every string one character at a time: the
+ * results are V8 rope strings several times their size. Copying them flat halves the memory a
+ * 100 000-snapshot listing holds.
+ */
+function flat(s: string): string {
+  return s.length === 0 ? s : Buffer.from(s, 'utf8').toString('utf8');
+}
+
+const str = (v: unknown): string => (v === undefined || v === null ? '' : flat(String(v)));
 
 /**
  * Listings of 100 000 snapshots repeat a handful of values (status, category, region, disk

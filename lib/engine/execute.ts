@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { CloudApiError } from '../cloud/errors.ts';
 import type { Destination } from '../policy/schema.ts';
 import { classify, ErrorClass } from './classify.ts';
+import { buildCopyRequest } from './copy-request.ts';
 import type { EngineContext } from './context.ts';
 import type { WorkItem } from './plan.ts';
 import type { RecordBook } from './record.ts';
@@ -120,8 +121,9 @@ function onCopyError(
 
 async function copyOne(options: ExecuteOptions, item: WorkItem): Promise<void> {
   const { ctx, stop } = options;
-  const request = item.buildRequest?.();
-  if (!request) return;
+  if (!item.copyOf) return;
+  const { source, dest, generation } = item.copyOf;
+  const request = buildCopyRequest(ctx.policy, source, dest, generation);
   const before = stop.reason(item.destRegion);
   if (before) {
     recordItem(options, item, {

@@ -1,4 +1,4 @@
-import type { CopySnapshotRequest, Snapshot } from '../cloud/ports.ts';
+import type { Snapshot } from '../cloud/ports.ts';
 import type { Destination, Policy } from '../policy/schema.ts';
 import { buildCopyRequest, CopyRequestError } from './copy-request.ts';
 import type { SourceDiscovery } from './discover.ts';
@@ -14,10 +14,10 @@ export interface WorkItem extends PlanItem {
   outcome: Outcome;
   errorCode?: string;
   /**
-   * The CopySnapshot request (action copy). Built again on demand rather than kept: a plan can
-   * hold tens of thousands of copies, and only name and token are needed until execution.
+   * What the CopySnapshot request is built from (action copy). The request itself is built
+   * again at execution rather than kept: a plan can hold tens of thousands of copies.
    */
-  buildRequest?: () => CopySnapshotRequest;
+  copyOf?: { source: Snapshot; dest: Destination; generation: number };
   /** Copy whose completion / failure this item reports; tagged REPORTED after the record. */
   markReported?: 'completed' | 'failed';
   /** Copy to delete (action prune). */
@@ -236,7 +236,7 @@ function planDisk(
       );
       item.copyName = request.name;
       item.clientToken = request.clientToken;
-      item.buildRequest = () => buildCopyRequest(policy, snapshot, dest, generation);
+      item.copyOf = { source: snapshot, dest, generation };
       items.push(item);
       // Later snapshots of this disk wait for this copy.
       blocked = waitingFor('copy started this run', snapshot.snapshotId);

@@ -105,7 +105,7 @@ async function prepare(ctx: EngineContext): Promise<Prepared> {
 }
 
 function toPlanItem(item: WorkItem): PlanItem {
-  const { outcome, errorCode, buildRequest, markReported, pruneTarget, debtHours, ...plan } = item;
+  const { outcome, errorCode, copyOf, markReported, pruneTarget, debtHours, ...plan } = item;
   return plan;
 }
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../lib/cloud/ports.ts';
 import { clientToken } from '../../lib/engine/client-token.ts';
 import type { SourceDiscovery } from '../../lib/engine/discover.ts';
-import { type DestinationInput, planWork } from '../../lib/engine/plan.ts';
+import { buildCopyRequest } from '../../lib/engine/copy-request.ts';
+import { type DestinationInput, planWork, type WorkItem } from '../../lib/engine/plan.ts';
 import { indexCopies, REPORTED_TAG_KEY } from '../../lib/engine/reconcile.ts';
 import type { Policy, PolicyInput } from '../../lib/policy/schema.ts';
 import { policy } from './support/harness.ts';
@@ -71,8 +72,12 @@ function plan(
       copies.filter((c) => c.regionId === dest.region),
     ),
   }));
-  return planWork({ policy: p, now: NOW, sources, destinations });
+  return { ...planWork({ policy: p, now: NOW, sources, destinations }), policy: p };
 }
+
+/** The request execution would send for a planned copy. */
+const requestOf = (p: Policy, copy: WorkItem['copyOf']) =>
+  copy ? buildCopyRequest(p, copy.source, copy.dest, copy.generation) : undefined;
 
 const actions = (items: { sourceSnapshotId: string; action: string }[]) =>
   Object.fromEntries(items.map((i) => [i.sourceSnapshotId, i.action]));
@@ -190,9 +195,9 @@ describe('planWork', () => {
     const tags = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, `v${i}`]));
     const s1 = source('s1', 'd1', 3, { tags });
 
-    const [item] = plan([s1], [], { copy: { tags: { team: 'dr' }, copySourceTags: true } }).items;
+    const planned = plan([s1], [], { copy: { tags: { team: 'dr' }, copySourceTags: true } });
 
-    const sent = item?.buildRequest?.().tags ?? {};
+    const sent = requestOf(planned.policy, planned.items[0]?.copyOf)?.tags ?? {};
     expect(Object.keys(sent).length).toBeLessThanOrEqual(19); // one slot left for the reported tag
     expect(sent).toMatchObject({
       team: 'dr',
@@ -212,17 +217,17 @@ describe('planWork', () => {
       outcome: 'failed',
       errorCode: 'PolicyError.EncryptedSourceWithoutKey',
     });
-    expect(item?.buildRequest).toBeUndefined();
+    expect(item?.copyOf).toBeUndefined();
   });
 
   it('sends Encrypted and the destination key for an encrypted source', () => {
     const s1 = source('s1', 'd1', 3, { encrypted: true });
 
-    const [item] = plan([s1], [], {
+    const planned = plan([s1], [], {
       destinations: [{ region: 'cn-beijing', kmsKeyId: 'key-1', retentionDays: 30 }],
-    }).items;
+    });
 
-    expect(item?.buildRequest?.()).toMatchObject({ encrypted: true, kmsKeyId: 'key-1', retentionDays: 30 });
+    expect(requestOf(planned.policy, planned.items[0]?.copyOf)).toMatchObject({ encrypted: true, kmsKeyId: 'key-1', retentionDays: 30 });
   });
 
   it('raises an RPO breach for a disk whose newest completed copy is older than rpoHours', () => {

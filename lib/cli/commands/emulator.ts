@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { startEmulator } from '../../../emulator/index.ts';
 import type { World } from '../../../emulator/model/types.ts';
-import { parseWorld } from '../../../emulator/world-schema.ts';
 import { ExitCode, InvalidInputError } from '../../errors.ts';
 import type { CommandContext } from '../io.ts';
 
@@ -38,6 +36,7 @@ async function loadWorldArg(arg: string, cwd: string): Promise<'demo' | 'empty' 
     });
   }
   try {
+    const { parseWorld } = await import('../../../emulator/world-schema.ts');
     return parseWorld(JSON.parse(text));
   } catch (error) {
     throw new InvalidInputError(
@@ -74,6 +73,8 @@ export function registerEmulator(program: Command, ctx: CommandContext): void {
     )
     .option('--speed <x>', 'virtual clock speed vs real time', parseSpeed, 1)
     .action(async (flags: EmulatorFlags) => {
+      // Loaded on use: other commands should not pay for the emulator (SLS, protobuf, SDK models).
+      const { startEmulator } = await import('../../../emulator/index.ts');
       const world = await loadWorldArg(flags.world, ctx.io.cwd);
       const emulator = await startEmulator({
         port: flags.port,
