@@ -36,7 +36,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
     apiEfficiency(
       quick ? { snapshots: 500, destinations: 3 } : { snapshots: 10_000, destinations: 3 },
     ),
-  throughput: () => throughput(quick ? { backlog: 1_000, speed: 4 } : { backlog: 5_000, speed: 4 }),
+  throughput: () => throughput(quick ? { backlog: 2_000, speed: 6 } : { backlog: 5_000, speed: 6 }),
   baseline: () =>
     baselineComparison(
       quick

@@ -84,7 +84,13 @@ async function planChild(): Promise<PlanResult> {
   };
 }
 
-function runChild<T>(mode: 'list' | 'plan', env: NodeJS.ProcessEnv): Promise<T> {
+/** Child: loads the same modules and plans nothing: the RSS floor of this process (tsx). */
+async function floorChild(): Promise<{ maxRssKiB: number }> {
+  await import('../lib/engine/run.ts');
+  return { maxRssKiB: process.resourceUsage().maxRSS };
+}
+
+function runChild<T>(mode: 'list' | 'plan' | 'floor', env: NodeJS.ProcessEnv): Promise<T> {
   return new Promise((resolve, reject) => {
     const args = ['--import', 'tsx', fileURLToPath(import.meta.url), `--child=${mode}`];
     const proc = spawn(process.execPath, args, {
@@ -128,6 +134,7 @@ async function main(): Promise<void> {
     };
     const list = await runChild<ListResult>('list', env);
     const r = await runChild<PlanResult>('plan', env);
+    const floor = await runChild<{ maxRssKiB: number }>('floor', env);
     const made = Object.values(r.made).reduce((a, b) => a + b, 0);
     const copies = r.wouldMake.CopySnapshot ?? 0;
     // The least any planner could do: every listing page once, plus one call per copy.
@@ -141,7 +148,7 @@ async function main(): Promise<void> {
       `calls (made + copies) / minimum (listing pages + copies): ${made + copies} / ${minimum} = ${((made + copies) / minimum).toFixed(3)}`,
       `listing pages: plan ${r.made.DescribeSnapshots ?? 0}, listing-only pass ${list.listPages}, minimum ${minimumPages}`,
       `plan time / listing-only time: ${(r.planMs / 1000).toFixed(2)} s / ${(list.listMs / 1000).toFixed(2)} s = ${(r.planMs / list.listMs).toFixed(2)}`,
-      `planner peak RSS: ${rssMiB.toFixed(0)} MiB (target < ${TARGET.rssMiB} MiB)`,
+      `planner peak RSS: ${rssMiB.toFixed(0)} MiB (target < ${TARGET.rssMiB} MiB); the same process planning nothing: ${(floor.maxRssKiB / 1024).toFixed(0)} MiB`,
       `verdict: ${r.planMs < TARGET.planMs && rssMiB < TARGET.rssMiB ? 'within targets' : 'OUTSIDE TARGETS'}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -151,8 +158,9 @@ async function main(): Promise<void> {
 }
 
 const mode = process.argv.find((a) => a.startsWith('--child='))?.slice('--child='.length);
-if (mode === 'list' || mode === 'plan') {
-  const result = mode === 'list' ? await listChild() : await planChild();
+if (mode === 'list' || mode === 'plan' || mode === 'floor') {
+  const result =
+    mode === 'list' ? await listChild() : mode === 'plan' ? await planChild() : await floorChild();
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } else {
   await main();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { logstoreArn } from './actions/arn.ts';
 import type { ActionContext } from './actions/context.ts';
 import { Product, SERVICES } from './actions/registry.ts';
 import type { EmulatorAdmin } from './admin/admin-api.ts';
@@ -29,6 +30,7 @@ import { ApiError, apiError } from './protocol/api-error.ts';
 import { authenticate, type RpcCall, TIMESTAMP_WINDOW_MS } from './protocol/authenticate.ts';
 import { CredentialStore, type StsCredentials } from './protocol/credentials.ts';
 import { NonceCache } from './protocol/nonce-cache.ts';
+import type { SlsAccess, SlsAuthorization } from './sls/access.ts';
 import { StateStore } from './state-store.ts';
 import { demoWorld, emptyWorld } from './world.ts';
 
@@ -175,8 +177,9 @@ export class EmulatorCore implements EmulatorAdmin {
         requestId,
         region,
         random: this.random,
-        authorize: (action, resource) => {
-          if (this.ramPolicy !== null && !isAllowed(this.ramPolicy, action, resource)) {
+        authorize: (action, resource, resourceTags) => {
+          const context = resourceTags === undefined ? {} : { resourceTags };
+          if (this.ramPolicy !== null && !isAllowed(this.ramPolicy, action, resource, context)) {
             throw apiError('Forbidden.RAM', `Action: ${action}, Resource: ${resource}`);
           }
         },
@@ -217,6 +220,24 @@ export class EmulatorCore implements EmulatorAdmin {
       });
       finish(e.code, e.httpStatus);
     }
+  }
+
+  /**
+   * RAM for the Log Service on this account. A host that names no region (the emulator's own
+   * endpoint) is granted when a statement grants the logstore in any region of the world.
+   */
+  authorizeLog(access: SlsAccess): SlsAuthorization {
+    this.store?.refreshIfChanged();
+    const account = this.model.accountId;
+    const arn = (region: string) => logstoreArn(region, account, access.project, access.logstore);
+    const resource = arn(access.region ?? '*');
+    const policy = this.ramPolicy;
+    if (policy === null) return { allowed: true, resource };
+    const regions = access.region === undefined ? [...this.model.regions.keys()] : [access.region];
+    return {
+      allowed: regions.some((region) => isAllowed(policy, access.action, arn(region))),
+      resource,
+    };
   }
 
   private send(res: ServerResponse, status: number, body: unknown): void {

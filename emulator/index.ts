@@ -76,6 +76,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const sls = new SlsService({
     ...(opts.stateDir !== undefined && { stateDir: opts.stateDir }),
     lookupSecret: (accessKeyId) => core.credentials.lookupSecret(accessKeyId),
+    // Records are stamped on the cloud's clock, so the accepted log-time window follows it;
+    // the Date-header check stays on the wall clock the SDK signs with.
+    now: () => core.now(),
+    authorize: (access) => core.authorizeLog(access),
   });
   const { server, port } = await listen(core, opts.port ?? 0, sls);
   let stopped = false;

@@ -6,6 +6,7 @@ import {
 } from '../../emulator/index.ts';
 import { createCloudClients } from '../../lib/cloud/clients.ts';
 import { MemorySink } from '../../lib/cloud/sinks.ts';
+import { realSleep } from '../../lib/engine/limiter.ts';
 import { newRunId, runPolicy } from '../../lib/engine/run.ts';
 import type { EngineTuning, RunSummary } from '../../lib/engine/types.ts';
 import { PROVENANCE_TAG_KEYS } from '../../lib/policy/render.ts';
@@ -88,4 +89,17 @@ export function breakdown(counts: Record<string, number>): string {
     .sort(([, a], [, b]) => b - a)
     .map(([action, n]) => `${action} ${n}`)
     .join(', ');
+}
+
+/**
+ * Engine tuning that puts its rate limiter and backoff on the emulator's virtual clock: the
+ * limiter measures real time × speed and sleeps virtual ms / speed, so the policy's
+ * per-minute limits and burst mean per virtual minute, exactly as in production.
+ */
+export function virtualTimeTuning(speed: number): EngineTuning {
+  const origin = performance.now();
+  return {
+    clock: () => (performance.now() - origin) * speed,
+    sleep: (ms, signal) => realSleep(ms / speed, signal),
+  };
 }

@@ -59,34 +59,42 @@ function formatValue(f: Figure): string {
   return f.unit ? `${text} ${f.unit}` : text;
 }
 
-/** The console block for one scenario: figures, then the single ratio line. */
+/** Ratios keep their precision visible: 1.000 reads as exact, 1 reads as rounded. */
+function formatRatio(r: Ratio): string {
+  const text = r.value.toFixed(Math.abs(r.value) < 2 ? 3 : 2);
+  return r.unit ? `${text} ${r.unit}` : text;
+}
+
+/** The console block for one scenario: figures, then its ratio lines. */
 export function formatScenario(result: ScenarioResult): string {
   const lines = [`\n== ${result.title} ==`, `   method: ${result.method}`];
   for (const f of result.figures) lines.push(`   ${f.label}: ${formatValue(f)}`);
-  for (const r of result.ratios) lines.push(`RATIO ${r.label}: ${formatValue(r)}  (${r.meaning})`);
+  for (const r of result.ratios) lines.push(`RATIO ${r.label}: ${formatRatio(r)}  (${r.meaning})`);
   return lines.join('\n');
 }
 
-/** The README snippet: one table row per scenario and the method notes under it. */
+/** The README snippet: the ratios in one table, then each scenario's method and figures. */
 export function formatMarkdown(report: BenchReport): string {
   const m = report.machine;
   const lines = [
     '### Benchmarks',
     '',
-    `Measured with \`${report.command}\` on ${report.generatedAt.slice(0, 10)}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}. Every figure comes from that run (bench/results/latest.json).`,
+    `\`${report.command}\` runs every scenario against the emulator and prints these figures; the table below is its run of ${report.generatedAt.slice(0, 10)} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform} (raw figures in bench/results/latest.json). Call counts are exact; times depend on the machine and its load.`,
     '',
-    '| Scenario | Ratio | Figures |',
+    '| Scenario | Ratio | Meaning |',
     '|---|---|---|',
   ];
   for (const s of report.scenarios) {
-    const figures = s.figures.map((f) => `${f.label}: ${formatValue(f)}`).join('; ');
-    const ratios = s.ratios
-      .map((r) => `**${r.label}: ${formatValue(r)}** (${r.meaning})`)
-      .join('<br>');
-    lines.push(`| ${s.title} | ${ratios} | ${figures} |`);
+    for (const [i, r] of s.ratios.entries()) {
+      lines.push(
+        `| ${i === 0 ? s.title : ''} | ${r.label}: **${formatRatio(r)}** | ${r.meaning} |`,
+      );
+    }
   }
   for (const u of report.unavailable) lines.push(`| ${u.id} | not measured | ${u.reason} |`);
-  lines.push('', 'How each figure is measured:', '');
-  for (const s of report.scenarios) lines.push(`- **${s.title}**: ${s.method}`);
+  for (const s of report.scenarios) {
+    lines.push('', `#### ${s.title}`, '', s.method, '');
+    for (const f of s.figures) lines.push(`- ${f.label}: ${formatValue(f)}`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -6,3 +6,12 @@ export function snapshotArn(regionId: string, accountId: string, snapshotId: str
 export function kmsKeyArn(regionId: string, accountId: string, keyId: string): string {
   return `acs:kms:${regionId}:${accountId}:key/${keyId}`;
 }
+
+export function logstoreArn(
+  regionId: string,
+  accountId: string,
+  project: string,
+  logstore: string,
+): string {
+  return `acs:log:${regionId}:${accountId}:project/${project}/logstore/${logstore}`;
+}

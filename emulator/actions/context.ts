@@ -11,8 +11,15 @@ export interface ActionContext {
   region: string | undefined;
   /** Random source for ids and fault decisions (seedable for reproducible runs). */
   random: () => number;
-  /** Enforces the RAM policy for `action` on `resource`; throws Forbidden.RAM. */
-  authorize(action: string, resource: string): void;
+  /**
+   * Enforces the RAM policy for `action` on `resource`; throws Forbidden.RAM. `resourceTags`
+   * (the snapshot's tags) feed `acs:ResourceTag/<key>` conditions.
+   */
+  authorize(
+    action: string,
+    resource: string,
+    resourceTags?: Readonly<Record<string, string>>,
+  ): void;
   /** Probability that a new copy ends `failed` (fault injection). */
   copyFailureRate: number;
 }

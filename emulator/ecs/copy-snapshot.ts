@@ -106,7 +106,13 @@ export const copySnapshot: ActionSpec = {
       throw apiError('InvalidParameter', 'ClientToken');
     }
 
-    ctx.authorize('ecs:CopySnapshot', snapshotArn(sourceRegion, model.accountId, snapshotId));
+    // RAM comes before the existence checks; an unknown source simply has no tags to match.
+    const named = model.snapshots.get(snapshotId);
+    ctx.authorize(
+      'ecs:CopySnapshot',
+      snapshotArn(sourceRegion, model.accountId, snapshotId),
+      named?.regionId === sourceRegion ? named.tags : {},
+    );
 
     if (clientToken !== undefined) {
       const seen = model.clientTokens.get(clientToken);

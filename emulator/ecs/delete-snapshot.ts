@@ -18,7 +18,7 @@ export const deleteSnapshot: ActionSpec = {
       throw apiError('InvalidSnapshotId.NotFound', undefined, 404);
     }
     ctx.region = s.regionId;
-    ctx.authorize('ecs:DeleteSnapshot', snapshotArn(s.regionId, ctx.model.accountId, id));
+    ctx.authorize('ecs:DeleteSnapshot', snapshotArn(s.regionId, ctx.model.accountId, id), s.tags);
     ctx.model.removeSnapshot(id);
     return {};
   },

@@ -29,7 +29,8 @@ export const tagResources: ActionSpec = {
     const snapshots = ids.map((id) => {
       const s = ctx.model.snapshots.get(id);
       if (s === undefined || s.regionId !== region) throw apiError('InvalidResourceId.NotFound');
-      ctx.authorize('ecs:TagResources', snapshotArn(region, ctx.model.accountId, id));
+      // Tag conditions see the tags the snapshot has before this call, as RAM does.
+      ctx.authorize('ecs:TagResources', snapshotArn(region, ctx.model.accountId, id), s.tags);
       const merged = new Set([...Object.keys(s.tags), ...Object.keys(tags)]);
       if (merged.size > MAX_TAGS_PER_RESOURCE) throw apiError('InvalidTagCount');
       return s;

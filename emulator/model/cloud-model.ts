@@ -329,16 +329,39 @@ export class CloudModel {
     return false;
   }
 
-  /** KMS key by id or alias in a region. */
-  findKey(regionId: string, idOrAlias: string): KmsKeyRecord | undefined {
-    const byId = this.kmsKeys.get(idOrAlias);
-    if (byId !== undefined) return byId.regionId === regionId ? byId : undefined;
+  /**
+   * KMS key in a region by any reference KMS and ECS accept: key id, key ARN
+   * (`acs:kms:{region}:{account}:key/{id}`), alias (`alias/name`) or alias ARN
+   * (`acs:kms:{region}:{account}:alias/name`). An ARN of another region or account is not
+   * found here, as a key only exists in its own region.
+   */
+  findKey(regionId: string, reference: string): KmsKeyRecord | undefined {
+    const arn = KMS_ARN_RE.exec(reference);
+    if (arn !== null) {
+      const [, arnRegion, arnAccount, kind, name] = arn;
+      if (arnRegion !== regionId || arnAccount !== this.accountId) return undefined;
+      return kind === 'key'
+        ? this.keyById(regionId, name!)
+        : this.keyByAlias(regionId, `alias/${name}`);
+    }
+    return this.keyById(regionId, reference) ?? this.keyByAlias(regionId, reference);
+  }
+
+  private keyById(regionId: string, keyId: string): KmsKeyRecord | undefined {
+    const key = this.kmsKeys.get(keyId);
+    return key?.regionId === regionId ? key : undefined;
+  }
+
+  private keyByAlias(regionId: string, alias: string): KmsKeyRecord | undefined {
     for (const k of this.kmsKeys.values()) {
-      if (k.regionId === regionId && k.aliases.includes(idOrAlias)) return k;
+      if (k.regionId === regionId && k.aliases.includes(alias)) return k;
     }
     return undefined;
   }
 }
+
+/** `acs:kms:{region}:{account}:key/{id}` or `…:alias/{name}`. */
+const KMS_ARN_RE = /^acs:kms:([^:]+):([^:]+):(key|alias)\/(.+)$/;
 
 function expiryOf(s: SnapshotRecord): number {
   return s.creationTime + (s.retentionDays ?? 0) * DAY_MS;

@@ -40,6 +40,13 @@ export const SlsErrors = {
       'Http extend authorization : authorization pair is invalid.',
     ),
   unauthorized: () => new SlsApiError(401, 'Unauthorized', 'The AccessKeyId is unauthorized.'),
+  // The RAM policy of the caller does not grant the action on the logstore.
+  deniedByRam: (action: string, resource: string) =>
+    new SlsApiError(
+      401,
+      'Unauthorized',
+      `denied by sts or ram, action: ${action}, resource: ${resource}`,
+    ),
   // The real service echoes the signature it received; the product's adapter must strip it.
   signatureNotMatch: (signature: string) =>
     new SlsApiError(401, 'SignatureNotMatch', `signature ${signature} not match`),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
+import { regionOfHost, type SlsAccess, SlsAction, type SlsAuthorizer } from './access.ts';
 import { decompressBody } from './compression.ts';
 import { SlsApiError, SlsErrors } from './errors.ts';
 import { decodeLogGroup } from './proto.ts';
@@ -8,6 +9,7 @@ import { compileQuery } from './query.ts';
 import { verifySignature } from './signature.ts';
 import { type SlsLog, SlsStore } from './store.ts';
 
+export type { SlsAccess, SlsAuthorization, SlsAuthorizer } from './access.ts';
 export type { SlsLog } from './store.ts';
 
 /** PutLogs limits of the real service. */
@@ -32,6 +34,8 @@ export interface SlsServiceOptions {
   lookupSecret(accessKeyId: string): string | undefined;
   /** Server time for receive times and the accepted log-time window (the Date-header skew is checked against the wall clock, which is what clients sign with). */
   now?: () => Date;
+  /** RAM for SLS calls (the emulator's policy); absent = every signed call is allowed. */
+  authorize?: SlsAuthorizer;
 }
 
 interface Fault {
@@ -59,12 +63,14 @@ export class SlsService {
   private readonly store: SlsStore;
   private readonly lookupSecret: (accessKeyId: string) => string | undefined;
   private readonly now: () => Date;
+  private readonly authorize: SlsAuthorizer | undefined;
   private faults: Fault[] = [];
 
   constructor(opts: SlsServiceOptions) {
     this.store = new SlsStore(opts.stateDir);
     this.lookupSecret = opts.lookupSecret;
     this.now = opts.now ?? (() => new Date());
+    this.authorize = opts.authorize;
   }
 
   isSlsRequest(req: IncomingMessage): boolean {
@@ -126,28 +132,35 @@ export class SlsService {
       .filter((s) => s !== '')
       .map(decodeURIComponent);
     const logstore = segments[1];
+    const allow = (action: SlsAction, store: string) =>
+      this.requireAccess({ action, region: regionOfHost(req), project, logstore: store });
 
     if (logstore === undefined) {
       if (method === 'GET') {
+        allow(SlsAction.ListLogStores, '*');
         this.listLogstores(project, res);
         return;
       }
       if (method === 'POST') {
-        this.createLogstore(project, body, res);
+        this.createLogstore(project, body, res, allow);
         return;
       }
     } else if (segments.length === 2 && method === 'GET') {
       if (query.type === 'log') {
+        allow(SlsAction.GetLogStoreLogs, logstore);
         this.getLogs(project, logstore, query, res);
         return;
       }
       if (query.type === 'histogram') {
+        allow(SlsAction.GetLogStoreHistogram, logstore);
         this.getHistograms(project, logstore, query, res);
         return;
       }
+      allow(SlsAction.GetLogStore, logstore);
       this.getLogstore(project, logstore, res);
       return;
     } else if (segments.length === 4 && segments[2] === 'shards' && method === 'POST') {
+      allow(SlsAction.PostLogStoreLogs, logstore);
       this.putLogs(req, project, logstore, body, res);
       return;
     }
@@ -279,18 +292,31 @@ export class SlsService {
     sendJson(res, 200, { count: logstores.length, total: logstores.length, logstores });
   }
 
-  private createLogstore(project: string, body: Buffer, res: ServerResponse): void {
-    if (this.store.strict && !this.store.hasProject(project)) {
-      throw SlsErrors.projectNotExist(project);
-    }
+  private createLogstore(
+    project: string,
+    body: Buffer,
+    res: ServerResponse,
+    allow: (action: SlsAction, logstore: string) => void,
+  ): void {
     const name = parseJsonObject(body).logstoreName;
     if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/.test(name)) {
       throw SlsErrors.parameterInvalid('logstoreName is invalid');
+    }
+    allow(SlsAction.CreateLogStore, name);
+    if (this.store.strict && !this.store.hasProject(project)) {
+      throw SlsErrors.projectNotExist(project);
     }
     if (this.store.hasLogstore(project, name)) throw SlsErrors.logStoreAlreadyExist(name);
     this.store.createLogstore(project, name, Math.floor(this.now().getTime() / 1000));
     res.writeHead(200, { 'content-length': '0' });
     res.end();
+  }
+
+  /** RAM, after the signature and before the project or logstore is looked at, as SLS does. */
+  private requireAccess(access: SlsAccess): void {
+    if (this.authorize === undefined) return;
+    const { allowed, resource } = this.authorize(access);
+    if (!allowed) throw SlsErrors.deniedByRam(access.action, resource);
   }
 
   /** Strict: the cloud's answers. Lenient: writes create, reads of unknown stores find nothing. */

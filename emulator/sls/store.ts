@@ -21,9 +21,11 @@ interface Meta {
 }
 
 /**
- * Projects, logstores and their logs, in memory; `flush` writes them to
- * `<stateDir>/sls/meta.json` and `<stateDir>/sls/logs/<project>/<logstore>.jsonl` (rewritten
- * atomically, only for logstores changed since the last flush).
+ * Projects, logstores and their logs, in memory, persisted like the ECS state: every change
+ * schedules a coalesced write (at most one per `debounceMs`, longer when writes get slow) of
+ * `<stateDir>/sls/meta.json` and `<stateDir>/sls/logs/<project>/<logstore>.jsonl`, each
+ * rewritten atomically (temp file + rename) and only for logstores changed since the last
+ * write, so a crashed emulator loses at most the last moment's logs. `flush` writes now.
  */
 export class SlsStore {
   private meta: Meta = { strict: false, projects: {} };
@@ -32,8 +34,13 @@ export class SlsStore {
   private metaDirty = false;
   private wiped = false;
   private seq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private lastWriteMs = 0;
 
-  constructor(private readonly stateDir?: string) {
+  constructor(
+    private readonly stateDir?: string,
+    private readonly debounceMs = 150,
+  ) {
     if (stateDir !== undefined) this.load(stateDir);
   }
 
@@ -44,6 +51,7 @@ export class SlsStore {
   setStrict(strict: boolean): void {
     this.meta.strict = strict;
     this.metaDirty = true;
+    this.schedule();
   }
 
   hasProject(project: string): boolean {
@@ -62,6 +70,7 @@ export class SlsStore {
     if (this.hasProject(project)) return;
     this.meta.projects[project] = {};
     this.metaDirty = true;
+    this.schedule();
   }
 
   createLogstore(project: string, logstore: string, nowSeconds: number): void {
@@ -70,6 +79,7 @@ export class SlsStore {
     if (Object.hasOwn(stores, logstore)) return;
     stores[logstore] = nowSeconds;
     this.metaDirty = true;
+    this.schedule();
   }
 
   append(project: string, logstore: string, entries: Omit<SlsLog, 'seq'>[]): void {
@@ -81,6 +91,7 @@ export class SlsStore {
     }
     for (const entry of entries) list.push({ ...entry, seq: this.seq++ });
     this.dirty.add(key);
+    this.schedule();
   }
 
   /** Logs with from ≤ time < to, oldest first. */
@@ -98,11 +109,37 @@ export class SlsStore {
     this.metaDirty = true;
     this.wiped = true;
     this.seq = 0;
+    this.schedule();
   }
 
+  /** Writes pending changes now (on stop; the timer does it otherwise). */
   flush(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.stateDir === undefined) return;
-    const root = join(this.stateDir, 'sls');
+    const started = performance.now();
+    this.write(this.stateDir);
+    this.lastWriteMs = performance.now() - started;
+  }
+
+  private schedule(): void {
+    if (this.stateDir === undefined || this.timer !== undefined) return;
+    // A big logstore takes long to rewrite: wait 4× the last write so writing never takes
+    // more than a fifth of the time.
+    const delay = Math.max(this.debounceMs, this.lastWriteMs * 4);
+    this.timer = setTimeout(() => {
+      try {
+        this.flush();
+      } catch (error) {
+        // A full disk must not crash the emulator; the changes stay pending for the next write.
+        console.error('emulator: could not persist SLS state', error);
+      }
+    }, delay);
+    this.timer.unref();
+  }
+
+  private write(stateDir: string): void {
+    const root = join(stateDir, 'sls');
     if (this.wiped) {
       rmSync(join(root, 'logs'), { recursive: true, force: true });
       this.wiped = false;
@@ -118,8 +155,8 @@ export class SlsStore {
       mkdirSync(dir, { recursive: true });
       const lines = (this.logs.get(key) ?? []).map((l) => `${JSON.stringify(l)}\n`).join('');
       writeAtomic(join(dir, `${encodeURIComponent(logstore)}.jsonl`), lines);
+      this.dirty.delete(key);
     }
-    this.dirty.clear();
   }
 
   private load(stateDir: string): void {

@@ -74,7 +74,8 @@ export function createContext(
         sleep,
         signal,
         beforeAttempt: async () => {
-          await limiter.acquire(api, region, signal);
+          // No signal here: a stop ends new copies at beforeFirst, while listings in flight finish.
+          await limiter.acquire(api, region);
           if (first) {
             first = false;
             beforeFirst?.();

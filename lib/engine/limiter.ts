@@ -42,7 +42,9 @@ export class TokenBucket {
   constructor(perMinute: number, options: { clock?: MonotonicClock; sleep?: Sleep } = {}) {
     if (!(perMinute >= 1)) throw new RangeError('Expected `perMinute` to be at least 1');
     this.capacity = Math.max(1, Math.floor(perMinute * BURST_FRACTION));
-    this.#refillPerMs = (perMinute - this.capacity) / 60_000;
+    // At one per minute the refill is the minute itself: the next token lands exactly 60 s
+    // after the last one, outside the window that one opened.
+    this.#refillPerMs = Math.max(perMinute - this.capacity, 1) / 60_000;
     this.#clock = options.clock ?? (() => performance.now());
     this.#sleep = options.sleep ?? realSleep;
     this.#tokens = this.capacity;

@@ -80,26 +80,59 @@ function pairRef(source: Snapshot, destRegion: string, debtHours: number): PairR
 }
 
 /**
- * One plan item, always built with the same fields in the same order: plans hold hundreds of
- * thousands of items, and uniform objects keep them small and fast.
+ * A plan item plus the run's bookkeeping. Plans hold hundreds of thousands of these, so they
+ * are one class with one shape, and the plan hands them out as they are: JSON (the CLI's
+ * `plan --output json`) sees only the PlanItem fields through toJSON.
  */
+class PlannedItem implements WorkItem {
+  declare stalenessHours?: number;
+  declare copySnapshotId?: string;
+  declare copyName?: string;
+  declare clientToken?: string;
+  declare errorCode?: string;
+  declare copyOf?: NonNullable<WorkItem['copyOf']>;
+  declare markReported?: NonNullable<WorkItem['markReported']>;
+  declare pruneTarget?: Snapshot;
+  action: WorkItem['action'];
+  sourceRegion: string;
+  sourceSnapshotId: string;
+  sourceName: string;
+  diskId: string;
+  destRegion: string;
+  reason: string;
+  outcome: Outcome;
+  debtHours: number;
+
+  constructor(ref: PairRef, action: WorkItem['action'], outcome: Outcome, reason: string) {
+    this.action = action;
+    this.sourceRegion = ref.sourceRegion;
+    this.sourceSnapshotId = ref.sourceSnapshotId;
+    this.sourceName = ref.sourceName;
+    this.diskId = ref.diskId;
+    this.destRegion = ref.destRegion;
+    this.reason = reason;
+    this.outcome = outcome;
+    this.debtHours = ref.debtHours;
+  }
+
+  toJSON(): PlanItem {
+    return toPlanItem(this);
+  }
+}
+
+/** The PlanItem fields of a work item (what `plan` shows), without the run's bookkeeping. */
+export function toPlanItem(item: WorkItem): PlanItem {
+  const { outcome, errorCode, copyOf, markReported, pruneTarget, debtHours, ...plan } = item;
+  return plan;
+}
+
 function newItem(
   ref: PairRef,
   action: WorkItem['action'],
   outcome: Outcome,
   reason: string,
 ): WorkItem {
-  const item: WorkItem = {
-    action,
-    sourceRegion: ref.sourceRegion,
-    sourceSnapshotId: ref.sourceSnapshotId,
-    sourceName: ref.sourceName,
-    diskId: ref.diskId,
-    destRegion: ref.destRegion,
-    reason,
-    outcome,
-    debtHours: ref.debtHours,
-  };
+  const item = new PlannedItem(ref, action, outcome, reason);
   if (Number.isFinite(ref.debtHours)) item.stalenessHours = Math.round(ref.debtHours * 100) / 100;
   return item;
 }
@@ -307,19 +340,22 @@ function pruneItems(policy: Policy, destinations: DestinationInput[], shard?: Sh
         if (budget <= 0) return items;
         budget -= 1;
         const source = copySource(copy);
-        items.push({
-          action: 'prune',
-          outcome: Outcome.Pruned,
-          sourceRegion: source.region,
-          sourceSnapshotId: source.snapshotId,
-          sourceName: '',
-          diskId,
-          destRegion: dest.region,
-          copySnapshotId: copy.snapshotId,
-          reason: `beyond the newest ${dest.keepLast} copies of ${diskId} in ${dest.region}`,
-          pruneTarget: copy,
-          debtHours: 0,
-        });
+        const item = newItem(
+          {
+            sourceRegion: source.region,
+            sourceSnapshotId: source.snapshotId,
+            sourceName: '',
+            diskId,
+            destRegion: dest.region,
+            debtHours: 0,
+          },
+          'prune',
+          Outcome.Pruned,
+          `beyond the newest ${dest.keepLast} copies of ${diskId} in ${dest.region}`,
+        );
+        item.copySnapshotId = copy.snapshotId;
+        item.pruneTarget = copy;
+        items.push(item);
       }
     }
   }

@@ -85,6 +85,11 @@ export class RecordBook {
     return record;
   }
 
+  /** True once a write failed: what was recorded may not have reached the log store. */
+  get writeFailed(): boolean {
+    return this.#writeError !== undefined;
+  }
+
   /** Writes everything recorded so far and waits for it. */
   async flush(): Promise<void> {
     this.#flush();

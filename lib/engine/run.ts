@@ -6,14 +6,14 @@ import { createContext, type EngineContext, inShard } from './context.ts';
 import { discover, type SourceDiscovery } from './discover.ts';
 import { type ExecuteOptions, execute, recordItem } from './execute.ts';
 import { markReported } from './mark-reported.ts';
-import { type DestinationInput, planWork, type WorkItem, type WorkPlan } from './plan.ts';
+import { type DestinationInput, planWork, type WorkPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { prune } from './prune.ts';
 import { reconcile } from './reconcile.ts';
 import { RecordBook } from './record.ts';
 import { AlertKind, Outcome } from './records.ts';
 import { StopState } from './stop.ts';
-import type { Plan, PlanItem, PlanOptions, RunOptions, RunSummary } from './types.ts';
+import type { Plan, PlanOptions, RunOptions, RunSummary } from './types.ts';
 
 /** A correlation id for runs started outside FC (which passes its request id). */
 export function newRunId(): string {
@@ -104,11 +104,6 @@ async function prepare(ctx: EngineContext): Promise<Prepared> {
   return { work, destinations: inputs, sources };
 }
 
-function toPlanItem(item: WorkItem): PlanItem {
-  const { outcome, errorCode, copyOf, markReported, pruneTarget, debtHours, ...plan } = item;
-  return plan;
-}
-
 /**
  * What a run would do, item by item with the reason, and the calls it would add. Writes
  * nothing: no copy, tag, deletion or record.
@@ -128,7 +123,8 @@ export async function planPolicy(opts: PlanOptions): Promise<Plan> {
   if (prunes) wouldMake.DeleteSnapshot = prunes;
   return {
     policy: opts.policy.name,
-    items: prepared.work.items.map(toPlanItem),
+    // Work items serialise as plan items (toJSON): no copy of a possibly huge list.
+    items: prepared.work.items,
     apiCalls: { made: ctx.counter.snapshot(), wouldMake },
     destinations: prepared.destinations.map(({ dest, stopped }) => ({
       region: dest.region,
@@ -168,7 +164,14 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     destinations: policy.destinations,
   };
 
-  const prepared = await prepare(ctx);
+  let prepared: Prepared;
+  try {
+    prepared = await prepare(ctx);
+  } catch (error) {
+    // A bug, not a cloud error: release the sink before the error goes up.
+    await opts.sink.close().catch(() => {});
+    throw error;
+  }
   let sourceFailures = 0;
   if (prepared.abort) {
     const { code, message } = prepared.abort;
@@ -225,7 +228,8 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
   if (!dryRun && !prepared.abort) {
     // Completion records must be durable before the copies are tagged as reported.
     await book.flush();
-    unmarked = await markReported(ctx, prepared.work.items);
+    // Not when the records were lost: the next run must record these completions again.
+    if (!book.writeFailed) unmarked = await markReported(ctx, prepared.work.items);
   }
   const finishedAt = now();
   const durationMs = Math.round(performance.now() - started);

@@ -2,7 +2,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { PolicyValidationError } from './errors.ts';
 import { describeIssues, type RawProblem } from './issues.ts';
 import { locate, pathToString } from './locate.ts';
-import { compareProblems, formatProblem, type PolicyProblem } from './problems.ts';
+import { compareProblems, formatProblem, oneLine, type PolicyProblem } from './problems.ts';
 import { readPolicySource } from './read.ts';
 import { type Policy, PolicySchema } from './schema.ts';
 import { semanticProblems } from './semantic.ts';
@@ -34,8 +34,8 @@ export function parsePolicyText(
     file,
     line,
     col,
-    path,
-    message,
+    path: oneLine(path),
+    message: oneLine(message),
   });
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });

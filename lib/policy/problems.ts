@@ -14,7 +14,13 @@ export type PolicyProblem = {
 /** `file:line:col: path: message`, the shape editors and CI annotators recognise. */
 export function formatProblem(p: PolicyProblem): string {
   const where = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : p.file;
-  return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
+  const message = oneLine(p.message);
+  return p.path ? `${where}: ${oneLine(p.path)}: ${message}` : `${where}: ${message}`;
+}
+
+/** Messages quote policy values; a newline in one must not break "one line per problem". */
+export function oneLine(text: string): string {
+  return text.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
 }
 
 export function compareProblems(a: PolicyProblem, b: PolicyProblem): number {

@@ -13,15 +13,9 @@ const RAM_POLICY = JSON.parse(
   readFileSync(path.join(REPO_ROOT, 'policies', 'ram-policy.json'), 'utf8'),
 ) as { Version: string; Statement: RamStatement[] };
 
-/**
- * The emulator evaluates Action and Resource but refuses Condition (it cannot see resource
- * tags), so conditions are dropped here; the tag scoping is checked in ram-policy.test.ts.
- */
+/** The shipped policy, or the same minus some statements, conditions and all. */
 function enforceable(statements: RamStatement[]): RamPolicy {
-  return {
-    Version: RAM_POLICY.Version,
-    Statement: statements.map(({ Condition: _condition, ...statement }) => statement),
-  };
+  return { Version: RAM_POLICY.Version, Statement: statements };
 }
 
 const actionOf = (statement: RamStatement) => [statement.Action].flat()[0] ?? '';
@@ -102,12 +96,22 @@ describe('policies/ram-policy.json, enforced', () => {
     async (action) => withdrawn(action)(),
   );
 
+  // The records themselves are what log:PostLogStoreLogs guards, so no alert record can tell
+  // of its loss: the invocation itself must fail, saying which permission was missing.
+  it('fails the invocation, naming log:PostLogStoreLogs, when its statement is withdrawn', async () => {
+    const action = 'log:PostLogStoreLogs';
+    const { result } = await runUnder(
+      enforceable(RAM_POLICY.Statement.filter((s) => actionOf(s) !== action)),
+    );
+    expect(result.exitCode).not.toBe(0);
+    expect('error' in result ? result.error.message : '').toContain(`action: ${action}`);
+  });
+
   // Known gaps, each owned elsewhere (see the deploy report); `.fails` turns red the day the
   // gap closes, so the marker cannot outlive the bug:
   // - prune aborts the run on Forbidden.RAM but writes no run-aborted alert (lib/engine);
-  // - markReported swallows TagResources errors into the run message (lib/engine);
-  // - the emulated Log Service does not evaluate RAM, so PutLogs is never denied (emulator/sls).
-  it.fails.each(['ecs:DeleteSnapshot', 'ecs:TagResources', 'log:PostLogStoreLogs'])(
+  // - markReported swallows TagResources errors into the run message (lib/engine).
+  it.fails.each(['ecs:DeleteSnapshot', 'ecs:TagResources'])(
     'fails the run with a Forbidden.RAM alert naming %s when its statement is withdrawn',
     async (action) => withdrawn(action)(),
   );

@@ -6,7 +6,9 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import RPCClient from '@alicloud/pop-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SlsService } from '../../emulator/sls/service.ts';
+import { connectSls } from '../../lib/cloud/sls-client.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(REPO, 'bin/dr-replicator.mjs');
@@ -83,6 +85,44 @@ describe('dr-replicator emulator', () => {
 
     const second = await launch(['--world', 'demo', '--state', dir]);
     expect(await snapshotIds(second.url, creds)).toEqual(before);
+    second.child.kill('SIGTERM');
+    await once(second.child, 'exit');
+  });
+
+  it('keeps Log Service records written before it is killed (SIGKILL, no flush on stop)', async () => {
+    const first = await launch(['--world', 'demo', '--state', dir]);
+    const creds = credentialsFrom(first.lines);
+    const now = Math.floor(Date.now() / 1000);
+    const writer = connectSls({ region: 'cn-hangzhou', endpoint: first.url, credentials: creds });
+    await writer.client.postLogStoreLogs(
+      'dr-crash',
+      'replicator',
+      { logs: [{ timestamp: now, content: { kind: 'run', runId: 'before-crash' } }] },
+      writer.requestOptions,
+    );
+    // The write is coalesced, not synchronous: wait until the folder alone serves the record.
+    const onDisk = () =>
+      new SlsService({ stateDir: dir, lookupSecret: () => undefined })
+        .query('dr-crash', 'replicator', { from: now - 60, to: now + 60 })
+        .map((log) => log.contents.runId);
+    await vi.waitFor(() => expect(onDisk()).toEqual(['before-crash']), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    first.child.kill('SIGKILL');
+    await once(first.child, 'exit');
+
+    const second = await launch(['--state', dir]);
+    const reader = connectSls({ region: 'cn-hangzhou', endpoint: second.url, credentials: creds });
+    const logs = (await reader.client.getLogs(
+      'dr-crash',
+      'replicator',
+      new Date((now - 60) * 1000),
+      new Date((now + 60) * 1000),
+      { query: 'kind: run' },
+      reader.requestOptions,
+    )) as Record<string, string>[];
+    expect(logs.map((log) => log.runId)).toEqual(['before-crash']);
     second.child.kill('SIGTERM');
     await once(second.child, 'exit');
   });

@@ -170,6 +170,12 @@ describe('CopySnapshot encryption', () => {
     expect((await describeOne('cn-beijing', SnapshotId)).KMSKeyId).toBe('key-demo-beijing');
   });
 
+  it('resolves a key ARN of the destination region to its key id', async () => {
+    const arn = 'acs:kms:cn-beijing:1234567890123456:key/key-demo-beijing';
+    const { SnapshotId } = await copy(encryptedSourceCopy(emu, { KMSKeyId: arn }));
+    expect((await describeOne('cn-beijing', SnapshotId)).KMSKeyId).toBe('key-demo-beijing');
+  });
+
   it.each([
     [
       'an encrypted source into an unencrypted copy',
@@ -180,6 +186,11 @@ describe('CopySnapshot encryption', () => {
     [
       'a key of another region',
       { KMSKeyId: 'key-demo-singapore' },
+      'InvalidParameter.KMSKeyId.NotFound',
+    ],
+    [
+      'a key ARN of another region',
+      { KMSKeyId: 'acs:kms:ap-southeast-1:1234567890123456:key/key-demo-singapore' },
       'InvalidParameter.KMSKeyId.NotFound',
     ],
   ])('refuses %s', async (_what, overrides, code) => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowed, parseRamPolicy, type RamPolicy } from '../../emulator/policy/ram-policy.ts';
+import {
+  isAllowed,
+  parseRamPolicy,
+  type RamCondition,
+  type RamPolicy,
+} from '../../emulator/policy/ram-policy.ts';
 import { Throttler } from '../../emulator/policy/throttle.ts';
 
 const SNAP = 'acs:ecs:cn-hangzhou:1234567890123456:snapshot/s-bp1';
@@ -42,6 +47,91 @@ describe('RAM policy evaluation', () => {
       parseRamPolicy({
         Version: '1',
         Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: {} }],
+      }),
+    ).toThrow(/Condition/);
+  });
+});
+
+describe('RAM Condition on acs:ResourceTag', () => {
+  const TAG = 'acs:ResourceTag/dr-replicator:policy';
+  const scoped = (condition: RamCondition): RamPolicy =>
+    parseRamPolicy({
+      Version: '1',
+      Statement: [
+        { Effect: 'Allow', Action: 'ecs:DeleteSnapshot', Resource: '*', Condition: condition },
+      ],
+    });
+  const allows = (p: RamPolicy, resourceTags?: Record<string, string>) =>
+    isAllowed(p, 'ecs:DeleteSnapshot', SNAP, resourceTags === undefined ? {} : { resourceTags });
+
+  it('StringLike with * grants a resource carrying the tag, whatever its value', () => {
+    const p = scoped({ StringLike: { [TAG]: '*' } });
+    expect(allows(p, { 'dr-replicator:policy': 'prod' })).toBe(true);
+    expect(allows(p, { 'dr-replicator:policy': '' })).toBe(true);
+  });
+
+  it('StringLike grants nothing to a resource without the tag, or when tags are unknown', () => {
+    const p = scoped({ StringLike: { [TAG]: '*' } });
+    expect(allows(p, { dr: 'true' })).toBe(false);
+    expect(allows(p)).toBe(false);
+  });
+
+  it('StringLike matches ? and * inside values, case-sensitively', () => {
+    const p = scoped({ StringLike: { [TAG]: 'prod-?b*' } });
+    expect(allows(p, { 'dr-replicator:policy': 'prod-db-main' })).toBe(true);
+    expect(allows(p, { 'dr-replicator:policy': 'PROD-db-main' })).toBe(false);
+  });
+
+  it('StringEquals grants when the value is any of the listed values', () => {
+    const p = scoped({ StringEquals: { [TAG]: ['prod', 'staging'] } });
+    expect(allows(p, { 'dr-replicator:policy': 'staging' })).toBe(true);
+    expect(allows(p, { 'dr-replicator:policy': 'dev' })).toBe(false);
+    expect(allows(p, { 'dr-replicator:policy': 'pro*' })).toBe(false);
+  });
+
+  it('StringNotEquals grants other values and resources without the tag', () => {
+    const p = scoped({ StringNotEquals: { [TAG]: 'legacy' } });
+    expect(allows(p, { 'dr-replicator:policy': 'prod' })).toBe(true);
+    expect(allows(p, {})).toBe(true);
+    expect(allows(p, { 'dr-replicator:policy': 'legacy' })).toBe(false);
+  });
+
+  it('requires every operator and every key to hold', () => {
+    const p = scoped({
+      StringLike: { [TAG]: '*' },
+      StringEquals: { 'acs:ResourceTag/env': 'prod' },
+    });
+    expect(allows(p, { 'dr-replicator:policy': 'a', env: 'prod' })).toBe(true);
+    expect(allows(p, { 'dr-replicator:policy': 'a', env: 'dev' })).toBe(false);
+  });
+
+  it('applies a conditional Deny only where its condition holds', () => {
+    const p = parseRamPolicy({
+      Version: '1',
+      Statement: [
+        { Effect: 'Allow', Action: '*', Resource: '*' },
+        {
+          Effect: 'Deny',
+          Action: 'ecs:DeleteSnapshot',
+          Resource: '*',
+          Condition: { StringEquals: { 'acs:ResourceTag/keep': 'true' } },
+        },
+      ],
+    });
+    expect(allows(p, { keep: 'true' })).toBe(false);
+    expect(allows(p, { keep: 'false' })).toBe(true);
+  });
+
+  it.each([
+    ['an operator it does not evaluate', { IpAddress: { 'acs:SourceIp': '10.0.0.0/8' } }],
+    ['a condition key other than acs:ResourceTag/', { StringEquals: { 'acs:SourceVpc': 'vpc-1' } }],
+    ['a value that is not a string or strings', { StringEquals: { [TAG]: 3 } }],
+    ['an empty value list', { StringEquals: { [TAG]: [] } }],
+  ])('refuses %s', (_what, condition) => {
+    expect(() =>
+      parseRamPolicy({
+        Version: '1',
+        Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: condition }],
       }),
     ).toThrow(/Condition/);
   });

@@ -1,15 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../emulator/index.ts';
+import { FIXTURE_SEED_DIR, SHARED_SEED_DIR, seedPages } from '../fixtures/seed-pages.ts';
 import { popClient, popFailure, start } from './support/clients.ts';
 import { encryptedSourceCopy, validCopy } from './support/copy-params.ts';
-
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURE_DIR = join(REPO, 'test/fixtures/seed');
-// In CI the repo is cloned with shared/ beside it; here that is /work/shared.
-const SHARED_DIR = resolve(REPO, '../shared/seed');
 
 function seedFiles(dir: string): Map<string, string> {
   return new Map(
@@ -29,8 +24,8 @@ function seedErrorCodes(text: string): { status: number; code: string }[] {
   }));
 }
 
-const fixtures = seedFiles(FIXTURE_DIR);
-const codes = [...fixtures.values()].flatMap(seedErrorCodes);
+const fixtures = seedFiles(FIXTURE_SEED_DIR);
+const codes = seedPages().flatMap((page) => seedErrorCodes(readFileSync(page, 'utf8')));
 
 type Scenario = (emu: RunningEmulator) => Promise<unknown>;
 const copy = (emu: RunningEmulator, params: Record<string, unknown>) =>
@@ -120,7 +115,7 @@ beforeEach(() => emu.admin.reset());
 describe('the seed (CopySnapshot API page)', () => {
   it('is committed under test/fixtures/seed and identical to ../shared/seed when present', () => {
     expect(fixtures.size).toBeGreaterThan(0);
-    if (existsSync(SHARED_DIR)) expect(seedFiles(SHARED_DIR)).toEqual(fixtures);
+    if (existsSync(SHARED_SEED_DIR)) expect(seedFiles(SHARED_SEED_DIR)).toEqual(fixtures);
   });
 
   it('lists the error table the scenarios cover', () => {

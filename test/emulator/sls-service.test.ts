@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeLogGroup } from '../../emulator/sls/proto.ts';
 import { SlsService } from '../../emulator/sls/service.ts';
 import { type StandaloneSls, startSlsServer } from '../../emulator/sls/standalone.ts';
@@ -339,6 +339,18 @@ describe('SlsService over @alicloud/log', () => {
       const logs = reopened.query(PROJECT, STORE, { from: 0, to: nowSeconds() + 60 });
 
       expect(logs.map((l) => l.contents)).toEqual([{ kept: 'yes' }]);
+    });
+
+    it('writes on its own shortly after a change, without a flush', async () => {
+      await put(connect(), [{ timestamp: nowSeconds(), content: { unflushed: 'kept' } }]);
+      const reopened = () =>
+        new SlsService({ stateDir, lookupSecret: () => undefined })
+          .query(PROJECT, STORE, { from: 0, to: nowSeconds() + 60 })
+          .map((l) => l.contents);
+      await vi.waitFor(() => expect(reopened()).toEqual([{ unflushed: 'kept' }]), {
+        timeout: 5_000,
+        interval: 25,
+      });
     });
   });
 });

@@ -194,6 +194,25 @@ describe('KMS DescribeKey', () => {
     expect(err.code).toBe('Forbidden.KeyNotFound');
   });
 
+  it.each([
+    ['its ARN', 'acs:kms:cn-beijing:1234567890123456:key/key-demo-beijing'],
+    ['an alias', 'alias/dr-demo'],
+    ['an alias ARN', 'acs:kms:cn-beijing:1234567890123456:alias/dr-demo'],
+  ])('describes a key referenced by %s', async (_how, reference) => {
+    const body = await describeKey('cn-beijing', reference);
+    expect(body.KeyMetadata.KeyId).toBe('key-demo-beijing');
+  });
+
+  it.each([
+    ['an ARN of another region', 'acs:kms:cn-beijing:1234567890123456:key/key-demo-beijing'],
+    ['an ARN of another account', 'acs:kms:cn-hangzhou:9999999999999999:key/key-demo-hangzhou'],
+    ['an unknown alias', 'alias/no-such-alias'],
+  ])('answers Forbidden.KeyNotFound (404) for %s', async (_how, reference) => {
+    const err = await popFailure(describeKey('cn-hangzhou', reference));
+    expect(err.code).toBe('Forbidden.KeyNotFound');
+    expect(err.entry.response.statusCode).toBe(404);
+  });
+
   it('refuses copies under a key the admin disabled', async () => {
     emu.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
     const source = demoSnapshot(emu, 'cn-hangzhou', (s) => s.encrypted);

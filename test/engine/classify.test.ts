@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CATALOG } from '../../emulator/index.ts';
@@ -8,18 +8,9 @@ import {
   ErrorClass,
   isKnownErrorCode,
 } from '../../lib/engine/classify.ts';
+import { seedText } from '../fixtures/seed-pages.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-
-/** The CopySnapshot API page: the shared seed when present, else the committed copy. */
-function seedText(): string {
-  const shared = join(root, '..', 'shared', 'seed');
-  if (existsSync(shared)) {
-    const files = readdirSync(shared).filter((f) => f.endsWith('.txt'));
-    if (files.length > 0) return files.map((f) => readFileSync(join(shared, f), 'utf8')).join('\n');
-  }
-  return readFileSync(join(root, 'test', 'fixtures', 'copysnapshot-api.txt'), 'utf8');
-}
 
 /** Rows of the seed's error table: "<status> <Code> <message>". */
 function seedErrorTable(): { status: number; code: string }[] {

@@ -35,6 +35,27 @@ describe('planPolicy', () => {
     expect(plan.apiCalls.made).toEqual({ DescribeKey: 1, DescribeSnapshots: 2 });
   });
 
+  it('serialises items with the plan fields only', async () => {
+    bed = await startBed({ disksPerRegion: 1, snapshotsPerDisk: 1 });
+
+    const plan = await planPolicy({ policy: policy(), cloud: bed.cloud, now: bed.now });
+
+    const [item] = JSON.parse(JSON.stringify(plan)).items;
+    expect(Object.keys(item).sort()).toEqual(
+      [
+        'action',
+        'clientToken',
+        'copyName',
+        'destRegion',
+        'diskId',
+        'reason',
+        'sourceName',
+        'sourceRegion',
+        'sourceSnapshotId',
+      ].sort(),
+    );
+  });
+
   it('reports a destination that fails preflight instead of planning copies to it', async () => {
     bed = await startBed({ disksPerRegion: 1, snapshotsPerDisk: 1 });
     bed.emu.admin.setKeyState('cn-beijing', 'key-cn-beijing', 'PendingDeletion');

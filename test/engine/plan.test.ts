@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../lib/cloud/ports.ts';
 import { clientToken } from '../../lib/engine/client-token.ts';
-import type { SourceDiscovery } from '../../lib/engine/discover.ts';
 import { buildCopyRequest } from '../../lib/engine/copy-request.ts';
+import type { SourceDiscovery } from '../../lib/engine/discover.ts';
 import { type DestinationInput, planWork, type WorkItem } from '../../lib/engine/plan.ts';
 import { indexCopies, REPORTED_TAG_KEY } from '../../lib/engine/reconcile.ts';
 import type { Policy, PolicyInput } from '../../lib/policy/schema.ts';
@@ -227,7 +227,11 @@ describe('planWork', () => {
       destinations: [{ region: 'cn-beijing', kmsKeyId: 'key-1', retentionDays: 30 }],
     });
 
-    expect(requestOf(planned.policy, planned.items[0]?.copyOf)).toMatchObject({ encrypted: true, kmsKeyId: 'key-1', retentionDays: 30 });
+    expect(requestOf(planned.policy, planned.items[0]?.copyOf)).toMatchObject({
+      encrypted: true,
+      kmsKeyId: 'key-1',
+      retentionDays: 30,
+    });
   });
 
   it('raises an RPO breach for a disk whose newest completed copy is older than rpoHours', () => {

@@ -51,6 +51,50 @@ describe('runPolicy: records', () => {
     expect(record.apiCalls).toEqual(summary.apiCalls);
   });
 
+  it('finishes the run when the sink fails, then reports the lost records', async () => {
+    bed = await startBed({ disksPerRegion: 2, snapshotsPerDisk: 1 });
+    const broken = {
+      write: async () => {
+        throw new Error('logstore unreachable');
+      },
+      close: async () => {},
+    };
+
+    const outcome = await runPolicy({
+      policy: policy(),
+      cloud: bed.cloud,
+      sink: broken,
+      runId: 'broken-sink',
+      now: bed.now,
+    }).catch((e: unknown) => e);
+
+    expect(outcome).toMatchObject({ code: 'RecordWriteFailed' });
+    expect(bed.emu.admin.calls({ action: 'CopySnapshot' })).toHaveLength(2);
+  });
+
+  it('does not mark completions as reported when their records were lost', async () => {
+    bed = await startBed({ disksPerRegion: 2, snapshotsPerDisk: 1 });
+    await run(bed, policy());
+    finishCopies(bed);
+    const broken = {
+      write: async () => {
+        throw new Error('logstore unreachable');
+      },
+      close: async () => {},
+    };
+    await runPolicy({
+      policy: policy(),
+      cloud: bed.cloud,
+      sink: broken,
+      runId: 'lost',
+      now: bed.now,
+    }).catch(() => undefined);
+
+    const next = await run(bed, policy());
+
+    expect(next.summary.totals.completed).toBe(2);
+  });
+
   it('never writes the secret, the security token or a signature anywhere', async () => {
     bed = await startBed({ disksPerRegion: 6, snapshotsPerDisk: 1 });
     const { accessKeySecret, securityToken } = bed.credentials;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHandler, type HandlerResult } from '../../functions/replicate/index.ts';
-import { chaosSeed, sized } from '../chaos/support/mode.ts';
+import { chaosSeed, propertyTimeoutMs, sized } from '../chaos/support/mode.ts';
 
 // Every case ends before any cloud call: either the event is refused or the policy it names is
 // not in the (empty) code folder. So the handler's whole input path runs, and nothing else.
@@ -71,23 +71,31 @@ const eventShaped = fc.record(
 );
 
 describe('FC handler with a hostile event', () => {
-  it('answers garbage bytes with exit 2 and an error log line', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 256 }), async (bytes) => {
-        refusedCleanly(await invoke(Buffer.from(bytes)));
-      }),
-      { numRuns, seed: chaosSeed },
-    );
-  });
+  it(
+    'answers garbage bytes with exit 2 and an error log line',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ maxLength: 256 }), async (bytes) => {
+          refusedCleanly(await invoke(Buffer.from(bytes)));
+        }),
+        { numRuns, seed: chaosSeed },
+      );
+    },
+    propertyTimeoutMs,
+  );
 
-  it('answers JSON of the wrong types with exit 2 and an error log line', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.jsonValue(), eventShaped), async (value) => {
-        refusedCleanly(await invoke(Buffer.from(JSON.stringify(value) ?? 'undefined')));
-      }),
-      { numRuns, seed: chaosSeed },
-    );
-  });
+  it(
+    'answers JSON of the wrong types with exit 2 and an error log line',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(fc.jsonValue(), eventShaped), async (value) => {
+          refusedCleanly(await invoke(Buffer.from(JSON.stringify(value) ?? 'undefined')));
+        }),
+        { numRuns, seed: chaosSeed },
+      );
+    },
+    propertyTimeoutMs,
+  );
 
   it('answers 1 MB events with exit 2 and a bounded log line', async () => {
     const mb = 'x'.repeat(1024 * 1024);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MalformedEventError, parseTimerEvent } from '../../functions/replicate/event.ts';
-import { chaosSeed, sized } from '../chaos/support/mode.ts';
+import { chaosSeed, propertyTimeoutMs, sized } from '../chaos/support/mode.ts';
 
 const numRuns = sized(500, 10_000);
 
@@ -52,32 +52,44 @@ const timerShaped = fc.record(
 );
 
 describe('FC timer event parsing under hostile input', () => {
-  it('survives arbitrary bytes', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {
-        parsesOrExplains(Buffer.from(bytes));
-      }),
-      { numRuns, seed: chaosSeed },
-    );
-  });
+  it(
+    'survives arbitrary bytes',
+    () => {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {
+          parsesOrExplains(Buffer.from(bytes));
+        }),
+        { numRuns, seed: chaosSeed },
+      );
+    },
+    propertyTimeoutMs,
+  );
 
-  it('survives JSON of every type in place of the event object', () => {
-    fc.assert(
-      fc.property(jsonish, (value) => {
-        parsesOrExplains(Buffer.from(JSON.stringify(value) ?? ''));
-      }),
-      { numRuns, seed: chaosSeed },
-    );
-  });
+  it(
+    'survives JSON of every type in place of the event object',
+    () => {
+      fc.assert(
+        fc.property(jsonish, (value) => {
+          parsesOrExplains(Buffer.from(JSON.stringify(value) ?? ''));
+        }),
+        { numRuns, seed: chaosSeed },
+      );
+    },
+    propertyTimeoutMs,
+  );
 
-  it('survives timer-shaped events whose fields have the wrong types or escaping paths', () => {
-    fc.assert(
-      fc.property(timerShaped, (event) => {
-        parsesOrExplains(Buffer.from(JSON.stringify(event)));
-      }),
-      { numRuns, seed: chaosSeed },
-    );
-  });
+  it(
+    'survives timer-shaped events whose fields have the wrong types or escaping paths',
+    () => {
+      fc.assert(
+        fc.property(timerShaped, (event) => {
+          parsesOrExplains(Buffer.from(JSON.stringify(event)));
+        }),
+        { numRuns, seed: chaosSeed },
+      );
+    },
+    propertyTimeoutMs,
+  );
 
   it('rejects a 1 MB payload with a bounded message', () => {
     const huge = 'x'.repeat(1024 * 1024);

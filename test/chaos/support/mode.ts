@@ -11,3 +11,6 @@ export function sized<T>(short: T, full: T): T {
 
 /** Seed for the random parts; CHAOS_SEED reproduces a failing run. */
 export const chaosSeed = Number.parseInt(process.env.CHAOS_SEED ?? '', 10) || 20_261_127;
+
+/** Per-test timeout for property tests: full-size runs take minutes on a shared machine. */
+export const propertyTimeoutMs = sized(60_000, 900_000);

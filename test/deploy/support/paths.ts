@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,14 +20,7 @@ export const FC3_PROPS_SCHEMA = sharedFile(
 );
 
 /** The CopySnapshot API page(s) from ../shared/seed, or the committed copy. */
-export function seedPages(): string[] {
-  const seedDir = path.resolve(REPO_ROOT, '..', 'shared', 'seed');
-  if (existsSync(seedDir)) {
-    const pages = readdirSync(seedDir).filter((name) => name.endsWith('.txt'));
-    if (pages.length > 0) return pages.map((name) => path.join(seedDir, name));
-  }
-  return [path.join(REPO_ROOT, 'test', 'fixtures', 'copysnapshot-api.txt')];
-}
+export { seedPages } from '../../fixtures/seed-pages.ts';
 
 export const ALIBABA_API_REFERENCE = sharedFile('reference/alibaba-api.md', 'alibaba-api.md');
 

@@ -124,6 +124,8 @@ export const hostileYaml: readonly string[] = [
   '%YAML 9.9\n---\nname: x\n',
   'key: "unterminated\n',
   'name: x\n...\n---\nname: y\n',
+  // Found by the full fuzz run: a template that is only a newline.
+  toYaml({ ...validPolicyObject(), copy: { nameTemplate: '\n' } }),
 ];
 
 /** Turns a value into YAML the way an operator's editor would write it. */
