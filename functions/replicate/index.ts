@@ -6,6 +6,7 @@ import { createSink } from '../../lib/cloud/sinks.ts';
 import { runPolicy } from '../../lib/engine/run.ts';
 import type { RunSummary } from '../../lib/engine/types.ts';
 import { ExitCode, InvalidInputError, ReplicatorError } from '../../lib/errors.ts';
+import { withPolicyAlerts } from '../../lib/ops/policy-alerts.ts';
 import { PolicyValidationError } from '../../lib/policy/errors.ts';
 import { loadPolicyFile } from '../../lib/policy/load.ts';
 import { formatProblem } from '../../lib/policy/problems.ts';
@@ -111,11 +112,16 @@ export function createHandler(deps: HandlerDeps = {}) {
       const policy = await loadPolicyFile(policyPath);
       const endpoint = endpointFromEnv(env);
       const cloud = createCloudClients({ credentials, endpoint });
-      const sink = await createSink(policy.log, {
-        credentials,
-        endpoint,
-        baseDir: path.dirname(policyPath),
-      });
+      // Alerts go to the policy's webhook too; a failed post is a log line, never a failed run.
+      const sink = withPolicyAlerts(
+        policy,
+        await createSink(policy.log, { credentials, endpoint, baseDir: path.dirname(policyPath) }),
+        (error) =>
+          log.warn('alert webhook failed', {
+            errorCode: error instanceof ReplicatorError ? error.code : 'Unexpected',
+            errorMessage: redactSecrets(error instanceof Error ? error.message : String(error)),
+          }),
+      );
       const summary = await runPolicy({
         policy,
         cloud,

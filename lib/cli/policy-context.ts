@@ -4,6 +4,8 @@ import type { Credentials } from '../cloud/ports.ts';
 import { createSink, createStdoutSink } from '../cloud/sinks.ts';
 import type { LogSink } from '../engine/records.ts';
 import type { CloudClients } from '../engine/types.ts';
+import { ReplicatorError } from '../errors.ts';
+import { withPolicyAlerts } from '../ops/policy-alerts.ts';
 import { loadPolicyFile } from '../policy/load.ts';
 import type { LogTarget, Policy } from '../policy/schema.ts';
 import type { CliIo } from './io.ts';
@@ -22,8 +24,13 @@ export interface PolicyContext {
   /** The emulator URL when DR_REPLICATOR_ENDPOINT is set. */
   endpoint: string | undefined;
   cloud: CloudClients;
-  /** The sink for the policy's log target, or for `target` when a command overrides it. */
+  /**
+   * The sink for the policy's log target, or for `target` when a command overrides it, with
+   * the policy's alerts.webhook attached: every entry point that records alerts posts them.
+   */
   openSink(target?: LogTarget): Promise<LogSink>;
+  /** Attaches the policy's alerts.webhook to a sink a command made itself (once per sink). */
+  withAlerts(sink: LogSink): LogSink;
 }
 
 export interface PolicyContextOptions {
@@ -38,7 +45,7 @@ export interface PolicyContextOptions {
  */
 export async function openPolicyContext(
   policyFile: string,
-  io: Pick<CliIo, 'env' | 'cwd' | 'stdout'>,
+  io: Pick<CliIo, 'env' | 'cwd' | 'stdout'> & Partial<Pick<CliIo, 'stderr'>>,
   options: PolicyContextOptions = {},
 ): Promise<PolicyContext> {
   const policyPath = path.resolve(io.cwd, policyFile);
@@ -46,16 +53,30 @@ export async function openPolicyContext(
   const credentials = credentialsFromEnv(io.env);
   const endpoint = endpointFromEnv(io.env);
   const cloud = createCloudClients({ credentials, endpoint, timeoutMs: options.timeoutMs });
+  const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
+  // A webhook failure is reported, never fatal: the records in the log store are the truth.
+  const onWebhookError = (error: unknown) =>
+    stderr(`dr-replicator: ${policy.name}: alert webhook: ${describeError(error)}\n`);
+  const withAlerts = (sink: LogSink) => withPolicyAlerts(policy, sink, onWebhookError);
   return {
     policy,
     policyPath,
     credentials,
     endpoint,
     cloud,
+    withAlerts,
     openSink: async (target = policy.log) =>
-      // Through io, not process.stdout: records are data, and tests capture io.
-      target.type === 'stdout'
-        ? createStdoutSink((text) => io.stdout(text))
-        : createSink(target, { credentials, endpoint, baseDir: path.dirname(policyPath) }),
+      withAlerts(
+        // Through io, not process.stdout: records are data, and tests capture io.
+        target.type === 'stdout'
+          ? createStdoutSink((text) => io.stdout(text))
+          : await createSink(target, { credentials, endpoint, baseDir: path.dirname(policyPath) }),
+      ),
   };
+}
+
+/** Code and message; webhook errors name the endpoint without its query (the token). */
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return error instanceof ReplicatorError ? `${error.code}: ${text}` : text;
 }

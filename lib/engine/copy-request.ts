@@ -54,7 +54,7 @@ export function buildCopyRequest(
   if (source.encrypted && !dest.kmsKeyId) {
     throw new CopyRequestError(
       PolicyErrorCode.EncryptedSourceWithoutKey,
-      `${source.snapshotId} is encrypted but destination ${dest.region} has no kmsKeyId: refusing a plaintext copy`,
+      `${source.snapshotId} is encrypted but destination ${dest.region} has no kmsKeyId: refusing a plaintext copy (give ${dest.region} a kmsKeyId to copy it)`,
     );
   }
   const vars: TemplateVars = {

@@ -4,9 +4,10 @@ import type { Destination } from '../policy/schema.ts';
 import { classify, ErrorClass } from './classify.ts';
 import type { EngineContext } from './context.ts';
 import { buildCopyRequest } from './copy-request.ts';
+import { abortRun, stopDestination } from './escalate.ts';
 import type { WorkItem } from './plan.ts';
 import type { RecordBook } from './record.ts';
-import { AlertKind, type ItemRecord, Outcome } from './records.ts';
+import { type ItemRecord, Outcome } from './records.ts';
 import { attemptsOf } from './retry.ts';
 import { NotStartedError, type StopState } from './stop.ts';
 
@@ -57,7 +58,6 @@ function onCopyError(
   error: CloudApiError,
   durationMs: number,
 ): void {
-  const { book, stop, ctx } = options;
   const attempts = attemptsOf(error);
   const common = {
     errorCode: error.code,
@@ -86,27 +86,12 @@ function onCopyError(
       const dest = options.destinations.find((d) => d.region === item.destRegion);
       const message = `${error.code} from CopySnapshot to ${item.destRegion}${keyHint(dest)}: ${error.message}`;
       recordItem(options, item, { ...common, outcome: Outcome.Failed, message });
-      if (stop.stopDestination(item.destRegion, error.code, message)) {
-        book.alert(AlertKind.DestinationStopped, {
-          destRegion: item.destRegion,
-          errorCode: error.code,
-          message,
-        });
-        ctx.emit({
-          type: 'destination-stopped',
-          destRegion: item.destRegion,
-          errorCode: error.code,
-          message,
-        });
-      }
+      stopDestination(options, item.destRegion, error.code, message);
       return;
     }
     case ErrorClass.StopRun: {
-      const message = `${error.code}: ${error.message}`;
+      const message = abortRun(options, error);
       recordItem(options, item, { ...common, outcome: Outcome.Failed, message });
-      if (stop.abort(error.code, message)) {
-        book.alert(AlertKind.RunAborted, { errorCode: error.code, message });
-      }
       return;
     }
     case ErrorClass.PolicyBug:

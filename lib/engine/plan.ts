@@ -1,4 +1,5 @@
 import type { Snapshot } from '../cloud/ports.ts';
+import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import type { Destination, Policy } from '../policy/schema.ts';
 import { buildCopyRequest, CopyRequestError } from './copy-request.ts';
 import type { SourceDiscovery } from './discover.ts';
@@ -8,11 +9,19 @@ import type { PlanItem, Shard } from './types.ts';
 
 const HOUR_MS = 3_600_000;
 
+/** Codes of items the plan itself fails (no API call made them fail). */
+export const PlanErrorCode = {
+  CopyFailed: 'CopyFailed',
+  ProvenanceMismatch: 'ProvenanceMismatch',
+  UncopyableCategory: 'UncopyableCategory',
+} as const;
+
 /** A plan item plus what the run needs to act on and record it. */
 export interface WorkItem extends PlanItem {
   /** What the run records for this item when it does not copy (or dry-runs). */
   outcome: Outcome;
-  errorCode?: string;
+  /** The record's message when it differs from the plan's reason (which looks ahead). */
+  recordMessage?: string;
   /**
    * What the CopySnapshot request is built from (action copy). The request itself is built
    * again at execution rather than kept: a plan can hold tens of thousands of copies.
@@ -90,6 +99,7 @@ class PlannedItem implements WorkItem {
   declare copyName?: string;
   declare clientToken?: string;
   declare errorCode?: string;
+  declare recordMessage?: string;
   declare copyOf?: NonNullable<WorkItem['copyOf']>;
   declare markReported?: NonNullable<WorkItem['markReported']>;
   declare pruneTarget?: Snapshot;
@@ -122,7 +132,7 @@ class PlannedItem implements WorkItem {
 
 /** The PlanItem fields of a work item (what `plan` shows), without the run's bookkeeping. */
 export function toPlanItem(item: WorkItem): PlanItem {
-  const { outcome, errorCode, copyOf, markReported, pruneTarget, debtHours, ...plan } = item;
+  const { outcome, recordMessage, copyOf, markReported, pruneTarget, debtHours, ...plan } = item;
   return plan;
 }
 
@@ -134,6 +144,17 @@ function newItem(
 ): WorkItem {
   const item = new PlannedItem(ref, action, outcome, reason);
   if (Number.isFinite(ref.debtHours)) item.stalenessHours = Math.round(ref.debtHours * 100) / 100;
+  return item;
+}
+
+/**
+ * An item the run records as failed without any call. The plan's reason says it will fail and
+ * why (so `plan` and `run` agree); the record states the why.
+ */
+function failItem(ref: PairRef, errorCode: string, why: string): WorkItem {
+  const item = newItem(ref, 'fail', Outcome.Failed, `will fail: ${why}`);
+  item.errorCode = errorCode;
+  item.recordMessage = why;
   return item;
 }
 
@@ -172,11 +193,11 @@ function pushFailedCopies(items: WorkItem[], ref: PairRef, copies: Snapshot[]): 
     if (c.status !== 'failed' || isReported(c)) continue;
     const item = newItem(
       ref,
-      'skipped',
+      'fail',
       Outcome.Failed,
       `copy ${c.snapshotId} failed in ${ref.destRegion}`,
     );
-    item.errorCode = 'CopyFailed';
+    item.errorCode = PlanErrorCode.CopyFailed;
     item.copySnapshotId = c.snapshotId;
     item.markReported = 'failed';
     items.push(item);
@@ -275,9 +296,7 @@ function planDisk(
       blocked = waitingFor('copy started this run', snapshot.snapshotId);
     } catch (error) {
       if (!(error instanceof CopyRequestError)) throw error;
-      const item = newItem(ref, 'skipped', Outcome.Failed, error.message);
-      item.errorCode = error.code;
-      items.push(item);
+      items.push(failItem(ref, error.code, error.message));
     }
   });
 }
@@ -307,13 +326,45 @@ function followOrphans(input: DestinationInput, visited: Set<string>, shard?: Sh
   return items;
 }
 
+/**
+ * Copies whose provenance tag and the cloud's own SourceSnapshotId disagree. The cloud's field
+ * says what the copy holds; the tag, which anyone allowed to tag can edit, is what reconcile
+ * trusts, so the tagged source may have no real copy at all: a silent DR gap. Each one is a
+ * failed item (errorCode ProvenanceMismatch) every run until an operator fixes or deletes the
+ * copy: failed items already page through the item-failed alert rule and make the run exit 1,
+ * where a new alert kind would page no one until a rule for it is deployed.
+ */
+function mismatchItems(input: DestinationInput, shard?: Shard): WorkItem[] {
+  const items: WorkItem[] = [];
+  for (const copy of input.copies.mismatched) {
+    const claimed = copySource(copy);
+    if (shard?.sourceRegions && !shard.sourceRegions.includes(claimed.region)) continue;
+    const actual = `${copy.sourceRegionId ? `${copy.sourceRegionId}/` : ''}${copy.sourceSnapshotId ?? ''}`;
+    const item = failItem(
+      {
+        sourceRegion: claimed.region,
+        sourceSnapshotId: claimed.snapshotId,
+        sourceName: '',
+        diskId: claimed.diskId,
+        destRegion: input.dest.region,
+        debtHours: 0,
+      },
+      PlanErrorCode.ProvenanceMismatch,
+      `copy ${copy.snapshotId} in ${input.dest.region} is tagged ${PROVENANCE_TAG_KEYS.sourceSnapshot}=${claimed.snapshotId} but the cloud says it was copied from ${actual}: its provenance tags were edited; it counts as a copy of both, so ${claimed.snapshotId} may be unprotected. Check the copy, then fix its tag or delete it`,
+    );
+    item.copySnapshotId = copy.snapshotId;
+    items.push(item);
+  }
+  return items;
+}
+
 function uncopyableItems(sources: SourceDiscovery[], destinations: DestinationInput[]) {
   const items: WorkItem[] = [];
   for (const source of sources) {
     for (const { snapshot, reason } of source.uncopyable) {
       for (const { dest } of destinations) {
         const item = newItem(pairRef(snapshot, dest.region, 0), 'skipped', Outcome.Skipped, reason);
-        item.errorCode = 'UncopyableCategory';
+        item.errorCode = PlanErrorCode.UncopyableCategory;
         items.push(item);
       }
     }
@@ -385,6 +436,7 @@ export function planWork(input: PlanInput): WorkPlan {
       planDisk(policy, now, destination, snapshots, visited, items, rpoBreaches);
     }
     if (!destination.stopped) items.push(...followOrphans(destination, visited, input.shard));
+    items.push(...mismatchItems(destination, input.shard));
   }
   for (const item of uncopyableItems(input.sources, input.destinations)) items.push(item);
   for (const item of pruneItems(policy, input.destinations, input.shard)) items.push(item);

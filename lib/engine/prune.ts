@@ -1,10 +1,67 @@
 import { CloudApiError } from '../cloud/errors.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import { classify, ErrorClass } from './classify.ts';
+import { abortRun, stopDestination } from './escalate.ts';
 import { type ExecuteOptions, recordItem } from './execute.ts';
 import type { WorkItem } from './plan.ts';
 import { Outcome } from './records.ts';
 import { attemptsOf } from './retry.ts';
+
+/**
+ * Acts on a DeleteSnapshot error as its class says, like a CopySnapshot error: a copy that is
+ * gone is skipped, a transient failure waits for the next run, a destination or account that
+ * refuses stops it with its alert; nothing is swallowed.
+ */
+function onPruneError(
+  options: ExecuteOptions,
+  item: WorkItem,
+  copyId: string,
+  error: CloudApiError,
+  durationMs: number,
+): void {
+  const common = {
+    copySnapshotId: copyId,
+    errorCode: error.code,
+    attempts: attemptsOf(error),
+    durationMs,
+    ...(error.requestId ? { requestId: error.requestId } : {}),
+  };
+  switch (classify(error.code, error.httpStatus)) {
+    case ErrorClass.SkipItem:
+      recordItem(options, item, {
+        ...common,
+        outcome: Outcome.Skipped,
+        message: `${copyId} cannot be pruned: ${error.message}`,
+      });
+      return;
+    case ErrorClass.RetryNow:
+    case ErrorClass.RetryNextRun:
+      recordItem(options, item, {
+        ...common,
+        outcome: Outcome.Deferred,
+        message: `not pruned this run, retried next run: ${error.message}`,
+      });
+      return;
+    case ErrorClass.StopRun: {
+      const message = abortRun(options, error);
+      recordItem(options, item, { ...common, outcome: Outcome.Failed, message });
+      return;
+    }
+    case ErrorClass.StopDestination: {
+      const message = `${error.code} from DeleteSnapshot in ${item.destRegion}: ${error.message}`;
+      recordItem(options, item, { ...common, outcome: Outcome.Failed, message });
+      stopDestination(options, item.destRegion, error.code, message);
+      return;
+    }
+    case ErrorClass.PolicyBug:
+      recordItem(options, item, {
+        ...common,
+        outcome: Outcome.Failed,
+        message: `prune of ${copyId} failed: ${error.message}`,
+      });
+      return;
+  }
+}
 
 /**
  * keepLast: delete the planned copies, one at a time (deletions are rare and irreversible).
@@ -60,17 +117,7 @@ export async function prune(options: ExecuteOptions, items: WorkItem[]): Promise
       });
     } catch (error) {
       if (!(error instanceof CloudApiError)) throw error;
-      const errorClass = classify(error.code, error.httpStatus);
-      recordItem(options, item, {
-        outcome: errorClass === ErrorClass.SkipItem ? Outcome.Skipped : Outcome.Failed,
-        copySnapshotId: copyId,
-        errorCode: error.code,
-        attempts: attemptsOf(error),
-        durationMs: Math.round(performance.now() - started),
-        ...(error.requestId ? { requestId: error.requestId } : {}),
-        message: `prune of ${copyId} failed: ${error.message}`,
-      });
-      if (errorClass === ErrorClass.StopRun) stop.abort(error.code, error.message);
+      onPruneError(options, item, copyId, error, Math.round(performance.now() - started));
     }
   }
 }

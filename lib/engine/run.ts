@@ -4,8 +4,9 @@ import { ExitCode, RunAbortedError } from '../errors.ts';
 import { classify, ErrorClass } from './classify.ts';
 import { createContext, type EngineContext, inShard } from './context.ts';
 import { discover, type SourceDiscovery } from './discover.ts';
+import { abortRun, describeCallError, stopDestination } from './escalate.ts';
 import { type ExecuteOptions, execute, recordItem } from './execute.ts';
-import { markReported } from './mark-reported.ts';
+import { type MarkReportedResult, markReported } from './mark-reported.ts';
 import { type DestinationInput, planWork, type WorkPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { prune } from './prune.ts';
@@ -112,7 +113,7 @@ export async function planPolicy(opts: PlanOptions): Promise<Plan> {
   const ctx = createContext(opts);
   const prepared = await prepare(ctx);
   if (prepared.abort) {
-    throw new RunAbortedError(prepared.abort.code, prepared.abort.message, {
+    throw new RunAbortedError(prepared.abort.code, describeCallError(prepared.abort), {
       cause: prepared.abort,
     });
   }
@@ -174,9 +175,7 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
   }
   let sourceFailures = 0;
   if (prepared.abort) {
-    const { code, message } = prepared.abort;
-    stop.abort(code, message);
-    book.alert(AlertKind.RunAborted, { errorCode: code, message });
+    abortRun(execOptions, prepared.abort);
   } else {
     for (const source of prepared.sources) {
       if (!source.error) continue;
@@ -188,14 +187,7 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
       });
     }
     for (const { dest, stopped } of prepared.destinations) {
-      if (!stopped) continue;
-      stop.stopDestination(dest.region, stopped.errorCode, stopped.message);
-      book.alert(AlertKind.DestinationStopped, {
-        destRegion: dest.region,
-        errorCode: stopped.errorCode,
-        message: stopped.message,
-      });
-      ctx.emit({ type: 'destination-stopped', destRegion: dest.region, ...stopped });
+      if (stopped) stopDestination(execOptions, dest.region, stopped.errorCode, stopped.message);
     }
     for (const breach of prepared.work.rpoBreaches) {
       book.alert(AlertKind.RpoBreach, {
@@ -212,7 +204,7 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
         outcome: item.outcome,
         attempts: 0,
         durationMs: 0,
-        message: item.reason,
+        message: item.recordMessage ?? item.reason,
         ...(item.copySnapshotId ? { copySnapshotId: item.copySnapshotId } : {}),
         ...(item.errorCode ? { errorCode: item.errorCode } : {}),
       });
@@ -224,12 +216,12 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
   }
 
   ctx.emit({ type: 'phase', phase: 'record' });
-  let unmarked = 0;
+  let unmarked: MarkReportedResult = { unmarked: 0, errorCodes: [] };
   if (!dryRun && !prepared.abort) {
     // Completion records must be durable before the copies are tagged as reported.
     await book.flush();
     // Not when the records were lost: the next run must record these completions again.
-    if (!book.writeFailed) unmarked = await markReported(ctx, prepared.work.items);
+    if (!book.writeFailed) unmarked = await markReported(execOptions, prepared.work.items);
   }
   const finishedAt = now();
   const durationMs = Math.round(performance.now() - started);
@@ -277,13 +269,23 @@ function emptyCounts(): Record<Outcome, number> {
   return Object.fromEntries(Object.values(Outcome).map((o) => [o, 0])) as Record<Outcome, number>;
 }
 
-function runMessage(book: RecordBook, stop: StopState, dryRun: boolean, unmarked: number): string {
+function runMessage(
+  book: RecordBook,
+  stop: StopState,
+  dryRun: boolean,
+  unmarked: MarkReportedResult,
+): string {
   const t = book.totals;
   const parts = [
     `${dryRun ? 'dry run: ' : ''}${t.started} started, ${t.completed} completed, ${t['in-progress']} in progress, ${t['already-copied']} already copied, ${t.deferred} deferred, ${t.skipped} skipped, ${t.failed} failed, ${t.pruned} pruned`,
   ];
   if (stop.aborted) parts.push(`aborted: ${stop.aborted.message}`);
   for (const [region, why] of stop.destinations) parts.push(`${region} stopped: ${why.errorCode}`);
-  if (unmarked > 0) parts.push(`${unmarked} finished copies could not be tagged as reported`);
+  if (unmarked.unmarked > 0) {
+    const codes = unmarked.errorCodes.length > 0 ? ` (${unmarked.errorCodes.join(', ')})` : '';
+    parts.push(
+      `${unmarked.unmarked} finished copies could not be tagged as reported${codes}: the next run records them again`,
+    );
+  }
   return parts.join('; ');
 }

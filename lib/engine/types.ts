@@ -90,6 +90,8 @@ export interface RunSummary {
 
 export type PlanAction =
   | 'copy'
+  /** The run records this item failed without a call: a policy gap, a failed copy, a mismatch. */
+  | 'fail'
   | 'already-copied'
   | 'in-progress'
   | 'deferred'
@@ -106,6 +108,8 @@ export interface PlanItem {
   /** Why this action: human-readable, stable enough for tests to match. */
   reason: string;
   copySnapshotId?: string;
+  /** The code the run records for this item (action fail, deferred or skipped). */
+  errorCode?: string;
   /** For action copy: what CopySnapshot would be sent. */
   copyName?: string;
   clientToken?: string;

@@ -38,7 +38,13 @@ export function parsePolicyText(
     message: oneLine(message),
   });
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, {
+    lineCounter: lc,
+    prettyErrors: false,
+    uniqueKeys: true,
+    // The library would print its own warnings on stderr; ours are located problems instead.
+    logLevel: 'error',
+  });
   const yamlProblems = [...doc.errors, ...doc.warnings].map((e) => {
     const pos = lc.linePos(e.pos[0]);
     return at(pos.line, pos.col, '', `YAML: ${YAML_MESSAGES[e.code] ?? e.message}`);

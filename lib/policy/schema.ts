@@ -103,13 +103,13 @@ export const DestinationSchema = z
       .min(1)
       .optional()
       .describe(
-        'KMS key (id, alias or acs:kms ARN) in the destination region that encrypts the copies. Also used for encrypted sources when encrypted is false.',
+        'KMS key (id, alias or acs:kms ARN) in the destination region that encrypts the copies. Also used for encrypted sources when encrypted is false; without it, an encrypted source fails in this destination (PolicyError.EncryptedSourceWithoutKey) rather than being copied in plaintext.',
       ),
     encrypted: z
       .boolean()
       .default(false)
       .describe(
-        'Encrypt every copy with kmsKeyId (required when true). Encrypted sources are always copied encrypted; without a key here they are skipped with a recorded reason.',
+        'Encrypt every copy with kmsKeyId (required when true). Encrypted sources are always copied encrypted; without a kmsKeyId here each one is recorded failed (errorCode PolicyError.EncryptedSourceWithoutKey) every run, and `plan` shows it as fail, until a key is set.',
       ),
     retentionDays: z
       .number()

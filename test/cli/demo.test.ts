@@ -89,6 +89,24 @@ describe('dr-replicator demo (npm start)', () => {
     expect(demo.stdout).toMatch(/^\S+ \S+ {2}item {2}(completed|started) /m);
   });
 
+  it('stamps records on the virtual clock: the newest run is one clock step after the one before', () => {
+    const step = /^Clock \+(\d+)h00m to /m.exec(demo.stdout)?.[1];
+    const runTimes = [...demo.stdout.matchAll(/^(\S+) (\S+)Z {2}run /gm)].map((m) =>
+      Date.parse(`${m[1]}T${m[2]}Z`),
+    );
+    const last = demo.stdout
+      .match(/^Clock \+\S+ to (\S+) /gm)
+      ?.at(-1)
+      ?.split(' ')[3];
+
+    expect(runTimes).toHaveLength(2);
+    // Seconds shown, and real milliseconds pass too: within a minute of one step apart.
+    const apart = (runTimes[0] ?? 0) - (runTimes[1] ?? 0);
+    expect(Math.abs(apart - Number(step) * 3_600_000)).toBeLessThan(60_000);
+    // The newest run ran at the last time the clock was moved to, not at the wall clock's time.
+    expect(Math.abs((runTimes[0] ?? 0) - Date.parse(last ?? ''))).toBeLessThan(60_000);
+  });
+
   it('tells the user where to look next', () => {
     expect(demo.stdout).toContain(
       'npx dr-replicator emulator --world demo --state .state/emulator',

@@ -81,6 +81,32 @@ describe('dr-replicator plan', () => {
     }
   });
 
+  it('shows an encrypted source bound for a destination without a key as a failure, as the run records it', async () => {
+    const policy = await ws.policy('p.yaml', (p) => {
+      for (const dest of p.destinations) {
+        if (dest.region === 'ap-southeast-1') delete dest.kmsKeyId;
+      }
+    });
+    const plan = await planJson(policy);
+    const planned = plan.items.filter(
+      (i) => i.errorCode === 'PolicyError.EncryptedSourceWithoutKey',
+    );
+
+    expect(await cli(captureIo(emulatorEnv(emulator)), 'run', '--policy', policy)).toBe(1);
+
+    expect(planned.length).toBeGreaterThan(0);
+    for (const item of planned) {
+      expect(item).toMatchObject({ action: 'fail', destRegion: 'ap-southeast-1' });
+      expect(item.reason).toMatch(/^will fail: .*encrypted.*no kmsKeyId/);
+    }
+    const recorded = (await ws.records()).filter(
+      (r) => r.kind === 'item' && r.errorCode === 'PolicyError.EncryptedSourceWithoutKey',
+    );
+    expect(
+      recorded.map((r) => (r.kind === 'item' ? `${r.outcome} ${r.sourceSnapshotId}` : '')),
+    ).toEqual(planned.map((i) => `failed ${i.sourceSnapshotId}`));
+  });
+
   it('makes no call that writes to the cloud', async () => {
     const io = captureIo(emulatorEnv(emulator));
 

@@ -91,7 +91,13 @@ describe('policies/ram-policy.json, enforced', () => {
     expect(forbidden.some((a) => a.message?.includes(action))).toBe(true);
   };
 
-  it.each(['ecs:DescribeSnapshots', 'ecs:CopySnapshot', 'kms:DescribeKey'])(
+  it.each([
+    'ecs:DescribeSnapshots',
+    'ecs:CopySnapshot',
+    'kms:DescribeKey',
+    'ecs:DeleteSnapshot',
+    'ecs:TagResources',
+  ])(
     'fails the run with a Forbidden.RAM alert naming %s when its statement is withdrawn',
     async (action) => withdrawn(action)(),
   );
@@ -106,13 +112,4 @@ describe('policies/ram-policy.json, enforced', () => {
     expect(result.exitCode).not.toBe(0);
     expect('error' in result ? result.error.message : '').toContain(`action: ${action}`);
   });
-
-  // Known gaps, each owned elsewhere (see the deploy report); `.fails` turns red the day the
-  // gap closes, so the marker cannot outlive the bug:
-  // - prune aborts the run on Forbidden.RAM but writes no run-aborted alert (lib/engine);
-  // - markReported swallows TagResources errors into the run message (lib/engine).
-  it.fails.each(['ecs:DeleteSnapshot', 'ecs:TagResources'])(
-    'fails the run with a Forbidden.RAM alert naming %s when its statement is withdrawn',
-    async (action) => withdrawn(action)(),
-  );
 });

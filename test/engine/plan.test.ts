@@ -3,7 +3,12 @@ import type { Snapshot } from '../../lib/cloud/ports.ts';
 import { clientToken } from '../../lib/engine/client-token.ts';
 import { buildCopyRequest } from '../../lib/engine/copy-request.ts';
 import type { SourceDiscovery } from '../../lib/engine/discover.ts';
-import { type DestinationInput, planWork, type WorkItem } from '../../lib/engine/plan.ts';
+import {
+  type DestinationInput,
+  planWork,
+  toPlanItem,
+  type WorkItem,
+} from '../../lib/engine/plan.ts';
 import { indexCopies, REPORTED_TAG_KEY } from '../../lib/engine/reconcile.ts';
 import type { Policy, PolicyInput } from '../../lib/policy/schema.ts';
 import { policy } from './support/harness.ts';
@@ -168,7 +173,7 @@ describe('planWork', () => {
 
     expect(items.map((i) => [i.action, i.outcome])).toEqual([
       ['copy', 'started'],
-      ['skipped', 'failed'],
+      ['fail', 'failed'],
     ]);
   });
 
@@ -214,10 +219,15 @@ describe('planWork', () => {
     const [item] = plan([s1]).items;
 
     expect(item).toMatchObject({
+      action: 'fail',
       outcome: 'failed',
       errorCode: 'PolicyError.EncryptedSourceWithoutKey',
     });
     expect(item?.copyOf).toBeUndefined();
+    expect(item?.reason).toMatch(/^will fail: s1 is encrypted/);
+    expect(item && toPlanItem(item)).toMatchObject({
+      errorCode: 'PolicyError.EncryptedSourceWithoutKey',
+    });
   });
 
   it('sends Encrypted and the destination key for an encrypted source', () => {

@@ -10,6 +10,7 @@ import {
 } from '../../functions/replicate/index.ts';
 import type { RunSummary } from '../../lib/engine/types.ts';
 import { startDemoCloud, type Workspace, workspace } from '../cli/run-fixtures.ts';
+import { startReceiver } from '../ops/receiver.ts';
 
 const timerEvent = (payload?: string): Buffer =>
   Buffer.from(
@@ -125,6 +126,31 @@ describe('FC handler (functions/replicate)', () => {
     const text = logLines.join('');
     expect(text).not.toContain(sts.accessKeySecret);
     expect(text).not.toContain(sts.securityToken);
+  });
+
+  it("posts the run's alerts to the policy's webhook, with no secret in the message or the logs", async () => {
+    const receiver = await startReceiver();
+    try {
+      const webhookSecret = 'SEC-handler-webhook-secret';
+      await ws.policy('p.yaml', (p) => {
+        p.source.copyMode = 'latest';
+        p.alerts = { webhook: { url: receiver.url, secret: webhookSecret } };
+      });
+      emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
+
+      const result = await deployed({ POLICY_FILE: 'p.yaml' })(timerEvent(), fcContext());
+
+      expect(isSummary(result) && result.exitCode).toBe(1);
+      expect(receiver.received).toHaveLength(1);
+      const body = receiver.received[0]?.body ?? '';
+      expect(JSON.parse(body).markdown.text).toContain('destination-stopped');
+      const seen = `${body}${receiver.received[0]?.url}${logLines.join('')}`;
+      for (const secret of [webhookSecret, sts.accessKeySecret, sts.securityToken]) {
+        expect(seen).not.toContain(secret);
+      }
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('takes its time budget from the function timeout: one already spent starts no copy', async () => {

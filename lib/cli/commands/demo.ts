@@ -63,7 +63,11 @@ function oneLine(n: number, summary: RunSummary): string {
   return `Run ${n}: ${counts} (${resultWord(summary.exitCode)}, ${formatMs(summary.durationMs)})`;
 }
 
-async function runOnce(context: PolicyContext, io: CliIo): Promise<RunSummary> {
+async function runOnce(
+  context: PolicyContext,
+  emulator: RunningEmulator,
+  io: CliIo,
+): Promise<RunSummary> {
   const progress = createProgressReporter({ write: (t) => io.stderr(t), tty: io.isTTY });
   try {
     return await runPolicy({
@@ -71,8 +75,9 @@ async function runOnce(context: PolicyContext, io: CliIo): Promise<RunSummary> {
       cloud: context.cloud,
       sink: await context.openSink(DEMO_LOG_TARGET),
       runId: newRunId(),
-      // No `now` from the emulator's virtual clock: records keep wall-clock times, because the
-      // emulated SLS, like the real one, refuses records stamped hours in the future.
+      // The demo moves the emulator's clock between runs: RPO ages, lookback windows and record
+      // times must all be read on that one clock (the emulated SLS follows it too).
+      now: () => emulator.admin.now(),
       // On a pipe the summaries say it all; per-event lines would bury them.
       ...(io.isTTY ? { onEvent: (event: RunEvent) => progress.onEvent(event) } : {}),
     });
@@ -93,7 +98,8 @@ async function readBack(
     credentials: context.credentials,
     endpoint: emulator.url,
   });
-  const to = new Date(Date.now() + 60_000);
+  // Records carry the virtual clock's times (see runOnce).
+  const to = new Date(emulator.admin.now().getTime() + 60_000);
   const parse = (rows: Record<string, string>[]): LogRecord[] =>
     rows.map((row) => parseLogRecord(row)).filter((r): r is LogRecord => r !== undefined);
   const all = parse(await reader.query({ from, to, limit: 10_000 }));
@@ -172,7 +178,7 @@ async function runUntilCaughtUp(
           'copies in flight finish',
       );
     }
-    const summary = await runOnce(context, io);
+    const summary = await runOnce(context, emulator, io);
     const caughtUp = summary.totals.started === 0;
     const aborted = summary.exitCode === ExitCode.Aborted;
     const final = caughtUp || aborted || n === MAX_RUNS;
@@ -229,9 +235,9 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
       const stateDir = flags.state
         ? path.resolve(io.cwd, flags.state)
         : await mkdtemp(path.join(tmpdir(), 'dr-replicator-demo-'));
-      // Records carry wall-clock times; read back from an hour before the demo began.
-      const since = new Date(Date.now() - 3_600_000);
       const emulator = await startEmulator({ world: 'demo', stateDir });
+      // Records carry virtual times; read back from an hour before the demo's first run.
+      const since = new Date(emulator.admin.now().getTime() - 3_600_000);
       try {
         const context = await openPolicyContext(flags.policy, {
           env: {
@@ -241,6 +247,7 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
           },
           cwd: io.cwd,
           stdout: io.stdout,
+          stderr: io.stderr,
         });
         const policyShown = path.relative(io.cwd, context.policyPath) || context.policyPath;
         sayHeader(say, emulator, context, stateDir, flags.state !== undefined, policyShown);

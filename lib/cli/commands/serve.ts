@@ -8,7 +8,6 @@ import {
   healthLineFromFailure,
   healthLineFromSummary,
 } from '../../ops/health-line.ts';
-import { withPolicyAlerts } from '../../ops/policy-alerts.ts';
 import { describeSchedule, scheduleIntervalMs } from '../../ops/schedule.ts';
 import { type ScheduledJob, startScheduler } from '../../ops/scheduler.ts';
 import { parseSchedule } from '../../policy/cron.ts';
@@ -103,9 +102,6 @@ async function openAll(files: string[], io: CliIo): Promise<ServedPolicy[]> {
 function job(served: ServedPolicy, flags: ServeFlags, io: CliIo): ScheduledJob {
   const { context, schedule } = served;
   const { policy, cloud } = context;
-  const onWebhookError = (error: unknown) =>
-    io.stderr(`dr-replicator serve: ${policy.name}: alert webhook: ${describeError(error)}\n`);
-  const openSink = async () => withPolicyAlerts(policy, await context.openSink(), onWebhookError);
 
   return {
     name: policy.name,
@@ -114,7 +110,7 @@ function job(served: ServedPolicy, flags: ServeFlags, io: CliIo): ScheduledJob {
       const runId = newRunId();
       const startedAt = new Date();
       // runPolicy closes the sink it is given, so each run opens its own.
-      const { sink, counts } = withAlertCount(await openSink());
+      const { sink, counts } = withAlertCount(await context.openSink());
       let summary: RunSummary;
       try {
         summary = await runPolicy({

@@ -4,9 +4,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { createStdoutSink } from '../../cloud/sinks.ts';
 import type { LogSink } from '../../engine/records.ts';
-import { ExitCode, ReplicatorError } from '../../errors.ts';
+import { ExitCode } from '../../errors.ts';
 import { StatusUnavailableError } from '../../ops/errors.ts';
-import { withPolicyAlerts } from '../../ops/policy-alerts.ts';
 import { fileRecordSource, type RecordSource } from '../../ops/record-source.ts';
 import { slsRecordSource } from '../../ops/sls-record-source.ts';
 import { alertsFromReport } from '../../ops/status-alerts.ts';
@@ -108,13 +107,8 @@ function recordSourceFor(context: PolicyContext): RecordSource | undefined {
  * report itself here, so a stdout-logging policy gets its alert lines on stderr instead.
  */
 async function alertSink(context: PolicyContext, ctx: CommandContext): Promise<LogSink> {
-  const onError = (error: unknown) =>
-    ctx.io.stderr(
-      `dr-replicator status: alert webhook: ${error instanceof ReplicatorError ? `${error.code}: ` : ''}${error instanceof Error ? error.message : String(error)}\n`,
-    );
-  const base =
-    context.policy.log.type === 'stdout'
-      ? createStdoutSink((text) => ctx.io.stderr(text))
-      : await context.openSink();
-  return withPolicyAlerts(context.policy, base, onError);
+  // openSink attaches the webhook; the stderr sink made here gets it the same way.
+  return context.policy.log.type === 'stdout'
+    ? context.withAlerts(createStdoutSink((text) => ctx.io.stderr(text)))
+    : context.openSink();
 }

@@ -2,9 +2,10 @@ import type { Plan, PlanAction, PlanItem } from '../../engine/types.ts';
 import { apiCallsPhrase } from './summary.ts';
 import { type Column, countsPhrase, renderTable } from './table.ts';
 
-/** Work first, then what waits, then what needs nothing: the order a reviewer reads a plan. */
+/** Work first, then what will fail, what waits, what needs nothing: how a reviewer reads a plan. */
 export const PLAN_ACTION_ORDER = [
   'copy',
+  'fail',
   'deferred',
   'in-progress',
   'skipped',

@@ -1,0 +1,53 @@
+import type { CloudApiError } from '../cloud/errors.ts';
+import type { EngineContext } from './context.ts';
+import type { RecordBook } from './record.ts';
+import { AlertKind } from './records.ts';
+import type { StopState } from './stop.ts';
+
+/**
+ * The RAM action behind each API the engine calls: a Forbidden.RAM alert must tell the
+ * operator which statement to grant, and Alibaba's own message does not always say.
+ */
+export const RAM_ACTIONS: Readonly<Record<string, string>> = {
+  DescribeSnapshots: 'ecs:DescribeSnapshots',
+  CopySnapshot: 'ecs:CopySnapshot',
+  DeleteSnapshot: 'ecs:DeleteSnapshot',
+  TagResources: 'ecs:TagResources',
+  DescribeKey: 'kms:DescribeKey',
+};
+
+/** "Forbidden.RAM from DeleteSnapshot in cn-beijing (RAM action ecs:DeleteSnapshot): ..." */
+export function describeCallError(error: CloudApiError): string {
+  const action = RAM_ACTIONS[error.api];
+  const where = error.region ? ` in ${error.region}` : '';
+  return `${error.code} from ${error.api}${where}${action ? ` (RAM action ${action})` : ''}: ${error.message}`;
+}
+
+interface Escalation {
+  book: RecordBook;
+  stop: StopState;
+}
+
+/**
+ * Every stop-run error goes through here, whichever step met it: the run stops starting work
+ * and exactly one run-aborted alert names the code and the API (later aborts are no-ops).
+ */
+export function abortRun({ book, stop }: Escalation, error: CloudApiError): string {
+  const message = describeCallError(error);
+  if (stop.abort(error.code, message)) {
+    book.alert(AlertKind.RunAborted, { errorCode: error.code, message });
+  }
+  return message;
+}
+
+/** One destination-stopped alert per destination and run, with the progress event. */
+export function stopDestination(
+  { book, stop, ctx }: Escalation & { ctx: EngineContext },
+  region: string,
+  errorCode: string,
+  message: string,
+): void {
+  if (!stop.stopDestination(region, errorCode, message)) return;
+  book.alert(AlertKind.DestinationStopped, { destRegion: region, errorCode, message });
+  ctx.emit({ type: 'destination-stopped', destRegion: region, errorCode, message });
+}

@@ -1,0 +1,74 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../emulator/index.ts';
+import { startReceiver } from '../ops/receiver.ts';
+import {
+  captureIo,
+  cli,
+  emulatorEnv,
+  startDemoCloud,
+  type Workspace,
+  workspace,
+} from './run-fixtures.ts';
+
+const WEBHOOK_SECRET = 'SEC-run-webhook-secret';
+
+describe('dr-replicator run: alerts.webhook', () => {
+  let emulator: RunningEmulator;
+  let ws: Workspace;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+  beforeAll(async () => {
+    emulator = await startDemoCloud();
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+  beforeEach(async () => {
+    emulator.admin.reset();
+    ws = await workspace();
+    receiver = await startReceiver();
+  });
+  afterEach(async () => {
+    await receiver.close();
+    await ws.remove();
+  });
+
+  const withWebhook = () =>
+    ws.policy('p.yaml', (p) => {
+      p.source.copyMode = 'latest';
+      p.alerts = { webhook: { url: receiver.url, secret: WEBHOOK_SECRET } };
+    });
+
+  it('posts one message for a run whose destination KMS key is disabled, with no secret in it', async () => {
+    emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
+    const env = emulatorEnv(emulator);
+    const io = captureIo(env);
+
+    expect(await cli(io, 'run', '--policy', await withWebhook())).toBe(1);
+
+    expect(receiver.received).toHaveLength(1);
+    const [message] = receiver.received;
+    const text = JSON.parse(message?.body ?? '{}').markdown.text as string;
+    expect(text).toContain('destination-stopped');
+    expect(text).toContain('cn-beijing');
+    const seen = `${message?.body}${message?.url}${io.stdoutText()}${io.stderrText()}`;
+    for (const secret of [WEBHOOK_SECRET, env.ALIBABA_CLOUD_ACCESS_KEY_SECRET ?? '']) {
+      expect(secret).not.toBe('');
+      expect(seen).not.toContain(secret);
+    }
+  });
+
+  it('finishes the run with its own exit code when the webhook refuses, and says so on stderr', async () => {
+    await receiver.close();
+    receiver = await startReceiver(() => ({ status: 400 }));
+    emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
+    const io = captureIo(emulatorEnv(emulator));
+
+    expect(await cli(io, 'run', '--policy', await withWebhook())).toBe(1);
+
+    expect(io.stderrText()).toMatch(
+      /alert webhook: \S+: alert webhook http:\/\/127\.0\.0\.1:\d+\/robot\/send refused/,
+    );
+    expect(io.stderrText()).not.toContain('access_token');
+  });
+});
