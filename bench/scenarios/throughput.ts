@@ -1,4 +1,5 @@
 import { syntheticWorld } from '../../emulator/index.ts';
+import { BURST_FRACTION } from '../../lib/engine/limiter.ts';
 import { DEFAULT_REQUESTS_PER_MINUTE } from '../../lib/policy/schema.ts';
 import {
   callStats,
@@ -74,7 +75,7 @@ export async function throughput(size: ThroughputSize): Promise<ScenarioResult> 
     return {
       id: 'throughput',
       title: `Throughput vs quota (${size.backlog.toLocaleString('en-US')}-copy backlog)`,
-      method: `Emulator clock at ×${size.speed}; the emulator throttles CopySnapshot at ${QUOTA_PER_MINUTE} per virtual minute (Throttling.User beyond it). The engine runs with its default limits (${engineLimit} CopySnapshot per minute, 10 % burst) and its rate limiter and backoff on the same virtual clock (EngineTuning.clock/sleep), so every per-minute figure is per virtual minute on both sides. Rates are accepted calls over the virtual time from the first CopySnapshot to the last accepted one, read from the emulator's call log.`,
+      method: `Emulator clock at ×${size.speed}; the emulator throttles CopySnapshot at ${QUOTA_PER_MINUTE} per virtual minute (Throttling.User beyond it). The engine runs with its default limits (${engineLimit} CopySnapshot per minute, ${BURST_FRACTION * 100} % burst) and its rate limiter and backoff on the same virtual clock (EngineTuning.clock/sleep), so every per-minute figure is per virtual minute on both sides. Rates are accepted calls over the virtual time from the first CopySnapshot to the last accepted one, read from the emulator's call log.`,
       figures: [
         { label: 'CopySnapshot calls accepted', value: accepted.length },
         { label: 'pairs with a copy after the run', value: pairs },

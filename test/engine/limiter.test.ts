@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, TokenBucket } from '../../lib/engine/limiter.ts';
+import { BURST_FRACTION, RateLimiter, TokenBucket } from '../../lib/engine/limiter.ts';
 
 /** A stepped clock: sleeping moves time forward instantly, so minutes pass in microseconds. */
 function steppedClock() {
@@ -66,10 +66,11 @@ describe('TokenBucket', () => {
     expect(order).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 
-  it('lets a tenth of the rate through at once, then spreads the rest', async () => {
+  it('lets BURST_FRACTION of the rate through at once, then spreads the rest', async () => {
     const { clock, sleep } = steppedClock();
     const bucket = new TokenBucket(600, { clock, sleep });
-    for (let i = 0; i < 60; i++) await bucket.acquire();
+    expect(bucket.capacity).toBe(600 * BURST_FRACTION);
+    for (let i = 0; i < bucket.capacity; i++) await bucket.acquire();
     expect(clock()).toBe(0);
     await bucket.acquire();
     expect(clock()).toBeGreaterThan(0);
