@@ -1,5 +1,6 @@
-import { Outcome } from '../../engine/records.ts';
+import type { Outcome } from '../../engine/records.ts';
 import type { RunEvent } from '../../engine/types.ts';
+import { OUTCOME_ORDER } from './summary.ts';
 
 /**
  * What the live view knows about a run, folded from the engine's events. Pure: the TTY writer
@@ -15,17 +16,6 @@ export interface ProgressState {
   /** Planned copies that reached an outcome (started, failed, deferred...) this run. */
   done: number;
 }
-
-const SHOWN_OUTCOMES = [
-  Outcome.Started,
-  Outcome.Completed,
-  Outcome.AlreadyCopied,
-  Outcome.InProgress,
-  Outcome.Deferred,
-  Outcome.Skipped,
-  Outcome.Failed,
-  Outcome.Pruned,
-] as const;
 
 export function initialProgress(): ProgressState {
   return { planned: {}, counts: {}, stopped: {}, done: 0 };
@@ -77,7 +67,7 @@ export function renderFrame(state: ProgressState, columns = 80): string[] {
   const width = Math.max(0, ...regions.map((region) => region.length));
   const lines = regions.map((region) => {
     const counts = state.counts[region] ?? {};
-    const parts = SHOWN_OUTCOMES.filter((outcome) => (counts[outcome] ?? 0) > 0).map(
+    const parts = OUTCOME_ORDER.filter((outcome) => (counts[outcome] ?? 0) > 0).map(
       (outcome) => `${outcome} ${counts[outcome]}`,
     );
     const planned = state.planned[region];
