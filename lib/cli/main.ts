@@ -1,13 +1,30 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, ReplicatorError } from '../errors.ts';
-import { registerDemo } from './commands/demo.ts';
-import { registerEmulator } from './commands/emulator.ts';
-import { registerPlan } from './commands/plan.ts';
-import { registerRun } from './commands/run.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerStatus } from './commands/status.ts';
-import { registerValidate } from './commands/validate.ts';
 import { type CliIo, type CommandContext, processIo } from './io.ts';
+
+type Register = (program: Command, ctx: CommandContext) => void;
+
+/**
+ * Each command module, loaded on demand: a command pulls in only its own dependencies (the
+ * emulator does not load the engine, `validate` loads no SDK), which keeps start-up short.
+ * The order is the order `--help` lists them in.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  validate: async () => (await import('./commands/validate.ts')).registerValidate,
+  plan: async () => (await import('./commands/plan.ts')).registerPlan,
+  run: async () => (await import('./commands/run.ts')).registerRun,
+  status: async () => (await import('./commands/status.ts')).registerStatus,
+  serve: async () => (await import('./commands/serve.ts')).registerServe,
+  emulator: async () => (await import('./commands/emulator.ts')).registerEmulator,
+  demo: async () => (await import('./commands/demo.ts')).registerDemo,
+};
+
+/** The command named in argv, or every command (for help and for unknown-command errors). */
+async function loadCommands(argv: string[]): Promise<Register[]> {
+  const name = argv[2];
+  const only = name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]!] : null;
+  return Promise.all((only ?? Object.values(COMMANDS)).map((load) => load()));
+}
 
 /**
  * Runs the CLI and resolves to the process exit code. Never throws: unexpected errors become
@@ -28,13 +45,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
     });
-  registerValidate(program, ctx);
-  registerPlan(program, ctx);
-  registerRun(program, ctx);
-  registerStatus(program, ctx);
-  registerServe(program, ctx);
-  registerEmulator(program, ctx);
-  registerDemo(program, ctx);
+  for (const register of await loadCommands(argv)) register(program, ctx);
   try {
     await program.parseAsync(argv);
   } catch (error) {
