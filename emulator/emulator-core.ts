@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { checkAcceptedParams } from './actions/accepted-params.ts';
 import { logstoreArn } from './actions/arn.ts';
 import type { ActionContext } from './actions/context.ts';
 import { Product, SERVICES } from './actions/registry.ts';
@@ -155,6 +156,7 @@ export class EmulatorCore implements EmulatorAdmin {
       product = service.product;
       const spec = service.actions[call.action];
       if (spec === undefined) throw apiError('InvalidApi.NotFound');
+      checkAcceptedParams(call.action, call.params);
 
       const fault = decideFault(this.faults, call.action, this.random);
       const latency = latencyFor(this.faults, call.action, this.random);
@@ -169,7 +171,10 @@ export class EmulatorCore implements EmulatorAdmin {
 
       const now = this.clock.now();
       if (!this.throttler.take(call.action, region, now)) throw apiError('Throttling.User');
-      if (this.model.settle(now)) this.store?.markDirty();
+      // Progress, completion and retention expiry follow from the stored records and the clock:
+      // every process recomputes them, so they are not written. Writing them made a mere read
+      // overwrite another process's new copies (last writer wins).
+      this.model.settle(now);
       const ctx: ActionContext = {
         model: this.model,
         now,
@@ -281,7 +286,9 @@ export class EmulatorCore implements EmulatorAdmin {
   advanceClock(seconds: number): Date {
     this.clock.advance(seconds);
     const now = this.clock.now();
-    if (this.model.settle(now)) this.store?.markDirty();
+    this.model.settle(now);
+    // The clock itself is state: other processes on the folder follow it.
+    this.store?.markDirty();
     return new Date(now);
   }
 
@@ -370,7 +377,7 @@ export class EmulatorCore implements EmulatorAdmin {
 
   snapshots(region?: string): SnapshotRecord[] {
     this.store?.refreshIfChanged();
-    if (this.model.settle(this.clock.now())) this.store?.markDirty();
+    this.model.settle(this.clock.now());
     const list =
       region === undefined
         ? [...this.model.snapshots.values()]

@@ -6,13 +6,14 @@ export const STATE_FILE = 'emulator-state.json';
 /**
  * Persists the emulator's state as one JSON file in a folder, written atomically (temp file +
  * rename) and coalesced: many mutations within `debounceMs` cost one write. Another process's
- * write is picked up by mtime before the next request, so an emulator and CLI runs that embed
+ * write is picked up (by inode and mtime) before the next request, so an emulator and CLI runs that embed
  * one on the same folder see one cloud. Concurrent writers are last-writer-wins.
  */
 export class StateStore<T> {
   private readonly file: string;
   private timer: NodeJS.Timeout | undefined;
-  private knownMtimeMs = 0;
+  /** inode:mtime of the file we last read or wrote; each write is a rename, so a new inode. */
+  private known = '';
   private writes = 0;
   private lastWriteMs = 0;
 
@@ -31,7 +32,7 @@ export class StateStore<T> {
     let text: string;
     try {
       text = readFileSync(this.file, 'utf8');
-      this.knownMtimeMs = statSync(this.file).mtimeMs;
+      this.known = this.stamp();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw error;
@@ -43,13 +44,14 @@ export class StateStore<T> {
   /** Reloads when another process wrote since we last read or wrote (and we hold no unsaved change). */
   refreshIfChanged(): void {
     if (this.timer !== undefined) return;
-    let mtime: number;
+    let stamp: string;
     try {
-      mtime = statSync(this.file).mtimeMs;
+      stamp = this.stamp();
     } catch {
       return;
     }
-    if (mtime !== this.knownMtimeMs) this.load();
+    // mtime alone misses a write landing in the same file-time tick as ours (a few ms).
+    if (stamp !== this.known) this.load();
   }
 
   markDirty(): void {
@@ -59,6 +61,11 @@ export class StateStore<T> {
     const delay = Math.max(this.debounceMs, this.lastWriteMs * 4);
     this.timer = setTimeout(() => this.writeNow(), delay);
     this.timer.unref();
+  }
+
+  private stamp(): string {
+    const st = statSync(this.file);
+    return `${st.ino}:${st.mtimeMs}`;
   }
 
   /** Writes pending changes now (on stop, and before answering admin reads in tests). */
@@ -75,7 +82,7 @@ export class StateStore<T> {
     const tmp = `${this.file}.${process.pid}.${++this.writes}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.serialize()));
     renameSync(tmp, this.file);
-    this.knownMtimeMs = statSync(this.file).mtimeMs;
+    this.known = this.stamp();
     this.lastWriteMs = performance.now() - started;
   }
 }

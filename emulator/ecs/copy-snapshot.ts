@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { snapshotArn } from '../actions/arn.ts';
 import type { ActionContext, ActionSpec } from '../actions/context.ts';
-import { optional, optionalBool, optionalInt, readTagParams, required } from '../actions/params.ts';
+import { optional, optionalBool, readTagParams, required } from '../actions/params.ts';
 import type { CloudModel } from '../model/cloud-model.ts';
 import { resourceId } from '../model/ids.ts';
 import type { SnapshotRecord } from '../model/records.ts';
@@ -12,6 +12,7 @@ import { checkDescription, checkSnapshotName, checkTags, REGION_ID_RE } from './
 /** The service key ECS uses for an encrypted copy without KMSKeyId. */
 const DEFAULT_ECS_KEY = 'alias/acs/ecs';
 const CLIENT_TOKEN_RE = /^[\x20-\x7e]{1,64}$/;
+const RETENTION_DAYS_RE = /^[1-9]\d{0,4}$/;
 const ARN_RE = /^Arn\.(\d+)\.(RoleType|Rolearn|AssumeRoleFor)$/;
 
 /** The request minus protocol parameters: what a ClientToken replay must repeat exactly. */
@@ -22,6 +23,16 @@ function fingerprint(params: Readonly<Record<string, string>>): string {
     .map((k) => `${k}=${params[k]}`)
     .join('&');
   return createHash('sha256').update(business).digest('hex');
+}
+
+/** RetentionDays: an integer 1..65536; anything else (2.5, 0, -1, 1e3) is the seed's Malformed. */
+function readRetentionDays(params: Readonly<Record<string, string>>): number | undefined {
+  const raw = optional(params, 'RetentionDays');
+  if (raw === undefined) return undefined;
+  if (!RETENTION_DAYS_RE.test(raw) || Number(raw) > 65536) {
+    throw apiError('InvalidRetentionDays.Malformed');
+  }
+  return Number(raw);
 }
 
 function checkArns(params: Readonly<Record<string, string>>): void {
@@ -94,16 +105,13 @@ export const copySnapshot: ActionSpec = {
     const tags = checkTags(readTagParams(params));
     checkSnapshotName(name);
     checkDescription(description);
-    const retentionDays = optionalInt(params, 'RetentionDays');
-    if (retentionDays !== undefined && (retentionDays < 1 || retentionDays > 65536)) {
-      throw apiError('InvalidRetentionDays.Malformed');
-    }
+    const retentionDays = readRetentionDays(params);
     const encrypted = optionalBool(params, 'Encrypted') ?? false;
     const kmsKeyId = optional(params, 'KMSKeyId');
     checkArns(params);
     const clientToken = optional(params, 'ClientToken');
     if (clientToken !== undefined && !CLIENT_TOKEN_RE.test(clientToken)) {
-      throw apiError('InvalidParameter', 'ClientToken');
+      throw apiError('InvalidClientToken.ValueNotSupported');
     }
 
     // RAM comes before the existence checks; an unknown source simply has no tags to match.

@@ -18,20 +18,33 @@ const DEFAULT_PAGE = 10;
 /** Index sets up to this size are sorted per page; larger ones only filter the region walk. */
 const SMALL_SET = 2000;
 
+/**
+ * DOC-DS: a tag query shows at most 1,000 resources (more need ListTagResources). The cap holds
+ * across NextToken pages, so the cursor carries how many matches were served before it.
+ */
+const TAG_QUERY_CAP = 1000;
+
 interface Cursor {
   creationTime: number;
   snapshotId: string;
+  served: number;
 }
 
-function encodeCursor(s: SnapshotRecord): string {
-  return Buffer.from(JSON.stringify([s.creationTime, s.snapshotId])).toString('base64url');
+function encodeCursor(s: SnapshotRecord, served: number): string {
+  return Buffer.from(JSON.stringify([s.creationTime, s.snapshotId, served])).toString('base64url');
 }
 
 function decodeCursor(token: string): Cursor {
   try {
     const v: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string') {
-      return { creationTime: v[0], snapshotId: v[1] };
+    if (
+      Array.isArray(v) &&
+      typeof v[0] === 'number' &&
+      typeof v[1] === 'string' &&
+      Number.isInteger(v[2]) &&
+      v[2] >= 0
+    ) {
+      return { creationTime: v[0], snapshotId: v[1], served: v[2] as number };
     }
   } catch {
     // falls through to the error below
@@ -41,8 +54,12 @@ function decodeCursor(token: string): Cursor {
 
 function parseFilterTime(value: string | undefined): number {
   if (value === undefined || !FILTER_TIME_RE.test(value)) throw apiError('InvalidFilterValue');
-  const t = Date.parse(value.replace('Z', ':00Z'));
-  if (Number.isNaN(t)) throw apiError('InvalidFilterValue');
+  const iso = value.replace('Z', ':00Z');
+  const t = Date.parse(iso);
+  // Date.parse rolls 2026-02-30 over to March 2; a date that does not exist is refused.
+  if (Number.isNaN(t) || new Date(t).toISOString() !== iso.replace('Z', '.000Z')) {
+    throw apiError('InvalidFilterValue');
+  }
   return t;
 }
 
@@ -135,7 +152,8 @@ function compileQuery(ctx: ActionContext, region: string) {
   const smallest = sets
     .sort((a, b) => a.size - b.size)
     .find((set) => set.size <= SMALL_SET || set.size * 20 <= regionSize);
-  return { matches, smallest, createdFrom };
+  const cap = tags.length > 0 ? TAG_QUERY_CAP : Number.POSITIVE_INFINITY;
+  return { matches, smallest, createdFrom, cap };
 }
 
 /** Yields matching snapshots newest first, starting after `cursor`. */
@@ -153,7 +171,7 @@ function* scan(
     }
     found.sort(compareNewestFirst);
     for (const s of found) {
-      if (cursor !== undefined && compareNewestFirst(s, cursor as SnapshotRecord) <= 0) continue;
+      if (cursor !== undefined && compareNewestFirst(s, cursor) <= 0) continue;
       yield s;
     }
     return;
@@ -189,13 +207,14 @@ export const describeSnapshots: ActionSpec = {
     if (optionalBool(ctx.params, 'DryRun') === true) throw apiError('DryRunOperation');
 
     if (maxResults !== undefined || nextToken !== undefined) {
-      const limit = maxResults ?? DEFAULT_PAGE;
       const cursor = nextToken === undefined ? undefined : decodeCursor(nextToken);
+      const served = cursor?.served ?? 0;
+      const limit = Math.max(0, Math.min(maxResults ?? DEFAULT_PAGE, query.cap - served));
       const page: SnapshotRecord[] = [];
       let more = false;
       for (const s of scan(ctx, region, query, cursor)) {
         if (page.length === limit) {
-          more = true;
+          more = served + page.length < query.cap;
           break;
         }
         page.push(s);
@@ -204,14 +223,14 @@ export const describeSnapshots: ActionSpec = {
       return {
         // As documented, TotalCount is not meaningful with MaxResults/NextToken.
         TotalCount: page.length,
-        NextToken: more && last !== undefined ? encodeCursor(last) : '',
+        NextToken: more && last !== undefined ? encodeCursor(last, served + page.length) : '',
         Snapshots: { Snapshot: page.map((s) => snapshotView(s, ctx.now)) },
       };
     }
 
     const size = pageSize ?? DEFAULT_PAGE;
     const number = pageNumber ?? 1;
-    const all = [...scan(ctx, region, query, undefined)];
+    const all = [...scan(ctx, region, query, undefined)].slice(0, query.cap);
     return {
       TotalCount: all.length,
       PageNumber: number,

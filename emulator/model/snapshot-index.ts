@@ -1,7 +1,10 @@
 import type { SnapshotRecord } from './records.ts';
 
 /** Orders snapshots newest first, ties broken by id (the DescribeSnapshots order). */
-export function compareNewestFirst(a: SnapshotRecord, b: SnapshotRecord): number {
+export function compareNewestFirst(
+  a: Pick<SnapshotRecord, 'creationTime' | 'snapshotId'>,
+  b: Pick<SnapshotRecord, 'creationTime' | 'snapshotId'>,
+): number {
   if (a.creationTime !== b.creationTime) return b.creationTime - a.creationTime;
   return a.snapshotId < b.snapshotId ? 1 : a.snapshotId > b.snapshotId ? -1 : 0;
 }

@@ -51,6 +51,7 @@ export const ERROR_CATALOG = {
   ],
   ServiceUnavailable: [503, 'The request has failed due to a temporary failure of the server.'],
   DryRunOperation: [400, 'Request validation has been passed with DryRun flag set.'],
+  'InvalidClientToken.ValueNotSupported': [400, 'The ClientToken provided is invalid.'],
   IdempotenceParamNotMatch: [
     400,
     'Request uses a client token in a previous request but is not identical to that request.',

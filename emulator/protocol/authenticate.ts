@@ -62,6 +62,22 @@ function checkTimestamp(value: string | undefined, realNow: number): void {
   if (Math.abs(realNow - at) > TIMESTAMP_WINDOW_MS) throw apiError('InvalidTimeStamp.Expired');
 }
 
+function checkFormat(format: string): void {
+  if (format.toUpperCase() !== 'JSON') throw apiError('UnsupportedParameter', `Format=${format}`);
+}
+
+/**
+ * ACS3 signs host, content-type and every x-acs-* header (as the SDKs do); a header left out of
+ * SignedHeaders could be changed in transit (x-acs-date, x-acs-action), so the request is refused.
+ */
+function checkSignedHeaders(req: IncomingMessage, signed: readonly string[]): void {
+  const mustSign = Object.keys(req.headers).filter(
+    (h) => h === 'host' || h === 'content-type' || h.startsWith('x-acs-'),
+  );
+  const missing = mustSign.find((h) => !signed.includes(h));
+  if (missing !== undefined) throw apiError('IncompleteSignature', `unsigned header ${missing}`);
+}
+
 /**
  * Verifies an RPC request signed with signature v1 (pop-core, GET query or POST form) or with
  * ACS3-HMAC-SHA256 (the Tea/Darabonba SDKs: Authorization header, action in x-acs-action).
@@ -82,6 +98,9 @@ export function authenticate(
   if (typeof authorization === 'string' && authorization.startsWith('ACS3-')) {
     const auth = parseAcs3Authorization(authorization);
     if (auth === undefined) throw apiError('IncompleteSignature');
+    checkSignedHeaders(req, auth.signedHeaders);
+    // The Tea SDKs send no Format (their responses are JSON); an explicit XML is refused.
+    if (params.Format !== undefined) checkFormat(params.Format);
     const action = String(req.headers['x-acs-action'] ?? params.Action ?? '');
     const version = String(req.headers['x-acs-version'] ?? params.Version ?? '');
     if (!action) throw apiError('MissingParameter', 'x-acs-action');
@@ -124,9 +143,13 @@ export function authenticate(
         : apiError('MissingParameter', name);
     }
   }
-  if (params.SignatureMethod !== undefined && params.SignatureMethod !== 'HMAC-SHA1') {
-    throw apiError('InvalidParameter', 'SignatureMethod');
-  }
+  // Both are required common parameters; v1 is HMAC-SHA1 version 1.0 and nothing else.
+  if (!params.SignatureMethod) throw apiError('MissingParameter', 'SignatureMethod');
+  if (params.SignatureMethod !== 'HMAC-SHA1') throw apiError('InvalidParameter', 'SignatureMethod');
+  if (!params.SignatureVersion) throw apiError('MissingParameter', 'SignatureVersion');
+  if (params.SignatureVersion !== '1.0') throw apiError('InvalidParameter', 'SignatureVersion');
+  // Format defaults to XML, which the emulator does not answer: only an explicit JSON is served.
+  checkFormat(params.Format ?? 'XML');
   checkTimestamp(params.Timestamp, now);
   const accessKeyId = params.AccessKeyId!;
   const cred = deps.credentials.check(accessKeyId, params.SecurityToken);

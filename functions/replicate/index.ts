@@ -115,7 +115,15 @@ export function createHandler(deps: HandlerDeps = {}) {
       // Alerts go to the policy's webhook too; a failed post is a log line, never a failed run.
       const sink = withPolicyAlerts(
         policy,
-        await createSink(policy.log, { credentials, endpoint, baseDir: path.dirname(policyPath) }),
+        await createSink(policy.log, {
+          credentials,
+          endpoint,
+          baseDir: path.dirname(policyPath),
+          // The function log is the last durable place for records SLS would not take.
+          onDropped: (records) => {
+            for (const record of records) log.error('record not written to SLS', { record });
+          },
+        }),
         (error) =>
           log.warn('alert webhook failed', {
             errorCode: error instanceof ReplicatorError ? error.code : 'Unexpected',

@@ -70,7 +70,17 @@ export async function openPolicyContext(
         // Through io, not process.stdout: records are data, and tests capture io.
         target.type === 'stdout'
           ? createStdoutSink((text) => io.stdout(text))
-          : await createSink(target, { credentials, endpoint, baseDir: path.dirname(policyPath) }),
+          : await createSink(target, {
+              credentials,
+              endpoint,
+              baseDir: path.dirname(policyPath),
+              // Records SLS would not take go to stderr as JSON lines rather than nowhere.
+              onDropped: (records) => {
+                for (const record of records) {
+                  stderr(`dr-replicator: record not written to SLS: ${JSON.stringify(record)}\n`);
+                }
+              },
+            }),
       ),
   };
 }

@@ -57,6 +57,8 @@ export interface SinkOptions {
   endpoint?: string | undefined;
   /** Base for a relative file path (the policy file's folder or the cwd). */
   baseDir?: string | undefined;
+  /** SLS only: the contents of each record dropped after its retries (see SlsSinkOptions). */
+  onDropped?: ((records: Record<string, string>[]) => void) | undefined;
 }
 
 /** The sink a policy's `log` section asks for. */
@@ -75,6 +77,9 @@ export async function createSink(target: LogTarget, options: SinkOptions): Promi
         region: target.region,
         credentials: options.credentials,
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(options.onDropped
+          ? { onDropped: (logs) => options.onDropped?.(logs.map((log) => log.content)) }
+          : {}),
       });
     }
   }

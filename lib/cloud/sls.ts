@@ -35,6 +35,11 @@ export interface SlsSinkOptions extends SlsReaderOptions {
   topic?: string;
   /** Batch limits, lowered by tests; never above SLS's 4096 logs / 3 MB. */
   batch?: Partial<{ maxLogs: number; maxBytes: number }>;
+  /**
+   * Told each batch that is dropped after its retries, so the caller can keep its records
+   * elsewhere (the FC handler writes them to the function log) instead of losing them.
+   */
+  onDropped?: (logs: SlsLog[]) => void;
 }
 
 type SlsLog = SlsPutLogsData['logs'][number];
@@ -87,6 +92,7 @@ export function createSlsSink(opts: SlsSinkOptions): LogSink {
         await send(toSend[i]!);
       } catch (error) {
         // Keep what was not attempted; the failed batch is reported and dropped.
+        opts.onDropped?.(toSend[i]!);
         const rest = toSend.slice(i + 1).flat();
         buffer = [...rest, ...buffer];
         bufferedBytes = buffer.reduce((n, log) => n + estimateLogBytes(log), 0);

@@ -150,6 +150,7 @@ export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
   DryRunOperation: PolicyBug,
   'InvalidNextToken.Malformed': PolicyBug,
   'InvalidResourceType.NotSupported': PolicyBug,
+  'InvalidClientToken.ValueNotSupported': PolicyBug,
 };
 
 /**

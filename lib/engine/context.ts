@@ -26,14 +26,15 @@ export interface EngineContext {
   signal: AbortSignal | undefined;
   emit: (event: RunEvent) => void;
   /**
-   * One rate-limited, retried API call. `beforeFirst` runs after the first token is taken
-   * and may throw to cancel the call before anything is sent (time budget, stop flags).
+   * One rate-limited, retried API call. `beforeSend` runs after each token is taken, before
+   * every attempt, and may throw to cancel the call (time budget, stop flags): a retry is new
+   * work too, and retries past the budget would run the function into its timeout.
    */
   call<T>(
     api: string,
     region: string,
     fn: () => Promise<T>,
-    beforeFirst?: () => void,
+    beforeSend?: () => void,
   ): Promise<Attempted<T>>;
 }
 
@@ -65,8 +66,7 @@ export function createContext(
     shard: opts.shard,
     signal,
     emit: (event) => opts.onEvent?.(event),
-    call(api, region, fn, beforeFirst) {
-      let first = true;
+    call(api, region, fn, beforeSend) {
       return withRetry(fn, {
         maxAttempts,
         budget,
@@ -74,12 +74,9 @@ export function createContext(
         sleep,
         signal,
         beforeAttempt: async () => {
-          // No signal here: a stop ends new copies at beforeFirst, while listings in flight finish.
+          // No signal here: a stop ends new copies at beforeSend, while listings in flight finish.
           await limiter.acquire(api, region);
-          if (first) {
-            first = false;
-            beforeFirst?.();
-          }
+          beforeSend?.();
         },
       });
     },

@@ -79,7 +79,16 @@ export function uncopyableReason(snapshot: Snapshot): string | undefined {
   return undefined;
 }
 
-/** Lists every page of a query (NextToken), each page one rate-limited, retried call. */
+export const ListingErrorCode = {
+  /** The service handed back a NextToken it had already given in this listing. */
+  NextTokenLoop: 'NextTokenLoop',
+} as const;
+
+/**
+ * Lists every page of a query (NextToken), each page one rate-limited, retried call. A token
+ * seen before ends the listing with an error: following it would list the same pages until
+ * the function times out, with no run record.
+ */
 export async function listAll(
   ctx: EngineContext,
   query: SnapshotQuery,
@@ -87,6 +96,7 @@ export async function listAll(
 ): Promise<number> {
   let nextToken: string | undefined;
   let pages = 0;
+  const seen = new Set<string>();
   do {
     const token = nextToken;
     const { value } = await ctx.call('DescribeSnapshots', query.regionId, () =>
@@ -95,6 +105,18 @@ export async function listAll(
     pages += 1;
     onPage(value.snapshots);
     nextToken = value.nextToken;
+    if (nextToken !== undefined) {
+      if (seen.has(nextToken)) {
+        throw new CloudApiError({
+          code: ListingErrorCode.NextTokenLoop,
+          message: `DescribeSnapshots in ${query.regionId} returned NextToken ${nextToken.slice(0, 32)} a second time after ${pages} page(s): listing stopped`,
+          api: 'DescribeSnapshots',
+          region: query.regionId,
+          requestId: value.requestId || undefined,
+        });
+      }
+      seen.add(nextToken);
+    }
   } while (nextToken);
   return pages;
 }

@@ -130,13 +130,17 @@ async function copyOne(options: ExecuteOptions, item: WorkItem): Promise<void> {
     return;
   }
   const started = performance.now();
+  let sent = 0;
   try {
     const { value, attempts } = await ctx.call(
       'CopySnapshot',
       request.sourceRegionId,
-      () => ctx.ecs.copySnapshot(request),
       () => {
-        // The limiter may have waited: check again before anything is sent.
+        sent += 1;
+        return ctx.ecs.copySnapshot(request);
+      },
+      () => {
+        // The limiter (or a backoff) may have waited: check again before anything is sent.
         const why = stop.reason(item.destRegion);
         if (why) throw new NotStartedError(why.code, why.message);
       },
@@ -161,12 +165,14 @@ async function copyOne(options: ExecuteOptions, item: WorkItem): Promise<void> {
         : stop.reason(item.destRegion);
     // The limiter's wait ends with the signal's reason when the run is stopped.
     if (!why) throw error;
+    // Stopped between retries: an earlier attempt may have been accepted (a timeout); the next
+    // run finds that copy, or sends the same ClientToken again.
     recordItem(options, item, {
       outcome: Outcome.Deferred,
       errorCode: why.code,
-      attempts: 0,
+      attempts: sent,
       durationMs,
-      message: why.message,
+      message: sent > 0 ? `${why.message} (not retried after ${sent} attempt(s))` : why.message,
     });
   }
 }

@@ -218,10 +218,23 @@ function planDisk(
   if (!first) return;
   const diskId = first.sourceDiskId;
   const diskCopies = copies.byDisk.get(diskId) ?? [];
-  const newestDone = diskCopies.find((c) => c.status === 'accomplished');
-  const debtHours = newestDone
-    ? (now.getTime() - Date.parse(newestDone.creationTime)) / HOUR_MS
-    : Number.POSITIVE_INFINITY;
+  // A copy restores the disk as it was when its SOURCE was taken; the copy's own CreationTime
+  // is when the copy was made, hours or days later for a backlog. The source's time is used
+  // when the source was discovered, else the copy's (a lower bound on the age).
+  let newestDone: Snapshot | undefined;
+  let newestPoint = Number.NEGATIVE_INFINITY;
+  if (diskCopies.length > 0) {
+    const sourceTimes = new Map(snapshots.map((s) => [s.snapshotId, Date.parse(s.creationTime)]));
+    for (const c of diskCopies) {
+      if (c.status !== 'accomplished') continue;
+      const point = sourceTimes.get(copySource(c).snapshotId) ?? Date.parse(c.creationTime);
+      if (point > newestPoint) {
+        newestDone = c;
+        newestPoint = point;
+      }
+    }
+  }
+  const debtHours = newestDone ? (now.getTime() - newestPoint) / HOUR_MS : Number.POSITIVE_INFINITY;
   const oldestPendingHours = (now.getTime() - Date.parse(first.creationTime)) / HOUR_MS;
   const rpoHours = newestDone ? debtHours : oldestPendingHours;
   if (!input.stopped && rpoHours > dest.rpoHours) {

@@ -14,7 +14,17 @@ export interface PreflightResult {
 
 export const PreflightCode = {
   KeyNotEnabled: 'KmsKeyNotEnabled',
+  KeyNotSymmetric: 'KmsKeyNotSymmetric',
 } as const;
+
+/**
+ * ECS encrypts with symmetric keys only (InvalidKMSKeyId.NotSymmetric); KMS names every
+ * symmetric spec Aliyun_* (AES_256, AES_128, SM4, ...), asymmetric ones RSA_* / EC_*.
+ */
+function isSymmetricSpec(keySpec: string): boolean {
+  // An empty spec (older KMS answers) is given the benefit of the doubt; CopySnapshot decides.
+  return keySpec === '' || keySpec.startsWith('Aliyun_');
+}
 
 async function checkDestination(ctx: EngineContext, dest: Destination): Promise<PreflightResult> {
   const keyId = dest.kmsKeyId;
@@ -23,13 +33,23 @@ async function checkDestination(ctx: EngineContext, dest: Destination): Promise<
     const { value: key } = await ctx.call('DescribeKey', dest.region, () =>
       ctx.kms.describeKey(dest.region, keyId),
     );
-    if (key.keyState === 'Enabled') return { region: dest.region, ok: true };
-    return {
-      region: dest.region,
-      ok: false,
-      errorCode: PreflightCode.KeyNotEnabled,
-      message: `KMS key ${keyId} in ${dest.region} is ${key.keyState || 'in an unknown state'}, not Enabled: copies to ${dest.region} are stopped`,
-    };
+    if (key.keyState !== 'Enabled') {
+      return {
+        region: dest.region,
+        ok: false,
+        errorCode: PreflightCode.KeyNotEnabled,
+        message: `KMS key ${keyId} in ${dest.region} is ${key.keyState || 'in an unknown state'}, not Enabled: copies to ${dest.region} are stopped`,
+      };
+    }
+    if (!isSymmetricSpec(key.keySpec)) {
+      return {
+        region: dest.region,
+        ok: false,
+        errorCode: PreflightCode.KeyNotSymmetric,
+        message: `KMS key ${keyId} in ${dest.region} is ${key.keySpec}, not a symmetric key ECS can encrypt with: copies to ${dest.region} are stopped`,
+      };
+    }
+    return { region: dest.region, ok: true };
   } catch (error) {
     if (!(error instanceof CloudApiError)) throw error;
     const result: PreflightResult = {
@@ -43,7 +63,7 @@ async function checkDestination(ctx: EngineContext, dest: Destination): Promise<
   }
 }
 
-/** Step 2: each destination that uses a KMS key must have it Enabled; failures stop only it. */
+/** Step 2: each destination that uses a KMS key must have it Enabled and symmetric; failures stop only it. */
 export function preflight(
   ctx: EngineContext,
   destinations: Destination[],

@@ -132,6 +132,11 @@ export async function planPolicy(opts: PlanOptions): Promise<Plan> {
       ok: !stopped,
       ...(stopped ? { errorCode: stopped.errorCode, message: stopped.message } : {}),
     })),
+    sources: prepared.sources.map(({ region, error }) => ({
+      region,
+      ok: !error,
+      ...(error ? { errorCode: error.code, message: error.message } : {}),
+    })),
   };
 }
 

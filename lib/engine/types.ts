@@ -113,7 +113,7 @@ export interface PlanItem {
   /** For action copy: what CopySnapshot would be sent. */
   copyName?: string;
   clientToken?: string;
-  /** Hours since the newest completed copy of this disk in this destination (RPO debt). */
+  /** Hours since the source snapshot of the newest completed copy of this disk in this destination was taken (RPO debt). */
   stalenessHours?: number;
 }
 
@@ -123,4 +123,9 @@ export interface Plan {
   /** API calls the plan needed, and those the run would add. */
   apiCalls: { made: Record<string, number>; wouldMake: Record<string, number> };
   destinations: { region: string; ok: boolean; errorCode?: string; message?: string }[];
+  /**
+   * Source regions of the shard; ok false when their snapshots could not be listed, so the
+   * plan holds nothing of them (not "nothing to do"). Always set by planPolicy.
+   */
+  sources?: { region: string; ok: boolean; errorCode?: string; message?: string }[];
 }

@@ -73,6 +73,19 @@ describe('renderPlan', () => {
     expect(text).toContain('API calls a run would add: 1 (CopySnapshot 1)');
   });
 
+  it('names a source region that could not be listed, with its error', () => {
+    const text = renderPlan({
+      ...plan,
+      sources: [
+        { region: 'cn-hangzhou', ok: true },
+        { region: 'cn-shanghai', ok: false, errorCode: 'Throttling.User', message: 'gave up' },
+      ],
+    });
+    expect(text).toContain('Sources not listed (nothing of them is in this plan):');
+    expect(text.split('\n')).toContain('  cn-shanghai  Throttling.User (gave up)');
+    expect(text).not.toContain('  cn-hangzhou  ');
+  });
+
   it('says so when no snapshot matched', () => {
     expect(renderPlan({ ...plan, items: [] })).toContain('No source snapshots matched the policy.');
   });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { syntheticWorld, type World } from '../../emulator/index.ts';
 import { planPolicy } from '../../lib/engine/run.ts';
+import type { CloudClients } from '../../lib/engine/types.ts';
 import type { PolicyInput } from '../../lib/policy/schema.ts';
 import { type Bed, policy, run, startBed, T0 } from './support/harness.ts';
 
@@ -119,6 +120,30 @@ describe('discover (through planPolicy)', () => {
     expect(
       bed.emu.admin.calls({ action: 'DescribeSnapshots', region: 'cn-hangzhou' }),
     ).toHaveLength(2);
+  });
+
+  it('stops listing a region whose service hands back a NextToken it already gave', async () => {
+    bed = await startBed({ disksPerRegion: 250, snapshotsPerDisk: 1 });
+    const real = bed.cloud;
+    // The real client and emulator, except that every later page echoes the token asked with:
+    // a service-side cursor bug that would otherwise list the same page until FC kills the run.
+    const looping: CloudClients = {
+      ...real,
+      ecs: {
+        ...real.ecs,
+        describeSnapshots: async (query, token) => {
+          const page = await real.ecs.describeSnapshots(query, token);
+          return token && page.nextToken ? { ...page, nextToken: token } : page;
+        },
+      },
+    };
+
+    const ran = await run(bed, policy(), { cloud: looping });
+
+    const source = ran.records.find((r) => r.kind === 'alert' && r.alert === 'source-unavailable');
+    expect(source).toMatchObject({ sourceRegion: 'cn-hangzhou', errorCode: 'NextTokenLoop' });
+    expect(ran.summary.exitCode).toBe(1);
+    expect(bed.emu.admin.calls({ action: 'CopySnapshot' })).toHaveLength(0);
   });
 
   it('skips snapshots of a category that cannot be copied, with the reason', async () => {

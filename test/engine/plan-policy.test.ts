@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { planPolicy } from '../../lib/engine/run.ts';
-import { type Bed, copiesIn, policy, run, startBed } from './support/harness.ts';
+import { type Bed, copiesIn, FAST_RETRY, policy, run, startBed } from './support/harness.ts';
 
 let bed: Bed | undefined;
 afterEach(async () => {
@@ -70,6 +70,32 @@ describe('planPolicy', () => {
       expect.objectContaining({ region: 'cn-beijing', ok: false, errorCode: 'KmsKeyNotEnabled' }),
     ]);
     expect(plan.items.map((i) => i.action)).toEqual(['deferred']);
+  });
+
+  it('reports a source region whose snapshots could not be listed instead of leaving it out', async () => {
+    bed = await startBed({ regions: ['cn-hangzhou', 'cn-shanghai'], disksPerRegion: 1 });
+    bed.emu.admin.setThrottle('DescribeSnapshots', {
+      perMinute: 1,
+      burst: 0,
+      region: 'cn-shanghai',
+    });
+    const p = policy({
+      source: { regions: ['cn-hangzhou', 'cn-shanghai'], lookbackHours: 24 * 30 },
+      limits: { maxAttempts: 2 },
+    });
+
+    const plan = await planPolicy({
+      policy: p,
+      cloud: bed.cloud,
+      now: bed.now,
+      tuning: { retry: FAST_RETRY },
+    });
+
+    expect(plan.sources).toEqual([
+      { region: 'cn-hangzhou', ok: true },
+      expect.objectContaining({ region: 'cn-shanghai', ok: false, errorCode: 'Throttling.User' }),
+    ]);
+    expect(new Set(plan.items.map((i) => i.sourceRegion))).toEqual(new Set(['cn-hangzhou']));
   });
 });
 

@@ -254,4 +254,19 @@ describe('planWork', () => {
 
     expect(rpoBreaches).toEqual([expect.objectContaining({ diskId: 'd1', rpoHours: 24 })]);
   });
+
+  it('measures RPO from the source snapshot a copy holds, not from when the copy was made', () => {
+    const s0 = source('s0', 'd1', 40);
+    const s1 = source('s1', 'd1', 1);
+
+    // A late copy: made 2 h ago, of a snapshot taken 40 h ago; s1 is not copied yet.
+    const { rpoBreaches, items } = plan([s0, s1], [copyOf(s0, 'accomplished', 2)], {
+      destinations: [{ region: 'cn-beijing', rpoHours: 24 }],
+    });
+
+    expect(rpoBreaches).toEqual([
+      expect.objectContaining({ diskId: 'd1', hours: 40, copySnapshotId: 'c-s0-accomplished-2' }),
+    ]);
+    expect(items.find((i) => i.action === 'copy')?.stalenessHours).toBe(40);
+  });
 });

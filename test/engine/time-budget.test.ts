@@ -45,6 +45,36 @@ describe('runPolicy: time budget', () => {
     expect(result.summary.exitCode).toBe(0);
   });
 
+  it('does not retry a failed copy once the budget is spent, so the run ends inside the timeout', async () => {
+    bed = await startBed({ disksPerRegion: 1, snapshotsPerDisk: 1 });
+    const b = bed;
+    b.emu.admin.setFaults({ errorRate5xx: 1, actions: ['CopySnapshot'] });
+    const real = b.cloud.ecs;
+    // The first attempt answers InternalError 90 virtual seconds later: past 0.8 × 100 s.
+    const slowFailure: EcsApi = {
+      ...real,
+      copySnapshot: async (request) => {
+        try {
+          return await real.copySnapshot(request);
+        } finally {
+          b.emu.admin.advanceClock(90);
+        }
+      },
+    };
+    const p = policy({ limits: { timeBudgetFraction: 0.8, maxAttempts: 6 } });
+
+    const result = await run(b, p, { cloud: { ...b.cloud, ecs: slowFailure }, budgetMs: 100_000 });
+
+    expect(b.emu.admin.calls({ action: 'CopySnapshot' })).toHaveLength(1);
+    expect(result.items).toEqual([
+      expect.objectContaining({
+        outcome: 'deferred',
+        errorCode: 'TimeBudgetExceeded',
+        attempts: 1,
+      }),
+    ]);
+  });
+
   it('lets the next run finish the backlog', async () => {
     bed = await startBed({ disksPerRegion: 20, snapshotsPerDisk: 1 });
     const p = policy({ destinations: [{ region: 'cn-beijing', maxConcurrentCopies: 1 }] });

@@ -128,6 +128,35 @@ describe('FC handler (functions/replicate)', () => {
     expect(text).not.toContain(sts.securityToken);
   });
 
+  it('writes the records SLS refused to the function log, so a lost logstore loses no record', async () => {
+    await ws.policy('p.yaml', (p) => {
+      p.log = { type: 'sls', project: 'dr-missing', logstore: 'records', region: 'cn-hangzhou' };
+    });
+    // Like the real service: a project that was never created does not exist.
+    await fetch(`${emulator.url}/_emulator/sls/strict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: true }),
+    });
+
+    const result = await deployed({ POLICY_FILE: 'p.yaml' })(timerEvent(), fcContext());
+
+    expect(asFailure(result).error.code).toBe('RecordWriteFailed');
+    const kept = logs()
+      .filter((l) => l.message === 'record not written to SLS')
+      .map((l) => l.record as Record<string, string>);
+    const started = kept.filter((r) => r.kind === 'item' && r.outcome === 'started');
+    expect(started.map((r) => r.copySnapshotId).sort()).toEqual(
+      emulator.admin
+        .snapshots()
+        .filter((s) => s.tags['dr-replicator:policy'] === 'demo-dr' && s.status === 'progressing')
+        .map((s) => s.snapshotId)
+        .sort(),
+    );
+    expect(kept.filter((r) => r.kind === 'run')).toHaveLength(1);
+    expect(logLines.join('')).not.toContain(sts.securityToken);
+  });
+
   it("posts the run's alerts to the policy's webhook, with no secret in the message or the logs", async () => {
     const receiver = await startReceiver();
     try {

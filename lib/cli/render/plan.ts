@@ -55,6 +55,18 @@ export function renderPlan(plan: Plan): string {
   }
   out.push('');
 
+  // A source that could not be listed contributes no items: say so, or it reads as "nothing new".
+  const unlisted = (plan.sources ?? []).filter((s) => !s.ok);
+  if (unlisted.length > 0) {
+    out.push('Sources not listed (nothing of them is in this plan):');
+    for (const source of unlisted) {
+      out.push(
+        `  ${source.region}  ${source.errorCode ?? 'listing failed'}${source.message ? ` (${source.message})` : ''}`,
+      );
+    }
+    out.push('');
+  }
+
   if (plan.items.length === 0) {
     out.push('No source snapshots matched the policy.');
   } else {

@@ -1,0 +1,71 @@
+import { apiError } from '../protocol/api-error.ts';
+import { SIGNING_PARAMS } from '../protocol/authenticate.ts';
+
+/**
+ * Parameters every RPC action takes besides the signing ones. RegionId is sent by the aliyun CLI
+ * and pop-core callers on every call; the Owner ones are accepted without their semantics.
+ */
+const COMMON = ['RegionId', 'OwnerId', 'OwnerAccount', 'ResourceOwnerId', 'ResourceOwnerAccount'];
+
+const TAG = /^Tag\.\d+\.(Key|Value|key|value)$/;
+
+/**
+ * What each action reads, from the TS SDK request models. Documented parameters the emulator does
+ * not model (SnapshotLinkId, ResourceGroupId, TagFilter.N, …) are left out on purpose: a strict
+ * emulator refuses them rather than answering as if they had been applied.
+ */
+const ACCEPTED: Record<string, readonly (string | RegExp)[]> = {
+  DescribeRegions: ['AcceptLanguage', 'InstanceChargeType', 'ResourceType'],
+  DescribeSnapshots: [
+    /^Filter\.[12]\.(Key|Value)$/,
+    'Category',
+    'DiskId',
+    'DryRun',
+    'Encrypted',
+    'InstanceId',
+    'KMSKeyId',
+    'MaxResults',
+    'NextToken',
+    'PageNumber',
+    'PageSize',
+    'SnapshotIds',
+    'SnapshotName',
+    'SnapshotType',
+    'SourceDiskType',
+    'Status',
+    TAG,
+    'Usage',
+  ],
+  CopySnapshot: [
+    /^Arn\.\d+\.(RoleType|Rolearn|AssumeRoleFor)$/,
+    'ClientToken',
+    'DestinationRegionId',
+    'DestinationSnapshotDescription',
+    'DestinationSnapshotName',
+    'DestinationStorageLocationArn',
+    'Encrypted',
+    'KMSKeyId',
+    'RetentionDays',
+    'SnapshotId',
+    TAG,
+  ],
+  DeleteSnapshot: ['Force', 'SnapshotId'],
+  DescribeSnapshotsUsage: [],
+  TagResources: [/^ResourceId\.\d+$/, 'ResourceType', TAG],
+  ListTagResources: ['NextToken', /^ResourceId\.\d+$/, 'ResourceType', TAG],
+  DescribeKey: ['KeyId'],
+};
+
+/** Refuses (400 UnsupportedParameter) the first parameter `action` does not read. */
+export function checkAcceptedParams(
+  action: string,
+  params: Readonly<Record<string, string>>,
+): void {
+  // An action missing from the table accepts nothing beyond the common parameters.
+  const accepted = ACCEPTED[action] ?? [];
+  for (const name of Object.keys(params)) {
+    if (SIGNING_PARAMS.has(name) || COMMON.includes(name)) continue;
+    const known = accepted.some((a) => (typeof a === 'string' ? a === name : a.test(name)));
+    if (!known) throw apiError('UnsupportedParameter', name);
+  }
+}
