@@ -90,6 +90,8 @@ export function authenticate(
   deps: AuthDeps,
 ): RpcCall {
   const method = (req.method ?? 'GET').toUpperCase();
+  // RPC APIs are served on GET and POST only; other methods do not reach an API.
+  if (method !== 'GET' && method !== 'POST') throw apiError('InvalidApi.NotFound');
   const query = Object.fromEntries(url.searchParams);
   const params = { ...query, ...formParams(req, body) };
   const authorization = req.headers.authorization;

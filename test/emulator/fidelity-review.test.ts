@@ -176,6 +176,7 @@ describe('ACS3 signed headers', () => {
 /** A signature-v1 GET of DescribeRegions with exactly `params` besides the signed basics. */
 async function v1Request(
   params: Record<string, string>,
+  method = 'GET',
 ): Promise<{ status: number; code: string }> {
   const { accessKeyId, accessKeySecret } = emu.credentials;
   const all: Record<string, string> = {
@@ -196,9 +197,9 @@ async function v1Request(
     .map((k) => `${enc(k)}=${enc(all[k] ?? '')}`)
     .join('&');
   const signature = createHmac('sha1', `${accessKeySecret}&`)
-    .update(`GET&${enc('/')}&${enc(canonical)}`)
+    .update(`${method}&${enc('/')}&${enc(canonical)}`)
     .digest('base64');
-  const res = await fetch(`${emu.url}/?${canonical}&Signature=${enc(signature)}`);
+  const res = await fetch(`${emu.url}/?${canonical}&Signature=${enc(signature)}`, { method });
   const body = (await res.json()) as { Code?: string };
   return { status: res.status, code: body.Code ?? 'OK' };
 }
@@ -224,6 +225,13 @@ describe('signature v1 common parameters', () => {
   it('refuses SignatureVersion 2.0 with InvalidParameter', async () => {
     const res = await v1Request({ ...signing, SignatureVersion: '2.0', Format: 'JSON' });
     expect(res.code).toBe('InvalidParameter');
+  });
+
+  it('refuses a correctly signed PUT with 404 InvalidApi.NotFound (RPC is GET and POST)', async () => {
+    expect(await v1Request({ ...signing, Format: 'JSON' }, 'PUT')).toEqual({
+      status: 404,
+      code: 'InvalidApi.NotFound',
+    });
   });
 
   it('refuses a request without SignatureMethod with MissingParameter', async () => {
