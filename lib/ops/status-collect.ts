@@ -7,6 +7,7 @@ import { checkHeartbeat, HEARTBEAT_TOLERANCE } from './heartbeat.ts';
 import type { RecordSource } from './record-source.ts';
 import { scheduleIntervalMs } from './schedule.ts';
 import { buildStatusReport, newestRun, type StatusReport } from './status-model.ts';
+import { lookupSourceTimes } from './status-sources.ts';
 
 const HOUR_MS = 3_600_000;
 /** DescribeSnapshots page size: the API maximum. */
@@ -31,9 +32,13 @@ export async function collectStatus(options: CollectStatusOptions): Promise<Stat
   const intervalMs = scheduleIntervalMs(parseSchedule(policy.schedule));
   const from = new Date(now.getTime() - historyWindowMs(policy, intervalMs));
 
-  const [copies, records] = await Promise.all([
-    Promise.all(policy.destinations.map((d) => listCopies(ecs, d.region, policy.name))).then((x) =>
-      x.flat(),
+  // The source lookup follows the listing and overlaps the log store read.
+  const [[copies, sources], records] = await Promise.all([
+    Promise.all(policy.destinations.map((d) => listCopies(ecs, d.region, policy.name))).then(
+      async (x) => {
+        const listed = x.flat();
+        return [listed, await lookupSourceTimes(ecs, listed)] as const;
+      },
     ),
     options.records === undefined ? Promise.resolve([]) : readRecords(options.records, from, now),
   ]);
@@ -46,7 +51,7 @@ export async function collectStatus(options: CollectStatusOptions): Promise<Stat
     searchedFrom: from,
     ...(last === undefined ? {} : { lastRun: { runId: last.runId, finishedAt: last.finishedAt } }),
   });
-  return buildStatusReport({ policy, copies, records, heartbeat, now });
+  return buildStatusReport({ policy, copies, sources, records, heartbeat, now });
 }
 
 /**

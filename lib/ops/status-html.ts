@@ -117,12 +117,21 @@ function gridCell(cell: StatusCell): string {
     const progress = cell.inFlight.map((c) => `${c.progress}%`).join(', ');
     lines.push(`<span>${cell.inFlight.length} in flight (${esc(progress)})</span>`);
   }
+  if (cell.newestCopy?.recoveryPointNote !== undefined) {
+    lines.push(
+      '<span class="note">age from the copy time (source not found): a lower bound</span>',
+    );
+  }
   if (cell.lastFailure !== undefined) {
     lines.push(
       `<span class="failure">last failure ${esc(cell.lastFailure.time)}: ${esc(cell.lastFailure.errorCode ?? cell.lastFailure.message)}</span>`,
     );
   }
-  const tip = cell.newestCopy === undefined ? '' : ` title="${esc(cell.newestCopy.snapshotId)}"`;
+  const copy = cell.newestCopy;
+  const tip =
+    copy === undefined
+      ? ''
+      : ` title="${esc(`${copy.snapshotId}: recovery point ${copy.recoveryPointTime}, copied ${copy.copyTime}${copy.recoveryPointNote === undefined ? '' : ` (${copy.recoveryPointNote})`}`)}"`;
   return `<td class="cell ${cell.state}" style="background:${StateColour[cell.state]}"${tip}>${lines.join('')}</td>`;
 }
 
@@ -209,6 +218,7 @@ table.grid th small{display:block;font-weight:400;color:#6e7781}
 td.cell{width:220px;height:72px;padding:8px 10px;color:#fff;border-radius:4px;vertical-align:top}
 td.cell b{display:block;font-size:16px}
 td.cell span{display:block;font-size:12px}
+td.cell .note{font-style:italic}
 td.cell .failure{opacity:.9;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:200px}
 .legend span{margin-right:14px;color:#57606a;font-size:12px}
 .stops{color:#b71c1c}

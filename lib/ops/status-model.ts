@@ -2,13 +2,14 @@ import type { Snapshot } from '../cloud/ports.ts';
 import type { AlertRecord, ItemRecord, LogRecord, Outcome, RunRecord } from '../engine/records.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import { HeartbeatState, type HeartbeatStatus } from './heartbeat.ts';
+import { recoveryPointMs, type SourceTimes, sourceOf } from './status-sources.ts';
 
 export const RpoState = {
-  /** Newest completed copy is well within the RPO. */
+  /** Newest recovery point (source snapshot time of a completed copy) is well within the RPO. */
   Healthy: 'healthy',
   /** Within the RPO but past AT_RISK_FRACTION of it: the next missed run breaches. */
   AtRisk: 'at-risk',
-  /** Newest completed copy is older than the RPO. */
+  /** Newest recovery point is older than the RPO. */
   Breached: 'breached',
   /**
    * No completed copy yet, but the first attempt is younger than the RPO (a disk just added
@@ -42,13 +43,35 @@ export interface CopyRef {
   createdAt: string;
 }
 
+/** Where a cell's recovery point time comes from. */
+export const RecoveryPointFrom = {
+  /** The CreationTime of the source snapshot the copy was made from: what a restore gets. */
+  SourceSnapshot: 'source-snapshot',
+  /** The source snapshot is gone (or its region did not answer): the copy's own CreationTime. */
+  CopyTime: 'copy-time',
+} as const;
+export type RecoveryPointFrom = (typeof RecoveryPointFrom)[keyof typeof RecoveryPointFrom];
+
+/** The completed copy holding a cell's newest recovery point, and why its age is what it is. */
+export interface NewestCopy extends CopyRef {
+  /** When the copy was made in the destination (same as createdAt). */
+  copyTime: string;
+  /** The point in time a restore from this copy returns the disk to. */
+  recoveryPointTime: string;
+  recoveryPointFrom: RecoveryPointFrom;
+  /** Set when the recovery point fell back to the copy time: why. */
+  recoveryPointNote?: string;
+  /** Hours since recoveryPointTime: what the RPO is checked against, as the engine does. */
+  ageHours: number;
+}
+
 export interface StatusCell {
   diskId: string;
   sourceRegion: string;
   destRegion: string;
   rpoHours: number;
   state: RpoState;
-  newestCopy?: CopyRef & { ageHours: number };
+  newestCopy?: NewestCopy;
   /** Without a completed copy: when the first copy of the disk here was attempted. */
   firstAttemptAt?: string;
   inFlight: (CopyRef & { progress: number })[];
@@ -91,6 +114,11 @@ export interface StatusInputs {
   policy: { name: string; destinations: readonly { region: string; rpoHours: number }[] };
   /** This policy's copies across its destinations (DescribeSnapshots by the policy tag). */
   copies: readonly Snapshot[];
+  /**
+   * Source snapshot times of the newest copies (lookupSourceTimes). Without it, or for a
+   * source not found, a copy's recovery point is its own CreationTime.
+   */
+  sources?: SourceTimes;
   /** Records read back from the log store, any order. */
   records: readonly LogRecord[];
   heartbeat: HeartbeatStatus;
@@ -108,6 +136,7 @@ export function buildStatusReport(input: StatusInputs): StatusReport {
   const records = input.records.filter((r) => r.policy === policy.name);
   const items = records.filter((r): r is ItemRecord => r.kind === 'item');
   const disks = collectDisks(copies, items);
+  const sources: SourceTimes = input.sources ?? { found: new Map(), unreachable: new Set() };
 
   const cells: StatusCell[] = [];
   for (const [diskId, sourceRegion] of [...disks].sort(([a], [b]) => a.localeCompare(b))) {
@@ -116,7 +145,7 @@ export function buildStatusReport(input: StatusInputs): StatusReport {
       const attempts = items.filter(
         (r) => r.destRegion === dest.region && r.diskId === diskId && ATTEMPTS.has(r.outcome),
       );
-      cells.push(buildCell({ diskId, sourceRegion, dest, copies: here, attempts, now }));
+      cells.push(buildCell({ diskId, sourceRegion, dest, copies: here, attempts, sources, now }));
     }
   }
 
@@ -158,12 +187,16 @@ function buildCell(args: {
   copies: Snapshot[];
   /** Item records of this disk and destination that show a copy was tried. */
   attempts: ItemRecord[];
+  sources: SourceTimes;
   now: Date;
 }): StatusCell {
-  const { diskId, sourceRegion, dest, now } = args;
+  const { diskId, sourceRegion, dest, sources, now } = args;
+  // The newest recovery point, not the newest copy: a late copy of an old snapshot restores
+  // the disk to when that snapshot was taken (the engine's RPO debt uses the same rule).
   const completed = args.copies
     .filter((c) => c.status === 'accomplished')
-    .sort((a, b) => ms(b.creationTime) - ms(a.creationTime));
+    .map((c) => ({ copy: c, point: recoveryPointMs(c, sources) }))
+    .sort((a, b) => b.point - a.point || ms(b.copy.creationTime) - ms(a.copy.creationTime));
   const newest = completed[0];
   const inFlight = args.copies
     .filter((c) => c.status === 'progressing')
@@ -182,8 +215,8 @@ function buildCell(args: {
       if (waitingHours <= dest.rpoHours) state = RpoState.Pending;
     }
   } else {
-    const ageHours = (now.getTime() - Date.parse(newest.creationTime)) / HOUR_MS;
-    newestCopy = { ...copyRef(newest), ageHours: round2(ageHours) };
+    const ageHours = (now.getTime() - newest.point) / HOUR_MS;
+    newestCopy = newestCopyOf(newest.copy, sources, ageHours);
     state =
       ageHours > dest.rpoHours
         ? RpoState.Breached
@@ -253,6 +286,28 @@ function collectDisks(copies: readonly Snapshot[], items: readonly ItemRecord[])
 /** The source disk of a copy: the provenance tag, which the engine always writes. */
 function diskOf(copy: Snapshot): string | undefined {
   return copy.tags[PROVENANCE_TAG_KEYS.sourceDisk];
+}
+
+function newestCopyOf(copy: Snapshot, sources: SourceTimes, ageHours: number): NewestCopy {
+  const source = sourceOf(copy);
+  const sourceTime = source === undefined ? undefined : sources.found.get(source.snapshotId);
+  const fromSource = sourceTime !== undefined;
+  const entry: NewestCopy = {
+    ...copyRef(copy),
+    copyTime: copy.creationTime,
+    recoveryPointTime: sourceTime ?? copy.creationTime,
+    recoveryPointFrom: fromSource ? RecoveryPointFrom.SourceSnapshot : RecoveryPointFrom.CopyTime,
+    ageHours: round2(ageHours),
+  };
+  if (!fromSource) {
+    entry.recoveryPointNote =
+      source === undefined
+        ? 'copy names no source snapshot: age from the copy time (a lower bound)'
+        : sources.unreachable.has(source.region)
+          ? `source region ${source.region} did not answer: age from the copy time (a lower bound)`
+          : `source snapshot ${source.snapshotId} no longer exists in ${source.region}: age from the copy time (a lower bound)`;
+  }
+  return entry;
 }
 
 function copyRef(c: Snapshot): CopyRef {

@@ -1,8 +1,10 @@
 import { HeartbeatState } from './heartbeat.ts';
 import { formatDuration } from './schedule.ts';
-import { RpoState, type StatusCell, type StatusReport } from './status-model.ts';
+import { RecoveryPointFrom, RpoState, type StatusCell, type StatusReport } from './status-model.ts';
 
 const TEXT_RUNS = 5;
+const COPY_TIME_FOOTNOTE =
+  '(copy time): the source snapshot is gone or its region did not answer, so AGE runs from when the copy was made (a lower bound); see --output json recoveryPointNote';
 
 /** The terminal view of a status report: a fixed-width table, then heartbeat and recent runs. */
 export function renderStatusText(report: StatusReport): string {
@@ -30,9 +32,13 @@ export function renderStatusText(report: StatusReport): string {
       'RPO',
       'IN FLIGHT',
       'LAST FAILURE',
+      'RECOVERY POINT',
     ];
     const rows = report.cells.map(cellRow);
     lines.push(...table([header, ...rows]));
+    if (report.cells.some((c) => c.newestCopy?.recoveryPointFrom === RecoveryPointFrom.CopyTime)) {
+      lines.push(COPY_TIME_FOOTNOTE);
+    }
   }
   const s = report.summary;
   lines.push('');
@@ -78,6 +84,7 @@ function cellRow(cell: StatusCell): string[] {
       ? '-'
       : cell.inFlight.map((c) => `${c.snapshotId} ${c.progress}%`).join(', '),
     failure === undefined ? '-' : `${failure.time} ${failure.errorCode ?? failure.message}`,
+    recoveryPoint(cell),
   ];
 }
 
@@ -94,4 +101,13 @@ function table(rows: string[][]): string[] {
       .join('  ')
       .trimEnd(),
   );
+}
+
+/** When a restore from the newest copy returns the disk to; AGE runs from this time. */
+function recoveryPoint(cell: StatusCell): string {
+  const copy = cell.newestCopy;
+  if (copy === undefined) return '-';
+  return copy.recoveryPointFrom === RecoveryPointFrom.CopyTime
+    ? `${copy.recoveryPointTime} (copy time)`
+    : copy.recoveryPointTime;
 }

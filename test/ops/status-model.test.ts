@@ -268,3 +268,42 @@ describe('newestRun', () => {
     expect(newest?.runId).toBe('b');
   });
 });
+
+describe('buildStatusReport recovery point', () => {
+  // Fixture copies name their source `s-src-<copy id>`.
+  const lateCopy = copy({
+    snapshotId: 's-late',
+    regionId: 'cn-shanghai',
+    disk: 'd-a',
+    creationTime: '2026-11-27T11:00:00Z',
+  });
+
+  it('ages a copy from its source snapshot time when the source was found', () => {
+    const r = report({
+      copies: [lateCopy],
+      sources: {
+        found: new Map([['s-src-s-late', '2026-11-26T06:00:00Z']]),
+        unreachable: new Set(),
+      },
+    });
+    const c = cell(r, 'd-a', 'cn-shanghai');
+    expect(c.state).toBe(RpoState.Breached);
+    expect(c.newestCopy).toMatchObject({
+      ageHours: 30,
+      recoveryPointTime: '2026-11-26T06:00:00Z',
+      copyTime: '2026-11-27T11:00:00Z',
+      recoveryPointFrom: 'source-snapshot',
+    });
+    expect(c.newestCopy?.recoveryPointNote).toBeUndefined();
+  });
+
+  it('falls back to the copy time and names the region when the source region did not answer', () => {
+    const r = report({
+      copies: [lateCopy],
+      sources: { found: new Map(), unreachable: new Set(['cn-hangzhou']) },
+    });
+    const c = cell(r, 'd-a', 'cn-shanghai');
+    expect(c.newestCopy).toMatchObject({ ageHours: 1, recoveryPointFrom: 'copy-time' });
+    expect(c.newestCopy?.recoveryPointNote).toContain('cn-hangzhou did not answer');
+  });
+});
