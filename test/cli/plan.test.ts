@@ -1,46 +1,22 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../emulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../lib/engine/types.ts';
-import {
-  captureIo,
-  cli,
-  EXAMPLE_POLICY,
-  emulatorEnv,
-  startDemoCloud,
-  type Workspace,
-  workspace,
-} from './run-fixtures.ts';
+import { captureIo, cli, EXAMPLE_POLICY, emulatorEnv, useDemoCloud } from './run-fixtures.ts';
 
 const WRITES = ['CopySnapshot', 'DeleteSnapshot', 'TagResources', 'UntagResources'];
 
 describe('dr-replicator plan', () => {
-  let emulator: RunningEmulator;
-  let ws: Workspace;
-
-  beforeAll(async () => {
-    emulator = await startDemoCloud();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
-  beforeEach(async () => {
-    emulator.admin.reset();
-    ws = await workspace();
-  });
-  afterEach(async () => {
-    await ws.remove();
-  });
+  const bed = useDemoCloud();
 
   async function planJson(policy: string): Promise<Plan> {
-    const io = captureIo(emulatorEnv(emulator));
+    const io = captureIo(emulatorEnv(bed.emulator));
     expect(await cli(io, 'plan', '--policy', policy, '--output', 'json')).toBe(0);
     return JSON.parse(io.stdoutText()) as Plan;
   }
 
   it('prints every item with its action and reason, and the calls a run would add', async () => {
-    const policy = await ws.policy('p.yaml');
+    const policy = await bed.ws.policy('p.yaml');
     const plan = await planJson(policy);
-    const io = captureIo(emulatorEnv(emulator));
+    const io = captureIo(emulatorEnv(bed.emulator));
 
     const code = await cli(io, 'plan', '--policy', policy);
 
@@ -67,8 +43,8 @@ describe('dr-replicator plan', () => {
   });
 
   it('gives the reason a snapshot is skipped (an archive snapshot cannot be copied)', async () => {
-    const plan = await planJson(await ws.policy('p.yaml'));
-    const archive = emulator.admin
+    const plan = await planJson(await bed.ws.policy('p.yaml'));
+    const archive = bed.emulator.admin
       .snapshots('cn-shanghai')
       .find((s) => s.category === 'archive' && s.tags.dr === 'true');
 
@@ -82,7 +58,7 @@ describe('dr-replicator plan', () => {
   });
 
   it('shows an encrypted source bound for a destination without a key as a failure, as the run records it', async () => {
-    const policy = await ws.policy('p.yaml', (p) => {
+    const policy = await bed.ws.policy('p.yaml', (p) => {
       for (const dest of p.destinations) {
         if (dest.region === 'ap-southeast-1') delete dest.kmsKeyId;
       }
@@ -92,14 +68,14 @@ describe('dr-replicator plan', () => {
       (i) => i.errorCode === 'PolicyError.EncryptedSourceWithoutKey',
     );
 
-    expect(await cli(captureIo(emulatorEnv(emulator)), 'run', '--policy', policy)).toBe(1);
+    expect(await cli(captureIo(emulatorEnv(bed.emulator)), 'run', '--policy', policy)).toBe(1);
 
     expect(planned.length).toBeGreaterThan(0);
     for (const item of planned) {
       expect(item).toMatchObject({ action: 'fail', destRegion: 'ap-southeast-1' });
       expect(item.reason).toMatch(/^will fail: .*encrypted.*no kmsKeyId/);
     }
-    const recorded = (await ws.records()).filter(
+    const recorded = (await bed.ws.records()).filter(
       (r) => r.kind === 'item' && r.errorCode === 'PolicyError.EncryptedSourceWithoutKey',
     );
     expect(
@@ -108,20 +84,20 @@ describe('dr-replicator plan', () => {
   });
 
   it('makes no call that writes to the cloud', async () => {
-    const io = captureIo(emulatorEnv(emulator));
+    const io = captureIo(emulatorEnv(bed.emulator));
 
-    await cli(io, 'plan', '--policy', await ws.policy('p.yaml'));
+    await cli(io, 'plan', '--policy', await bed.ws.policy('p.yaml'));
 
-    const calls = emulator.admin.calls();
+    const calls = bed.emulator.admin.calls();
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.filter((call) => WRITES.includes(call.action))).toEqual([]);
-    expect(await ws.records()).toEqual([]);
+    expect(await bed.ws.records()).toEqual([]);
   });
 
   it('shows the copies a run started as in progress, with their copy ids', async () => {
-    const policy = await ws.policy('p.yaml');
-    expect(await cli(captureIo(emulatorEnv(emulator)), 'run', '--policy', policy)).toBe(0);
-    const started = (await ws.records()).filter(
+    const policy = await bed.ws.policy('p.yaml');
+    expect(await cli(captureIo(emulatorEnv(bed.emulator)), 'run', '--policy', policy)).toBe(0);
+    const started = (await bed.ws.records()).filter(
       (r) => r.kind === 'item' && r.outcome === 'started',
     );
 
@@ -134,17 +110,17 @@ describe('dr-replicator plan', () => {
   });
 
   it('shows a destination whose KMS key is disabled as skipped, with the error', async () => {
-    emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
-    const io = captureIo(emulatorEnv(emulator));
+    bed.emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
+    const io = captureIo(emulatorEnv(bed.emulator));
 
-    expect(await cli(io, 'plan', '--policy', await ws.policy('p.yaml'))).toBe(0);
+    expect(await cli(io, 'plan', '--policy', await bed.ws.policy('p.yaml'))).toBe(0);
 
     expect(io.stdoutText()).toMatch(/^ {2}cn-beijing +skipped: \S+/m);
     expect(io.stdoutText()).toMatch(/^ {2}ap-southeast-1 +ok$/m);
   });
 
-  it('runs the shipped example policy against an emulator named by DR_REPLICATOR_ENDPOINT', async () => {
-    const io = captureIo(emulatorEnv(emulator));
+  it('runs the shipped example policy against an bed.emulator named by DR_REPLICATOR_ENDPOINT', async () => {
+    const io = captureIo(emulatorEnv(bed.emulator));
 
     expect(await cli(io, 'plan', '--policy', EXAMPLE_POLICY)).toBe(0);
 
@@ -152,40 +128,40 @@ describe('dr-replicator plan', () => {
   });
 
   it('exits 3 when the credentials may not list snapshots at all', async () => {
-    emulator.admin.setRamPolicy({
+    bed.emulator.admin.setRamPolicy({
       Version: '1',
       Statement: [
         { Effect: 'Allow', Action: '*', Resource: '*' },
         { Effect: 'Deny', Action: 'ecs:DescribeSnapshots', Resource: '*' },
       ],
     });
-    const io = captureIo(emulatorEnv(emulator));
+    const io = captureIo(emulatorEnv(bed.emulator));
 
-    expect(await cli(io, 'plan', '--policy', await ws.policy('p.yaml'))).toBe(3);
+    expect(await cli(io, 'plan', '--policy', await bed.ws.policy('p.yaml'))).toBe(3);
 
     expect(io.stderrText()).toMatch(/^dr-replicator plan: aborted: Forbidden\.RAM: /m);
   });
 
   it('exits 2 naming the credential variable that is missing', async () => {
-    const env = emulatorEnv(emulator);
+    const env = emulatorEnv(bed.emulator);
     delete env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
     const io = captureIo(env);
 
-    expect(await cli(io, 'plan', '--policy', await ws.policy('p.yaml'))).toBe(2);
+    expect(await cli(io, 'plan', '--policy', await bed.ws.policy('p.yaml'))).toBe(2);
 
     expect(io.stderrText()).toContain('ALIBABA_CLOUD_ACCESS_KEY_SECRET');
-    expect(emulator.admin.calls()).toEqual([]);
+    expect(bed.emulator.admin.calls()).toEqual([]);
   });
 
   it('exits 2 with file:line:col for an invalid policy, before any API call', async () => {
-    const policy = await ws.policy('bad.yaml', (p) => {
+    const policy = await bed.ws.policy('bad.yaml', (p) => {
       p.destinations[0]!.retentionDays = 0;
     });
-    const io = captureIo(emulatorEnv(emulator));
+    const io = captureIo(emulatorEnv(bed.emulator));
 
     expect(await cli(io, 'plan', '--policy', policy)).toBe(2);
 
     expect(io.stderrText()).toMatch(/bad\.yaml:\d+:\d+: destinations\.0\.retentionDays/);
-    expect(emulator.admin.calls()).toEqual([]);
+    expect(bed.emulator.admin.calls()).toEqual([]);
   });
 });

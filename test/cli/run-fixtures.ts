@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import type { CliIo } from '../../lib/cli/io.ts';
@@ -47,6 +48,38 @@ export function emulatorEnv(emulator: RunningEmulator): NodeJS.ProcessEnv {
     ALIBABA_CLOUD_ACCESS_KEY_ID: emulator.credentials.accessKeyId,
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.credentials.accessKeySecret,
     DR_REPLICATOR_ENDPOINT: emulator.url,
+  };
+}
+
+/**
+ * Registers what every CLI suite needs: one demo cloud per file, reset and given a fresh
+ * workspace before each test. Read `emulator` and `ws` inside tests and hooks, not at collection.
+ */
+export function useDemoCloud(): { readonly emulator: RunningEmulator; readonly ws: Workspace } {
+  let emulator: RunningEmulator | undefined;
+  let ws: Workspace | undefined;
+  beforeAll(async () => {
+    emulator = await startDemoCloud();
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+  beforeEach(async () => {
+    emulator?.admin.reset();
+    ws = await workspace();
+  });
+  afterEach(async () => {
+    await ws?.remove();
+  });
+  return {
+    get emulator() {
+      if (!emulator) throw new Error('useDemoCloud: the emulator starts in beforeAll');
+      return emulator;
+    },
+    get ws() {
+      if (!ws) throw new Error('useDemoCloud: the workspace is made in beforeEach');
+      return ws;
+    },
   };
 }
 

@@ -1,45 +1,22 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../emulator/index.ts';
-import {
-  captureIo,
-  cli,
-  emulatorEnv,
-  startDemoCloud,
-  type Workspace,
-  workspace,
-} from './run-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { captureIo, cli, emulatorEnv, useDemoCloud } from './run-fixtures.ts';
 
 const LOST = 'dr-replicator: record not written to SLS: ';
 
 describe('dr-replicator run when SLS refuses the records', () => {
-  let emulator: RunningEmulator;
-  let ws: Workspace;
-
-  beforeAll(async () => {
-    emulator = await startDemoCloud();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
-  beforeEach(async () => {
-    emulator.admin.reset();
-    ws = await workspace();
-  });
-  afterEach(async () => {
-    await ws.remove();
-  });
+  const bed = useDemoCloud();
 
   it('exits 3 and prints every record it could not write to stderr as JSON', async () => {
-    const policy = await ws.policy('p.yaml', (p) => {
+    const policy = await bed.ws.policy('p.yaml', (p) => {
       p.log = { type: 'sls', project: 'dr-missing', logstore: 'records', region: 'cn-hangzhou' };
     });
     // Like the real service: a project that was never created does not exist.
-    await fetch(`${emulator.url}/_emulator/sls/strict`, {
+    await fetch(`${bed.emulator.url}/_emulator/sls/strict`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ enabled: true }),
     });
-    const io = captureIo(emulatorEnv(emulator));
+    const io = captureIo(emulatorEnv(bed.emulator));
 
     expect(await cli(io, 'run', '--policy', policy)).toBe(3);
 
@@ -49,7 +26,7 @@ describe('dr-replicator run when SLS refuses the records', () => {
       .filter((line) => line.startsWith(LOST))
       .map((line) => JSON.parse(line.slice(LOST.length)) as Record<string, string>);
     const started = kept.filter((r) => r.kind === 'item' && r.outcome === 'started');
-    expect(started).toHaveLength(emulator.admin.calls({ action: 'CopySnapshot' }).length);
+    expect(started).toHaveLength(bed.emulator.admin.calls({ action: 'CopySnapshot' }).length);
     expect(started.length).toBeGreaterThan(0);
     expect(kept.filter((r) => r.kind === 'run')).toHaveLength(1);
     expect(io.stderrText()).toMatch(/aborted: RecordWriteFailed/);

@@ -1,47 +1,29 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../emulator/index.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startReceiver } from '../ops/receiver.ts';
-import {
-  captureIo,
-  cli,
-  emulatorEnv,
-  startDemoCloud,
-  type Workspace,
-  workspace,
-} from './run-fixtures.ts';
+import { captureIo, cli, emulatorEnv, useDemoCloud } from './run-fixtures.ts';
 
 const WEBHOOK_SECRET = 'SEC-run-webhook-secret';
 
 describe('dr-replicator run: alerts.webhook', () => {
-  let emulator: RunningEmulator;
-  let ws: Workspace;
+  const bed = useDemoCloud();
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
-  beforeAll(async () => {
-    emulator = await startDemoCloud();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
   beforeEach(async () => {
-    emulator.admin.reset();
-    ws = await workspace();
     receiver = await startReceiver();
   });
   afterEach(async () => {
     await receiver.close();
-    await ws.remove();
   });
 
   const withWebhook = () =>
-    ws.policy('p.yaml', (p) => {
+    bed.ws.policy('p.yaml', (p) => {
       p.source.copyMode = 'latest';
       p.alerts = { webhook: { url: receiver.url, secret: WEBHOOK_SECRET } };
     });
 
   it('posts one message for a run whose destination KMS key is disabled, with no secret in it', async () => {
-    emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
-    const env = emulatorEnv(emulator);
+    bed.emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
+    const env = emulatorEnv(bed.emulator);
     const io = captureIo(env);
 
     expect(await cli(io, 'run', '--policy', await withWebhook())).toBe(1);
@@ -61,8 +43,8 @@ describe('dr-replicator run: alerts.webhook', () => {
   it('finishes the run with its own exit code when the webhook refuses, and says so on stderr', async () => {
     await receiver.close();
     receiver = await startReceiver(() => ({ status: 400 }));
-    emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
-    const io = captureIo(emulatorEnv(emulator));
+    bed.emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
+    const io = captureIo(emulatorEnv(bed.emulator));
 
     expect(await cli(io, 'run', '--policy', await withWebhook())).toBe(1);
 

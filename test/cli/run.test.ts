@@ -1,52 +1,29 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../emulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import type { Plan, RunSummary } from '../../lib/engine/types.ts';
-import {
-  captureIo,
-  cli,
-  emulatorEnv,
-  startDemoCloud,
-  type Workspace,
-  workspace,
-} from './run-fixtures.ts';
+import { captureIo, cli, emulatorEnv, useDemoCloud } from './run-fixtures.ts';
 
 const DAY_SECONDS = 86_400;
 
 describe('dr-replicator run', () => {
-  let emulator: RunningEmulator;
-  let ws: Workspace;
-
-  beforeAll(async () => {
-    emulator = await startDemoCloud();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
-  beforeEach(async () => {
-    emulator.admin.reset();
-    ws = await workspace();
-  });
-  afterEach(async () => {
-    await ws.remove();
-  });
+  const bed = useDemoCloud();
 
   async function runJson(...args: string[]): Promise<{ code: number; summary: RunSummary }> {
-    const io = captureIo(emulatorEnv(emulator));
+    const io = captureIo(emulatorEnv(bed.emulator));
     const code = await cli(io, 'run', ...args, '--output', 'json');
     return { code, summary: JSON.parse(io.stdoutText()) as RunSummary };
   }
 
   /** copyMode latest: one copy per disk and destination, so a second run has nothing to start. */
   const latest = () =>
-    ws.policy('latest.yaml', (p) => {
+    bed.ws.policy('latest.yaml', (p) => {
       p.source.copyMode = 'latest';
     });
 
   it('starts one CopySnapshot per planned copy and exits 0', async () => {
     const policy = await latest();
-    const planIo = captureIo(emulatorEnv(emulator));
+    const planIo = captureIo(emulatorEnv(bed.emulator));
     await cli(planIo, 'plan', '--policy', policy, '--output', 'json');
     const planned = (JSON.parse(planIo.stdoutText()) as Plan).items.filter(
       (i) => i.action === 'copy',
@@ -56,11 +33,11 @@ describe('dr-replicator run', () => {
 
     expect(code).toBe(0);
     expect(summary.totals.started).toBe(planned.length);
-    expect(emulator.admin.calls({ action: 'CopySnapshot' })).toHaveLength(planned.length);
+    expect(bed.emulator.admin.calls({ action: 'CopySnapshot' })).toHaveLength(planned.length);
   });
 
   it('ends with a summary table: one row per destination and a total', async () => {
-    const io = captureIo(emulatorEnv(emulator));
+    const io = captureIo(emulatorEnv(bed.emulator));
 
     expect(await cli(io, 'run', '--policy', await latest())).toBe(0);
 
@@ -75,7 +52,7 @@ describe('dr-replicator run', () => {
   it('records the completions on the next run and starts no new copy', async () => {
     const policy = await latest();
     const first = await runJson('--policy', policy);
-    emulator.admin.advanceClock(DAY_SECONDS);
+    bed.emulator.admin.advanceClock(DAY_SECONDS);
 
     const second = await runJson('--policy', policy);
 
@@ -87,19 +64,19 @@ describe('dr-replicator run', () => {
   it('stamps --run-id on the summary and on every record', async () => {
     const { summary } = await runJson('--policy', await latest(), '--run-id', 'ticket-4711');
 
-    const records = await ws.records();
+    const records = await bed.ws.records();
     expect(summary.runId).toBe('ticket-4711');
     expect(records.length).toBeGreaterThan(0);
     expect(new Set(records.map((r) => r.runId))).toEqual(new Set(['ticket-4711']));
   });
 
   it('copies nothing with --dry-run and says it was a dry run', async () => {
-    const io = captureIo(emulatorEnv(emulator));
+    const io = captureIo(emulatorEnv(bed.emulator));
 
     expect(await cli(io, 'run', '--policy', await latest(), '--dry-run')).toBe(0);
 
     expect(io.stdoutText().split('\n')[0]).toContain('(dry run)');
-    expect(emulator.admin.calls({ action: 'CopySnapshot' })).toEqual([]);
+    expect(bed.emulator.admin.calls({ action: 'CopySnapshot' })).toEqual([]);
   });
 
   it('starts no copy once the --budget is spent, deferring them to the next run', async () => {
@@ -107,11 +84,11 @@ describe('dr-replicator run', () => {
 
     expect(summary.totals.started).toBe(0);
     expect(summary.totals.deferred).toBeGreaterThan(0);
-    expect(emulator.admin.calls({ action: 'CopySnapshot' })).toEqual([]);
+    expect(bed.emulator.admin.calls({ action: 'CopySnapshot' })).toEqual([]);
   });
 
   it('prints one plain progress line per event on stderr when not on a terminal', async () => {
-    const io = captureIo(emulatorEnv(emulator));
+    const io = captureIo(emulatorEnv(bed.emulator));
 
     await cli(io, 'run', '--policy', await latest());
 
@@ -123,7 +100,7 @@ describe('dr-replicator run', () => {
   });
 
   it('draws a live bar with per-destination counts on a terminal', async () => {
-    const io = captureIo(emulatorEnv(emulator), { isTTY: true });
+    const io = captureIo(emulatorEnv(bed.emulator), { isTTY: true });
 
     await cli(io, 'run', '--policy', await latest());
 
@@ -136,7 +113,7 @@ describe('dr-replicator run', () => {
   });
 
   it('on SIGINT starts no new copy, finishes the run and prints the summary', async () => {
-    const io = captureIo(emulatorEnv(emulator));
+    const io = captureIo(emulatorEnv(bed.emulator));
     const stderr = io.stderr;
     io.stderr = (text) => {
       stderr(text);
@@ -150,14 +127,14 @@ describe('dr-replicator run', () => {
     expect(io.stderrText()).toContain('SIGINT: finishing in-flight calls, starting no new copies');
     expect(summary.totals.started).toBe(0);
     expect(summary.totals.deferred).toBeGreaterThan(0);
-    expect(emulator.admin.calls({ action: 'CopySnapshot' })).toEqual([]);
+    expect(bed.emulator.admin.calls({ action: 'CopySnapshot' })).toEqual([]);
     expect(code).toBe(summary.exitCode);
     expect(process.listeners('SIGINT')).toEqual([]);
   });
 
   it('exits 1 and names the stopped destination when its KMS key is disabled', async () => {
-    emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
-    const io = captureIo(emulatorEnv(emulator));
+    bed.emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
+    const io = captureIo(emulatorEnv(bed.emulator));
 
     expect(await cli(io, 'run', '--policy', await latest())).toBe(1);
 
@@ -166,8 +143,8 @@ describe('dr-replicator run', () => {
   });
 
   it('exits 3 when the account cannot copy snapshots at all', async () => {
-    emulator.admin.setAccount({ balanceOk: false });
-    const io = captureIo(emulatorEnv(emulator));
+    bed.emulator.admin.setAccount({ balanceOk: false });
+    const io = captureIo(emulatorEnv(bed.emulator));
 
     expect(await cli(io, 'run', '--policy', await latest())).toBe(3);
 
@@ -177,12 +154,12 @@ describe('dr-replicator run', () => {
   });
 
   it('exits 3 when the records cannot be written', async () => {
-    await writeFile(path.join(ws.dir, 'blocker'), 'a file where a folder should be');
-    const policy = await ws.policy('p.yaml', (p) => {
+    await writeFile(path.join(bed.ws.dir, 'blocker'), 'a file where a folder should be');
+    const policy = await bed.ws.policy('p.yaml', (p) => {
       p.source.copyMode = 'latest';
       p.log = { type: 'file', path: 'blocker/records.jsonl' };
     });
-    const io = captureIo(emulatorEnv(emulator));
+    const io = captureIo(emulatorEnv(bed.emulator));
 
     expect(await cli(io, 'run', '--policy', policy)).toBe(3);
 
@@ -190,21 +167,21 @@ describe('dr-replicator run', () => {
   });
 
   it.each([['ten minutes'], ['0s']])('exits 2 on --budget %j', async (budget) => {
-    const io = captureIo(emulatorEnv(emulator));
+    const io = captureIo(emulatorEnv(bed.emulator));
 
     expect(await cli(io, 'run', '--policy', await latest(), '--budget', budget)).toBe(2);
 
     expect(io.stderrText()).toMatch(/duration|longer than zero/);
-    expect(emulator.admin.calls()).toEqual([]);
+    expect(bed.emulator.admin.calls()).toEqual([]);
   });
 
   it('never prints the access key secret', async () => {
-    const io = captureIo(emulatorEnv(emulator), { isTTY: true });
-    emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
+    const io = captureIo(emulatorEnv(bed.emulator), { isTTY: true });
+    bed.emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
 
     await cli(io, 'run', '--policy', await latest());
 
-    const all = `${io.stdoutText()}${io.stderrText()}${JSON.stringify(await ws.records())}`;
-    expect(all).not.toContain(emulator.credentials.accessKeySecret);
+    const all = `${io.stdoutText()}${io.stderrText()}${JSON.stringify(await bed.ws.records())}`;
+    expect(all).not.toContain(bed.emulator.credentials.accessKeySecret);
   });
 });
