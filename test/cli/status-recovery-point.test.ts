@@ -16,14 +16,7 @@ import { SNAPSHOT_IDS_PER_CALL } from '../../lib/ops/status-sources.ts';
 import { PROVENANCE_TAG_KEYS } from '../../lib/policy/render.ts';
 import type { PolicyInput } from '../../lib/policy/schema.ts';
 import { captureIo, emulatorEnv, writePolicy } from '../ops/cli-harness.ts';
-import { run } from '../ops/fixtures.ts';
-
-const HOUR = 3_600_000;
-const POLICY = 'nightly-dr';
-
-function ago(ms: number): string {
-  return new Date(Date.now() - ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+import { ago, HOUR, POLICY, run } from '../ops/fixtures.ts';
 
 /** A snapshot of a source disk, as the engine finds it in the source region. */
 function source(region: string, id: string, disk: string, creationTime: string): WorldSnapshot {

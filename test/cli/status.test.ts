@@ -17,15 +17,8 @@ import type { StatusReport } from '../../lib/ops/status-model.ts';
 import { PROVENANCE_TAG_KEYS } from '../../lib/policy/render.ts';
 import type { PolicyInput } from '../../lib/policy/schema.ts';
 import { captureIo, emulatorEnv, writePolicy } from '../ops/cli-harness.ts';
-import { item, run } from '../ops/fixtures.ts';
+import { ago, HOUR, item, POLICY, run } from '../ops/fixtures.ts';
 import { startReceiver } from '../ops/receiver.ts';
-
-const HOUR = 3_600_000;
-const POLICY = 'nightly-dr';
-
-function ago(ms: number): string {
-  return new Date(Date.now() - ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** A copy of a cn-hangzhou disk sitting in a destination, as the engine would have left it. */
 function copyIn(

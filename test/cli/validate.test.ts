@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,21 +12,10 @@ const run = promisify(execFile);
 
 /** Six mistakes the issue names: misspelt key, unknown region, digit-first name template,
  *  tag key acs:x, retentionDays 0, encrypted destination without a key. */
-const SIX_MISTAKES = `name: broken
-schedule: 0 0 */4 * * *
-source:
-  regions: [cn-hangzhou, cn-nowhere]
-destinations:
-  - region: cn-beijing
-    retentionDay: 30
-  - region: ap-southeast-1
-    encrypted: true
-    retentionDays: 0
-copy:
-  nameTemplate: "{date}-{sourceName}"
-  tags:
-    acs:x: "1"
-`;
+const SIX_MISTAKES = readFileSync(
+  new URL('../fixtures/six-mistakes.yaml', import.meta.url),
+  'utf8',
+);
 
 let dir: string;
 let broken: string;

@@ -5,6 +5,12 @@ import { PROVENANCE_TAG_KEYS } from '../../lib/policy/render.ts';
 /** Plain-data builders for status tests: a copy as DescribeSnapshots lists it, and records. */
 
 export const POLICY = 'nightly-dr';
+export const HOUR = 3_600_000;
+
+/** The wall-clock time `ms` ago, in the API's second-precision ISO form. */
+export function ago(ms: number): string {
+  return new Date(Date.now() - ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
 
 export function copy(
   fields: Partial<Snapshot> & { snapshotId: string; regionId: string; disk: string; from?: string },

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type PolicyProblem, parsePolicyText } from '../../lib/policy/load.ts';
 
@@ -35,21 +36,7 @@ describe('parsePolicyText', () => {
   });
 
   describe('the acceptance policy with six mistakes', () => {
-    const text = `name: broken
-schedule: 0 0 */4 * * *
-source:
-  regions: [cn-hangzhou, cn-nowhere]
-destinations:
-  - region: cn-beijing
-    retentionDay: 30
-  - region: ap-southeast-1
-    encrypted: true
-    retentionDays: 0
-copy:
-  nameTemplate: "{date}-{sourceName}"
-  tags:
-    acs:x: "1"
-`;
+    const text = readFileSync(new URL('../fixtures/six-mistakes.yaml', import.meta.url), 'utf8');
     const found = problems(text);
 
     it('reports exactly six problems and no policy', () => {

@@ -1,14 +1,5 @@
-/** mulberry32: a tiny seeded generator, so a failing kill schedule can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// The emulator's own mulberry32, so a failing kill schedule replays from its seed.
+export { seededRandom } from '../../../emulator/model/ids.ts';
 
 /** An integer in [min, max]. */
 export function intBetween(random: () => number, min: number, max: number): number {
