@@ -11,8 +11,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, syntheticWorld } from '../emulator/index.ts';
 import { createCloudClients, credentialsFromEnv, endpointFromEnv } from '../lib/cloud/clients.ts';
+import { listSnapshots } from '../lib/domain/listing.ts';
 import { createContext } from '../lib/engine/context.ts';
-import { listAll, sourceQueries } from '../lib/engine/discover.ts';
+import { selectorTags, sourceQueries } from '../lib/engine/discover.ts';
 import { planPolicy } from '../lib/engine/run.ts';
 import { type Policy, PolicySchema } from '../lib/policy/schema.ts';
 
@@ -56,19 +57,22 @@ async function listChild(): Promise<ListResult> {
   const policy = benchPolicy();
   const ctx = createContext({ policy, cloud: childCloud() });
   const listStarted = performance.now();
-  const pages = await Promise.all([
+  const listings = await Promise.all([
     ...SOURCES.flatMap((region) =>
-      sourceQueries(ctx, region).map((q) => listAll(ctx, q, () => {})),
+      sourceQueries(ctx, region).map((q) => listSnapshots(ctx, q, selectorTags(ctx))),
     ),
     ...DESTINATIONS.map((region) =>
-      listAll(
+      listSnapshots(
         ctx,
-        { regionId: region, status: 'all', tags: { 'dr-replicator:policy': policy.name } },
-        () => {},
+        { regionId: region, status: 'all' },
+        { 'dr-replicator:policy': policy.name },
       ),
     ),
   ]);
-  return { listMs: performance.now() - listStarted, listPages: pages.reduce((a, b) => a + b, 0) };
+  return {
+    listMs: performance.now() - listStarted,
+    listPages: listings.reduce((n, l) => n + l.calls, 0),
+  };
 }
 
 /** Child: the plan alone, so its peak RSS is the planner's (maxRSS is kept by the kernel). */

@@ -6,6 +6,7 @@ import type {
   SnapshotPage,
   SnapshotQuery,
   SnapshotStatus,
+  TagRowPage,
 } from './ports.ts';
 import type { RpcCaller, RpcParams } from './rpc.ts';
 
@@ -58,6 +59,26 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
       Object.assign(params, tagParams(tags));
       const body = await rpc.call<{ RequestId?: string }>(regionId, 'TagResources', params);
       return { requestId: String(body.RequestId ?? '') };
+    },
+
+    async listTaggedSnapshots(regionId, tags, nextToken): Promise<TagRowPage> {
+      const params: RpcParams = {
+        RegionId: regionId,
+        ResourceType: 'snapshot',
+        ...tagParams(tags),
+      };
+      if (nextToken) params.NextToken = nextToken;
+      const body = await rpc.call<ListTagResourcesBody>(regionId, 'ListTagResources', params);
+      const page: TagRowPage = {
+        rows: (body.TagResources?.TagResource ?? []).map((r) => ({
+          resourceId: str(r.ResourceId),
+          tagKey: str(r.TagKey),
+          tagValue: str(r.TagValue),
+        })),
+        requestId: String(body.RequestId ?? ''),
+      };
+      if (body.NextToken) page.nextToken = String(body.NextToken);
+      return page;
     },
   };
 }
@@ -142,6 +163,14 @@ interface RawSnapshot {
   SourceSnapshotId?: unknown;
   SourceRegionId?: unknown;
   Tags?: { Tag?: { TagKey?: unknown; TagValue?: unknown }[] };
+}
+
+interface ListTagResourcesBody {
+  RequestId?: unknown;
+  NextToken?: unknown;
+  TagResources?: {
+    TagResource?: { ResourceId?: unknown; TagKey?: unknown; TagValue?: unknown }[];
+  };
 }
 
 interface DescribeSnapshotsBody {

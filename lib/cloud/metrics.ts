@@ -33,6 +33,10 @@ export function countingEcs(ecs: EcsApi, counter: CallCounter): EcsApi {
       counter.add('TagResources');
       return ecs.tagSnapshots(regionId, ids, tags);
     },
+    listTaggedSnapshots: (regionId, tags, nextToken) => {
+      counter.add('ListTagResources');
+      return ecs.listTaggedSnapshots(regionId, tags, nextToken);
+    },
   };
 }
 

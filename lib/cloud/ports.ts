@@ -72,6 +72,19 @@ export interface CallResult {
   requestId: string;
 }
 
+/** One row of ListTagResources: one tag of one resource (a resource spans several rows). */
+export interface TagRow {
+  resourceId: string;
+  tagKey: string;
+  tagValue: string;
+}
+
+export interface TagRowPage {
+  rows: TagRow[];
+  nextToken?: string;
+  requestId: string;
+}
+
 export interface EcsApi {
   describeSnapshots(query: SnapshotQuery, nextToken?: string): Promise<SnapshotPage>;
   copySnapshot(request: CopySnapshotRequest): Promise<CallResult & { snapshotId: string }>;
@@ -82,6 +95,12 @@ export interface EcsApi {
     snapshotIds: string[],
     tags: Record<string, string>,
   ): Promise<CallResult>;
+  /** ListTagResources for snapshots carrying every one of `tags` (no 1,000-result cap). */
+  listTaggedSnapshots(
+    regionId: string,
+    tags: Record<string, string>,
+    nextToken?: string,
+  ): Promise<TagRowPage>;
 }
 
 export interface KmsKey {

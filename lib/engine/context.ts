@@ -1,5 +1,6 @@
 import { CallCounter, countingClients } from '../cloud/metrics.ts';
 import type { EcsApi, KmsApi } from '../cloud/ports.ts';
+import type { ListingOptions } from '../domain/listing.ts';
 import type { Policy } from '../policy/schema.ts';
 import { RateLimiter, realSleep, type Sleep } from './limiter.ts';
 import {
@@ -25,6 +26,8 @@ export interface EngineContext {
   shard: Shard | undefined;
   signal: AbortSignal | undefined;
   emit: (event: RunEvent) => void;
+  /** How listings may route past the tag cap (tests narrow it to check the truncation guard). */
+  listing: ListingOptions;
   /**
    * One rate-limited, retried API call. `beforeSend` runs after each token is taken, before
    * every attempt, and may throw to cancel the call (time budget, stop flags): a retry is new
@@ -66,6 +69,7 @@ export function createContext(
     shard: opts.shard,
     signal,
     emit: (event) => opts.onEvent?.(event),
+    listing: opts.tuning?.listing ?? {},
     call(api, region, fn, beforeSend) {
       return withRetry(fn, {
         maxAttempts,

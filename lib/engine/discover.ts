@@ -1,7 +1,11 @@
 import { CloudApiError } from '../cloud/errors.ts';
 import type { Snapshot, SnapshotQuery } from '../cloud/ports.ts';
+import { type ListingRoute, listSnapshots } from '../domain/listing.ts';
+import { sourceExclusion } from '../domain/provenance.ts';
 import type { EngineContext } from './context.ts';
 import { inShard } from './context.ts';
+
+export { ListingErrorCode } from '../domain/listing.ts';
 
 /** Categories CopySnapshot refuses (local disks have no cloud snapshot to copy). */
 export const UNCOPYABLE_CATEGORIES = ['local', 'archive', 'flash'] as const;
@@ -9,33 +13,46 @@ export const UNCOPYABLE_CATEGORIES = ['local', 'archive', 'flash'] as const;
 /** More disk or instance ids than this are filtered client-side instead of one query each. */
 export const MAX_SERVER_SIDE_IDS = 10;
 
-export interface Uncopyable {
+/** A selected snapshot the run will not copy, and why (each one is a skipped record). */
+export interface Excluded {
   snapshot: Snapshot;
   reason: string;
+  /** Stable code of the reason, recorded as the item's errorCode. */
+  code: string;
 }
+
+export const ExclusionCode = {
+  UncopyableCategory: 'UncopyableCategory',
+  /** A copy (ours, another policy's, or another mechanism's): never a source. */
+  IsACopy: 'NotASource.IsACopy',
+  /** Carries dr-replicator tags: the loop guard. */
+  LoopGuard: 'NotASource.LoopGuard',
+} as const;
 
 export interface SourceDiscovery {
   region: string;
   /** Copyable snapshots that match every selector, oldest first. */
   snapshots: Snapshot[];
-  uncopyable: Uncopyable[];
+  /** Snapshots the selector matched that will not be copied, each with its reason. */
+  excluded: Excluded[];
   /** Set when listing failed: nothing from this region is planned this run. */
   error?: CloudApiError;
+  /** True when the listing may be missing snapshots (a tag query at its cap, no route past it). */
+  truncated: boolean;
   pages: number;
+  routes: ListingRoute[];
 }
 
 /** The DescribeSnapshots queries for one source region (server-side filters where possible). */
 export function sourceQueries(ctx: Pick<EngineContext, 'policy' | 'now'>, region: string) {
   const { select, lookbackHours } = ctx.policy.source;
-  const base: SnapshotQuery = {
+  const base: Omit<SnapshotQuery, 'tags' | 'maxResults'> = {
     regionId: region,
     status: 'accomplished',
     createdAfter: new Date(ctx.now().getTime() - lookbackHours * 3_600_000),
-    maxResults: 100,
   };
   const types = select.snapshotTypes;
   if (types?.length === 1 && types[0]) base.snapshotType = types[0];
-  if (select.tags && Object.keys(select.tags).length > 0) base.tags = select.tags;
   const instances = select.instanceIds ?? [];
   const disks = select.diskIds ?? [];
   if (instances.length > 0) {
@@ -53,6 +70,11 @@ export function sourceQueries(ctx: Pick<EngineContext, 'policy' | 'now'>, region
   return [base];
 }
 
+/** The selector's tags (all must match); the listing decides how to query them. */
+export function selectorTags(ctx: Pick<EngineContext, 'policy'>): Record<string, string> {
+  return { ...(ctx.policy.source.select.tags ?? {}) };
+}
+
 /** Client-side checks for what the queries could not filter on the server. */
 export function matchesSelectors(ctx: Pick<EngineContext, 'policy'>, snapshot: Snapshot): boolean {
   const { select } = ctx.policy.source;
@@ -62,13 +84,7 @@ export function matchesSelectors(ctx: Pick<EngineContext, 'policy'>, snapshot: S
     if (snapshot.tags[key] !== value) return false;
   }
   if (select.namePattern && !new RegExp(select.namePattern).test(snapshot.name)) return false;
-  // A copy made by any dr-replicator policy is never a source: no copies of copies.
-  if (snapshot.sourceSnapshotId || Object.keys(snapshot.tags).some(isProvenanceKey)) return false;
   return snapshot.status === 'accomplished';
-}
-
-function isProvenanceKey(key: string): boolean {
-  return key.startsWith('dr-replicator:');
 }
 
 export function uncopyableReason(snapshot: Snapshot): string | undefined {
@@ -79,56 +95,38 @@ export function uncopyableReason(snapshot: Snapshot): string | undefined {
   return undefined;
 }
 
-export const ListingErrorCode = {
-  /** The service handed back a NextToken it had already given in this listing. */
-  NextTokenLoop: 'NextTokenLoop',
-} as const;
-
-/**
- * Lists every page of a query (NextToken), each page one rate-limited, retried call. A token
- * seen before ends the listing with an error: following it would list the same pages until
- * the function times out, with no run record.
- */
-export async function listAll(
-  ctx: EngineContext,
-  query: SnapshotQuery,
-  onPage: (snapshots: Snapshot[]) => void,
-): Promise<number> {
-  let nextToken: string | undefined;
-  let pages = 0;
-  const seen = new Set<string>();
-  do {
-    const token = nextToken;
-    const { value } = await ctx.call('DescribeSnapshots', query.regionId, () =>
-      ctx.ecs.describeSnapshots(query, token),
-    );
-    pages += 1;
-    onPage(value.snapshots);
-    nextToken = value.nextToken;
-    if (nextToken !== undefined) {
-      if (seen.has(nextToken)) {
-        throw new CloudApiError({
-          code: ListingErrorCode.NextTokenLoop,
-          message: `DescribeSnapshots in ${query.regionId} returned NextToken ${nextToken.slice(0, 32)} a second time after ${pages} page(s): listing stopped`,
-          api: 'DescribeSnapshots',
-          region: query.regionId,
-          requestId: value.requestId || undefined,
-        });
-      }
-      seen.add(nextToken);
-    }
-  } while (nextToken);
-  return pages;
+/** Why a selected snapshot is not copied, or undefined when it is a candidate. */
+export function exclusionOf(snapshot: Snapshot): Omit<Excluded, 'snapshot'> | undefined {
+  const notSource = sourceExclusion(snapshot);
+  if (notSource !== undefined) {
+    return {
+      reason: notSource,
+      code: snapshot.sourceSnapshotId ? ExclusionCode.IsACopy : ExclusionCode.LoopGuard,
+    };
+  }
+  const uncopyable = uncopyableReason(snapshot);
+  if (uncopyable !== undefined)
+    return { reason: uncopyable, code: ExclusionCode.UncopyableCategory };
+  return undefined;
 }
 
 async function discoverRegion(ctx: EngineContext, region: string): Promise<SourceDiscovery> {
   const seen = new Map<string, Snapshot>();
-  const result: SourceDiscovery = { region, snapshots: [], uncopyable: [], pages: 0 };
+  const result: SourceDiscovery = {
+    region,
+    snapshots: [],
+    excluded: [],
+    truncated: false,
+    pages: 0,
+    routes: [],
+  };
   try {
     for (const query of sourceQueries(ctx, region)) {
-      result.pages += await listAll(ctx, query, (page) => {
-        for (const s of page) seen.set(s.snapshotId, s);
-      });
+      const listing = await listSnapshots(ctx, query, selectorTags(ctx), ctx.listing);
+      result.pages += listing.calls;
+      result.routes.push(listing.route);
+      if (listing.truncated) result.truncated = true;
+      for (const s of listing.snapshots) seen.set(s.snapshotId, s);
     }
   } catch (error) {
     if (!(error instanceof CloudApiError)) throw error;
@@ -137,8 +135,8 @@ async function discoverRegion(ctx: EngineContext, region: string): Promise<Sourc
   }
   const sorted = [...seen.values()].filter((s) => matchesSelectors(ctx, s)).sort(byCreationTime);
   for (const snapshot of sorted) {
-    const reason = uncopyableReason(snapshot);
-    if (reason) result.uncopyable.push({ snapshot, reason });
+    const why = exclusionOf(snapshot);
+    if (why) result.excluded.push({ snapshot, ...why });
     else result.snapshots.push(snapshot);
   }
   return result;

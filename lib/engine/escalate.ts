@@ -13,6 +13,7 @@ export const RAM_ACTIONS: Readonly<Record<string, string>> = {
   CopySnapshot: 'ecs:CopySnapshot',
   DeleteSnapshot: 'ecs:DeleteSnapshot',
   TagResources: 'ecs:TagResources',
+  ListTagResources: 'ecs:ListTagResources',
   DescribeKey: 'kms:DescribeKey',
 };
 

@@ -2,10 +2,12 @@ import pLimit from 'p-limit';
 import { CloudApiError } from '../cloud/errors.ts';
 import type { Destination } from '../policy/schema.ts';
 import { classify, ErrorClass } from './classify.ts';
+import { CopyConfirmer } from './confirm-copies.ts';
 import type { EngineContext } from './context.ts';
 import { buildCopyRequest } from './copy-request.ts';
 import { abortRun, stopDestination } from './escalate.ts';
 import type { WorkItem } from './plan.ts';
+import type { DestinationCopies } from './reconcile.ts';
 import type { RecordBook } from './record.ts';
 import { type ItemRecord, Outcome } from './records.ts';
 import { attemptsOf } from './retry.ts';
@@ -17,6 +19,8 @@ export interface ExecuteOptions {
   stop: StopState;
   dryRun: boolean;
   destinations: Destination[];
+  /** What each destination listed before the run started (phantom detection needs it). */
+  listings?: ReadonlyMap<string, DestinationCopies>;
 }
 
 function itemFields(item: WorkItem) {
@@ -104,7 +108,11 @@ function onCopyError(
   }
 }
 
-async function copyOne(options: ExecuteOptions, item: WorkItem): Promise<void> {
+async function copyOne(
+  options: ExecuteOptions,
+  item: WorkItem,
+  confirmer: CopyConfirmer,
+): Promise<void> {
   const { ctx, stop } = options;
   if (!item.copyOf) return;
   const { source, dest, generation } = item.copyOf;
@@ -145,13 +153,15 @@ async function copyOne(options: ExecuteOptions, item: WorkItem): Promise<void> {
         if (why) throw new NotStartedError(why.code, why.message);
       },
     );
-    recordItem(options, item, {
-      outcome: Outcome.Started,
+    // An answer is not a copy until the destination lists it: the record waits for that.
+    await confirmer.add({
+      item,
       copySnapshotId: value.snapshotId,
       requestId: value.requestId,
       attempts,
       durationMs: Math.round(performance.now() - started),
-      message: `copy ${value.snapshotId} started as ${request.name} (${item.reason})`,
+      name: request.name,
+      generation,
     });
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);
@@ -193,7 +203,12 @@ export async function execute(options: ExecuteOptions, items: WorkItem[]): Promi
     [...byDest].map(([region, list]) => {
       const dest = options.destinations.find((d) => d.region === region);
       const limit = pLimit(dest?.maxConcurrentCopies ?? 1);
-      return Promise.all(list.map((item) => limit(() => copyOne(options, item))));
+      const confirmer = new CopyConfirmer(options, region, options.listings?.get(region));
+      return Promise.all(list.map((item) => limit(() => copyOne(options, item, confirmer)))).then(
+        () => confirmer.finish(),
+      );
     }),
   );
 }
+
+export { onCopyError };

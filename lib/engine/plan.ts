@@ -1,5 +1,11 @@
 import type { Snapshot } from '../cloud/ports.ts';
-import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
+import { CopyVerdict } from '../domain/provenance.ts';
+import {
+  completedPoints,
+  PointFrom,
+  type RecoveryPoint,
+  type SourceTimes,
+} from '../domain/recovery-point.ts';
 import type { Destination, Policy } from '../policy/schema.ts';
 import { buildCopyRequest, CopyRequestError } from './copy-request.ts';
 import type { SourceDiscovery } from './discover.ts';
@@ -13,7 +19,8 @@ const HOUR_MS = 3_600_000;
 export const PlanErrorCode = {
   CopyFailed: 'CopyFailed',
   ProvenanceMismatch: 'ProvenanceMismatch',
-  UncopyableCategory: 'UncopyableCategory',
+  /** A snapshot with this policy's tags that ECS does not report as a copy (made by hand). */
+  NotACopy: 'NotACopy',
 } as const;
 
 /** A plan item plus what the run needs to act on and record it. */
@@ -33,6 +40,12 @@ export interface WorkItem extends PlanItem {
   pruneTarget?: Snapshot;
   /** Sort key for copies: hours of RPO debt, Infinity when the disk has no copy yet. */
   debtHours: number;
+  /**
+   * The one decision for a selected source snapshot in a destination (copy, already-copied,
+   * in-progress, deferred, skipped, fail): the run checks that every selected snapshot got
+   * exactly one. Extra items (a failed earlier copy, a prune) are not primary.
+   */
+  primary?: boolean;
 }
 
 export interface RpoBreach {
@@ -103,6 +116,7 @@ class PlannedItem implements WorkItem {
   declare copyOf?: NonNullable<WorkItem['copyOf']>;
   declare markReported?: NonNullable<WorkItem['markReported']>;
   declare pruneTarget?: Snapshot;
+  declare primary?: boolean;
   action: WorkItem['action'];
   sourceRegion: string;
   sourceSnapshotId: string;
@@ -132,7 +146,8 @@ class PlannedItem implements WorkItem {
 
 /** The PlanItem fields of a work item (what `plan` shows), without the run's bookkeeping. */
 export function toPlanItem(item: WorkItem): PlanItem {
-  const { outcome, recordMessage, copyOf, markReported, pruneTarget, debtHours, ...plan } = item;
+  const { outcome, recordMessage, copyOf, markReported, pruneTarget, debtHours, primary, ...plan } =
+    item;
   return plan;
 }
 
@@ -204,37 +219,34 @@ function pushFailedCopies(items: WorkItem[], ref: PairRef, copies: Snapshot[]): 
   }
 }
 
-function planDisk(
-  policy: Policy,
-  now: Date,
-  input: DestinationInput,
-  snapshots: Snapshot[],
-  visited: Set<string>,
-  items: WorkItem[],
-  rpoBreaches: RpoBreach[],
-): void {
+interface DiskPlan {
+  policy: Policy;
+  now: Date;
+  input: DestinationInput;
+  /** Source snapshot id -> CreationTime ms, for every snapshot discovered this run. */
+  sourceTimes: SourceTimes;
+  visited: Set<string>;
+  items: WorkItem[];
+  rpoBreaches: RpoBreach[];
+}
+
+function planDisk(plan: DiskPlan, snapshots: Snapshot[]): void {
+  const { policy, now, input, visited, items, rpoBreaches } = plan;
   const { dest, copies } = input;
   const first = snapshots[0];
   if (!first) return;
   const diskId = first.sourceDiskId;
   const diskCopies = copies.byDisk.get(diskId) ?? [];
-  // A copy restores the disk as it was when its SOURCE was taken; the copy's own CreationTime
-  // is when the copy was made, hours or days later for a backlog. The source's time is used
-  // when the source was discovered, else the copy's (a lower bound on the age).
-  let newestDone: Snapshot | undefined;
-  let newestPoint = Number.NEGATIVE_INFINITY;
-  if (diskCopies.length > 0) {
-    const sourceTimes = new Map(snapshots.map((s) => [s.snapshotId, Date.parse(s.creationTime)]));
-    for (const c of diskCopies) {
-      if (c.status !== 'accomplished') continue;
-      const point = sourceTimes.get(copySource(c).snapshotId) ?? Date.parse(c.creationTime);
-      if (point > newestPoint) {
-        newestDone = c;
-        newestPoint = point;
-      }
-    }
-  }
-  const debtHours = newestDone ? (now.getTime() - newestPoint) / HOUR_MS : Number.POSITIVE_INFINITY;
+  // The newest recovery point (source snapshot time), not the newest copy (domain rule).
+  const newestPoint = completedPoints(
+    diskCopies,
+    (c) => copySource(c).snapshotId,
+    plan.sourceTimes,
+  )[0];
+  const newestDone = newestPoint?.copy;
+  const debtHours = newestPoint
+    ? (now.getTime() - newestPoint.pointMs) / HOUR_MS
+    : Number.POSITIVE_INFINITY;
   const oldestPendingHours = (now.getTime() - Date.parse(first.creationTime)) / HOUR_MS;
   const rpoHours = newestDone ? debtHours : oldestPendingHours;
   if (!input.stopped && rpoHours > dest.rpoHours) {
@@ -270,23 +282,27 @@ function planDisk(
     const ref = pairRef(snapshot, dest.region, debtHours);
     const pairCopies = copies.bySource.get(key) ?? [];
     pushFailedCopies(items, ref, pairCopies);
+    const decide = (item: WorkItem) => {
+      item.primary = true;
+      items.push(item);
+    };
     if (input.stopped) {
       const item = newItem(ref, 'deferred', Outcome.Deferred, stoppedReason);
       item.errorCode = input.stopped.errorCode;
-      items.push(item);
+      decide(item);
       return;
     }
     const existing = existingCopyItem(ref, pairCopies);
     if (existing) {
-      items.push(existing);
+      decide(existing);
       return;
     }
     if (index < firstCandidate) {
-      items.push(newItem(ref, 'skipped', Outcome.Skipped, notCandidate));
+      decide(newItem(ref, 'skipped', Outcome.Skipped, notCandidate));
       return;
     }
     if (blocked) {
-      items.push(newItem(ref, 'deferred', Outcome.Deferred, blocked));
+      decide(newItem(ref, 'deferred', Outcome.Deferred, blocked));
       return;
     }
     let generation = 0;
@@ -304,12 +320,12 @@ function planDisk(
       item.copyName = request.name;
       item.clientToken = request.clientToken;
       item.copyOf = { source: snapshot, dest, generation };
-      items.push(item);
+      decide(item);
       // Later snapshots of this disk wait for this copy.
       blocked = waitingFor('copy started this run', snapshot.snapshotId);
     } catch (error) {
       if (!(error instanceof CopyRequestError)) throw error;
-      items.push(failItem(ref, error.code, error.message));
+      decide(failItem(ref, error.code, error.message));
     }
   });
 }
@@ -340,44 +356,56 @@ function followOrphans(input: DestinationInput, visited: Set<string>, shard?: Sh
 }
 
 /**
- * Copies whose provenance tag and the cloud's own SourceSnapshotId disagree. The cloud's field
- * says what the copy holds; the tag, which anyone allowed to tag can edit, is what reconcile
- * trusts, so the tagged source may have no real copy at all: a silent DR gap. Each one is a
- * failed item (errorCode ProvenanceMismatch) every run until an operator fixes or deletes the
- * copy: failed items already page through the item-failed alert rule and make the run exit 1,
- * where a new alert kind would page no one until a rule for it is deployed.
+ * Snapshots tagged with this policy that the provenance rule says are not its copies. Tags
+ * that disagree with ECS's own SourceSnapshotId are a failed item every run (ProvenanceMismatch:
+ * the tagged source may have no real copy, a silent DR gap) until an operator fixes or deletes
+ * the snapshot; a hand-made snapshot with our tags is a skipped item saying it is never counted
+ * nor pruned. Neither is ever deleted.
  */
-function mismatchItems(input: DestinationInput, shard?: Shard): WorkItem[] {
+function foreignItems(input: DestinationInput, shard?: Shard): WorkItem[] {
   const items: WorkItem[] = [];
-  for (const copy of input.copies.mismatched) {
-    const claimed = copySource(copy);
-    if (shard?.sourceRegions && !shard.sourceRegions.includes(claimed.region)) continue;
-    const actual = `${copy.sourceRegionId ? `${copy.sourceRegionId}/` : ''}${copy.sourceSnapshotId ?? ''}`;
-    const item = failItem(
-      {
-        sourceRegion: claimed.region,
-        sourceSnapshotId: claimed.snapshotId,
-        sourceName: '',
-        diskId: claimed.diskId,
-        destRegion: input.dest.region,
-        debtHours: 0,
-      },
-      PlanErrorCode.ProvenanceMismatch,
-      `copy ${copy.snapshotId} in ${input.dest.region} is tagged ${PROVENANCE_TAG_KEYS.sourceSnapshot}=${claimed.snapshotId} but the cloud says it was copied from ${actual}: its provenance tags were edited; it counts as a copy of both, so ${claimed.snapshotId} may be unprotected. Check the copy, then fix its tag or delete it`,
-    );
-    item.copySnapshotId = copy.snapshotId;
+  for (const { snapshot, verdict, reason } of input.copies.foreign) {
+    const claimed = claimedSource(snapshot);
+    if (shard?.sourceRegions && claimed.region && !shard.sourceRegions.includes(claimed.region)) {
+      continue;
+    }
+    const ref: PairRef = {
+      sourceRegion: claimed.region,
+      sourceSnapshotId: claimed.snapshotId,
+      sourceName: '',
+      diskId: claimed.diskId,
+      destRegion: input.dest.region,
+      debtHours: 0,
+    };
+    const item =
+      verdict === CopyVerdict.TagsDisagree
+        ? failItem(ref, PlanErrorCode.ProvenanceMismatch, reason)
+        : newItem(ref, 'skipped', Outcome.Skipped, reason);
+    if (verdict === CopyVerdict.NotACopy) item.errorCode = PlanErrorCode.NotACopy;
+    item.copySnapshotId = snapshot.snapshotId;
     items.push(item);
   }
   return items;
 }
 
-function uncopyableItems(sources: SourceDiscovery[], destinations: DestinationInput[]) {
+/** What a snapshot's provenance tags claim (for naming a foreign snapshot's record). */
+function claimedSource(snapshot: Snapshot) {
+  return {
+    region: snapshot.tags['dr-replicator:source-region'] ?? snapshot.sourceRegionId ?? '',
+    snapshotId: snapshot.tags['dr-replicator:source-snapshot'] ?? snapshot.sourceSnapshotId ?? '',
+    diskId: snapshot.tags['dr-replicator:source-disk'] ?? '',
+  };
+}
+
+/** Selected snapshots that are never copied (a copy, our tags, an uncopyable category). */
+function excludedItems(sources: SourceDiscovery[], destinations: DestinationInput[]) {
   const items: WorkItem[] = [];
   for (const source of sources) {
-    for (const { snapshot, reason } of source.uncopyable) {
+    for (const { snapshot, reason, code } of source.excluded) {
       for (const { dest } of destinations) {
         const item = newItem(pairRef(snapshot, dest.region, 0), 'skipped', Outcome.Skipped, reason);
-        item.errorCode = PlanErrorCode.UncopyableCategory;
+        item.errorCode = code;
+        item.primary = true;
         items.push(item);
       }
     }
@@ -385,37 +413,100 @@ function uncopyableItems(sources: SourceDiscovery[], destinations: DestinationIn
   return items;
 }
 
-/** Keep the newest keepLast completed copies per disk; the rest may be deleted (capped). */
-function pruneItems(policy: Policy, destinations: DestinationInput[], shard?: Shard): WorkItem[] {
+interface Bounded {
+  point: RecoveryPoint;
+  /** The recovery point lies in [lower, upper]: exact when known, (-inf, copy time] when not. */
+  lower: number;
+  upper: number;
+}
+
+function bounds(point: RecoveryPoint): Bounded {
+  const known = point.from !== PointFrom.CopyTime;
+  return {
+    point,
+    lower: known ? point.pointMs : Number.NEGATIVE_INFINITY,
+    upper: point.pointMs,
+  };
+}
+
+function pruneRef(copy: Snapshot, diskId: string, destRegion: string): PairRef {
+  const source = copySource(copy);
+  return {
+    sourceRegion: source.region,
+    sourceSnapshotId: source.snapshotId,
+    sourceName: '',
+    diskId,
+    destRegion,
+    debtHours: 0,
+  };
+}
+
+/**
+ * keepLast by recovery point: per (disk, destination) a completed copy may be deleted only when
+ * at least keepLast other copies CERTAINLY restore a newer point (a copy's point is the source
+ * snapshot's time; when the source is gone and the copy has no source-time tag, all that is
+ * known is that the point is no later than the copy itself). So the copy of the newest point is
+ * never deleted, nor one in progress (not completed), nor the only one within rpoHours, nor a
+ * snapshot the provenance rule does not call ours, nor anything where a listing failed or may
+ * be truncated. Deletions are capped per run.
+ */
+function pruneItems(
+  policy: Policy,
+  now: Date,
+  destinations: DestinationInput[],
+  sourceTimes: SourceTimes,
+  canPrune: boolean,
+  shard?: Shard,
+): WorkItem[] {
   const items: WorkItem[] = [];
   let budget = policy.limits.maxDeletesPerRun;
   for (const { dest, copies, stopped } of destinations) {
     // Never prune where this run could not see the whole picture.
-    if (!dest.keepLast || stopped || copies.error) continue;
+    if (!dest.keepLast || stopped || copies.error || copies.truncated || !canPrune) continue;
+    const keepLast = dest.keepLast;
+    const rpoFloor = now.getTime() - dest.rpoHours * HOUR_MS;
     for (const [diskId, diskCopies] of copies.byDisk) {
-      const done = diskCopies.filter(
-        (c) =>
-          c.status === 'accomplished' &&
-          c.tags['dr-replicator:policy'] === policy.name &&
-          (!shard?.sourceRegions || shard.sourceRegions.includes(copySource(c).region)),
+      const inShard = diskCopies.filter(
+        (c) => !shard?.sourceRegions || shard.sourceRegions.includes(copySource(c).region),
       );
-      // done is newest first; index 0 (the newest completed copy) is never a candidate.
-      for (const copy of done.slice(Math.max(1, dest.keepLast))) {
-        if (budget <= 0) return items;
+      const points = completedPoints(inShard, (c) => copySource(c).snapshotId, sourceTimes).map(
+        bounds,
+      );
+      if (points.length <= keepLast) continue;
+      const lowers = points.map((p) => p.lower).sort((x, y) => y - x);
+      const certainlyWithinRpo = points.filter((p) => p.lower >= rpoFloor).length;
+      for (const entry of points) {
+        const copy = entry.point.copy;
+        const ref = pruneRef(copy, diskId, dest.region);
+        const when = new Date(entry.upper).toISOString();
+        // Copies certainly newer than this one (lowers sorted newest first).
+        let newer = 0;
+        while (newer < lowers.length && (lowers[newer] ?? Number.NEGATIVE_INFINITY) > entry.upper) {
+          newer += 1;
+        }
+        let guard: string | undefined;
+        if (newer < keepLast) {
+          guard =
+            entry.point.from === PointFrom.CopyTime
+              ? `its recovery point is unknown (source gone, no dr-replicator:source-time tag; no later than ${when}) and fewer than ${keepLast} copies are certainly newer`
+              : `one of the newest ${keepLast} recovery points of ${diskId} (source taken ${when})`;
+        } else if (entry.upper >= rpoFloor && certainlyWithinRpo <= 1 && entry.lower >= rpoFloor) {
+          guard = `the only recovery point within rpoHours ${dest.rpoHours}`;
+        } else if (budget <= 0) {
+          guard = `the run's deletion cap (maxDeletesPerRun ${policy.limits.maxDeletesPerRun}) is reached`;
+        }
+        if (guard !== undefined) {
+          const item = newItem(ref, 'keep', Outcome.AlreadyCopied, `kept: ${guard}`);
+          item.copySnapshotId = copy.snapshotId;
+          items.push(item);
+          continue;
+        }
         budget -= 1;
-        const source = copySource(copy);
         const item = newItem(
-          {
-            sourceRegion: source.region,
-            sourceSnapshotId: source.snapshotId,
-            sourceName: '',
-            diskId,
-            destRegion: dest.region,
-            debtHours: 0,
-          },
+          ref,
           'prune',
           Outcome.Pruned,
-          `beyond the newest ${dest.keepLast} copies of ${diskId} in ${dest.region}`,
+          `beyond the newest ${keepLast} recovery points of ${diskId} in ${dest.region} (source taken ${entry.point.from === PointFrom.CopyTime ? `no later than ${when}` : when}; ${newer} copies restore a newer point)`,
         );
         item.copySnapshotId = copy.snapshotId;
         item.pruneTarget = copy;
@@ -435,24 +526,47 @@ export function planWork(input: PlanInput): WorkPlan {
   const items: WorkItem[] = [];
   const rpoBreaches: RpoBreach[] = [];
   const byDisk = new Map<string, Snapshot[]>();
+  const sourceTimes = new Map<string, number>();
   for (const source of input.sources) {
     for (const s of source.snapshots) {
+      sourceTimes.set(s.snapshotId, Date.parse(s.creationTime));
       const key = `${s.regionId}|${s.sourceDiskId}`;
       const list = byDisk.get(key);
       if (list) list.push(s);
       else byDisk.set(key, [s]);
     }
+    for (const { snapshot } of source.excluded) {
+      sourceTimes.set(snapshot.snapshotId, Date.parse(snapshot.creationTime));
+    }
   }
   for (const destination of input.destinations) {
     const visited = new Set<string>();
-    for (const snapshots of byDisk.values()) {
-      planDisk(policy, now, destination, snapshots, visited, items, rpoBreaches);
-    }
+    const plan: DiskPlan = {
+      policy,
+      now,
+      input: destination,
+      sourceTimes,
+      visited,
+      items,
+      rpoBreaches,
+    };
+    for (const snapshots of byDisk.values()) planDisk(plan, snapshots);
     if (!destination.stopped) items.push(...followOrphans(destination, visited, input.shard));
-    items.push(...mismatchItems(destination, input.shard));
+    items.push(...foreignItems(destination, input.shard));
   }
-  for (const item of uncopyableItems(input.sources, input.destinations)) items.push(item);
-  for (const item of pruneItems(policy, input.destinations, input.shard)) items.push(item);
+  for (const item of excludedItems(input.sources, input.destinations)) items.push(item);
+  // A source listing that failed or may be truncated leaves recovery points unknown: no prune.
+  const sourcesComplete = input.sources.every((s) => !s.error && !s.truncated);
+  for (const item of pruneItems(
+    policy,
+    now,
+    input.destinations,
+    sourceTimes,
+    sourcesComplete,
+    input.shard,
+  )) {
+    items.push(item);
+  }
   // Only copies need ordering (stalest first; sort is stable, so oldest snapshot first within
   // equal debt); the rest keep their order, which saves sorting hundreds of thousands of items.
   const copies = items.filter((i) => i.action === 'copy');

@@ -1,5 +1,5 @@
 import { CloudApiError } from '../cloud/errors.ts';
-import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
+import { CopyVerdict, provenanceOf } from '../domain/provenance.ts';
 import { classify, ErrorClass } from './classify.ts';
 import { abortRun, stopDestination } from './escalate.ts';
 import { type ExecuteOptions, recordItem } from './execute.ts';
@@ -74,8 +74,9 @@ export async function prune(options: ExecuteOptions, items: WorkItem[]): Promise
     const copy = item.pruneTarget;
     if (item.action !== 'prune' || !copy) continue;
     const copyId = copy.snapshotId;
+    // The provenance rule once more, on the exact snapshot about to be deleted.
     if (
-      copy.tags[PROVENANCE_TAG_KEYS.policy] !== ctx.policy.name ||
+      provenanceOf(copy, ctx.policy.name).verdict !== CopyVerdict.Ours ||
       copy.status !== 'accomplished'
     ) {
       continue;

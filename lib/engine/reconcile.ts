@@ -1,8 +1,11 @@
 import { CloudApiError } from '../cloud/errors.ts';
 import type { Snapshot } from '../cloud/ports.ts';
+import { listSnapshots } from '../domain/listing.ts';
+import { type CopyOrigin, CopyVerdict, pairKey, provenanceOf } from '../domain/provenance.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import type { EngineContext } from './context.ts';
-import { listAll } from './discover.ts';
+
+export { pairKey } from '../domain/provenance.ts';
 
 /**
  * Set on a copy once its completion (or failure) has been recorded, so each copy gets exactly
@@ -10,38 +13,52 @@ import { listAll } from './discover.ts';
  */
 export const REPORTED_TAG_KEY = 'dr-replicator:reported';
 
+/** A snapshot with this policy's tag that is not this policy's copy, and why. */
+export interface Foreign {
+  snapshot: Snapshot;
+  verdict: typeof CopyVerdict.NotACopy | typeof CopyVerdict.TagsDisagree;
+  reason: string;
+}
+
 export interface DestinationCopies {
   region: string;
   /** Set when listing failed: nothing is planned or pruned in this destination this run. */
   error?: CloudApiError;
-  /** Copies by `${sourceRegion}|${sourceSnapshotId}`, newest first. */
+  /** True when the listing may be missing copies: nothing is pruned here this run. */
+  truncated: boolean;
+  /** Our copies (provenance rule) by `${sourceRegion}|${sourceSnapshotId}`, newest first. */
   bySource: Map<string, Snapshot[]>;
-  /** Copies by source disk id, newest first. */
+  /** Our copies by source disk id, newest first. */
   byDisk: Map<string, Snapshot[]>;
-  /** Copies whose tag and SourceSnapshotId disagree (indexed under both). */
-  mismatched: Snapshot[];
+  /** Snapshots tagged with this policy that are not its copies: never counted, never pruned. */
+  foreign: Foreign[];
+  /** Every snapshot id the listing returned (ours and foreign): what "the destination lists". */
+  listed: Set<string>;
   pages: number;
 }
 
-export function pairKey(sourceRegion: string, snapshotId: string): string {
-  return `${sourceRegion}|${snapshotId}`;
-}
-
-export function copySource(copy: Snapshot): { region: string; snapshotId: string; diskId: string } {
+/** The origin of one of our copies (callers only hold copies that passed the rule). */
+export function copySource(copy: Snapshot): CopyOrigin {
   return {
-    region: copy.tags[PROVENANCE_TAG_KEYS.sourceRegion] ?? copy.sourceRegionId ?? '',
-    snapshotId: copy.tags[PROVENANCE_TAG_KEYS.sourceSnapshot] ?? copy.sourceSnapshotId ?? '',
+    region: copy.sourceRegionId ?? copy.tags[PROVENANCE_TAG_KEYS.sourceRegion] ?? '',
+    snapshotId: copy.sourceSnapshotId ?? copy.tags[PROVENANCE_TAG_KEYS.sourceSnapshot] ?? '',
     diskId: copy.tags[PROVENANCE_TAG_KEYS.sourceDisk] ?? '',
   };
 }
 
 /** Builds the indexes from a destination listing (pure: tested without a cloud). */
-export function indexCopies(region: string, copies: Iterable<Snapshot>): DestinationCopies {
+export function indexCopies(
+  region: string,
+  policyName: string,
+  snapshots: Iterable<Snapshot>,
+): DestinationCopies {
   const state: DestinationCopies = {
     region,
+    truncated: false,
     bySource: new Map(),
     byDisk: new Map(),
-    mismatched: [],
+    foreign: [],
+    listed: new Set(),
     pages: 0,
   };
   const push = (map: Map<string, Snapshot[]>, key: string, copy: Snapshot) => {
@@ -49,21 +66,16 @@ export function indexCopies(region: string, copies: Iterable<Snapshot>): Destina
     if (list) list.push(copy);
     else map.set(key, [copy]);
   };
-  for (const copy of copies) {
-    const source = copySource(copy);
-    if (!source.snapshotId) continue;
-    push(state.bySource, pairKey(source.region, source.snapshotId), copy);
-    // The tag is authoritative (we wrote it); if the API's own field disagrees, index the copy
-    // under both so neither source is copied again, and surface the mismatch.
-    if (copy.sourceSnapshotId && copy.sourceSnapshotId !== source.snapshotId) {
-      state.mismatched.push(copy);
-      push(
-        state.bySource,
-        pairKey(copy.sourceRegionId ?? source.region, copy.sourceSnapshotId),
-        copy,
-      );
+  for (const snapshot of snapshots) {
+    state.listed.add(snapshot.snapshotId);
+    const provenance = provenanceOf(snapshot, policyName);
+    if (provenance.verdict !== CopyVerdict.Ours) {
+      state.foreign.push({ snapshot, verdict: provenance.verdict, reason: provenance.reason });
+      continue;
     }
-    if (source.diskId) push(state.byDisk, source.diskId, copy);
+    const { origin } = provenance;
+    push(state.bySource, pairKey(origin.region, origin.snapshotId), snapshot);
+    if (origin.diskId) push(state.byDisk, origin.diskId, snapshot);
   }
   for (const list of [...state.bySource.values(), ...state.byDisk.values()]) {
     list.sort(newestFirst);
@@ -78,30 +90,26 @@ export function newestFirst(a: Snapshot, b: Snapshot): number {
   );
 }
 
+/** Every snapshot tagged with the policy in one destination, complete past the tag cap. */
+export async function listPolicySnapshots(ctx: EngineContext, region: string) {
+  return listSnapshots(
+    ctx,
+    { regionId: region, status: 'all' },
+    { [PROVENANCE_TAG_KEYS.policy]: ctx.policy.name },
+    ctx.listing,
+  );
+}
+
 async function reconcileDestination(ctx: EngineContext, region: string) {
-  const copies: Snapshot[] = [];
   try {
-    const pages = await listAll(
-      ctx,
-      {
-        regionId: region,
-        status: 'all',
-        tags: { [PROVENANCE_TAG_KEYS.policy]: ctx.policy.name },
-        maxResults: 100,
-      },
-      (page) => {
-        // The server filtered by tag; checked again because pruning trusts this list.
-        for (const s of page) {
-          if (s.tags[PROVENANCE_TAG_KEYS.policy] === ctx.policy.name) copies.push(s);
-        }
-      },
-    );
-    const state = indexCopies(region, copies);
-    state.pages = pages;
+    const listing = await listPolicySnapshots(ctx, region);
+    const state = indexCopies(region, ctx.policy.name, listing.snapshots);
+    state.pages = listing.calls;
+    state.truncated = listing.truncated;
     return state;
   } catch (error) {
     if (!(error instanceof CloudApiError)) throw error;
-    const state = indexCopies(region, []);
+    const state = indexCopies(region, ctx.policy.name, []);
     state.error = error;
     return state;
   }

@@ -12,6 +12,12 @@ export const Outcome = {
   Skipped: 'skipped',
   Deferred: 'deferred',
   Pruned: 'pruned',
+  /**
+   * A copy this policy made (CopySnapshot answered its id) is gone while its source is still
+   * wanted (deleted by hand, released by RetentionDays): a new copy was started under the
+   * next ClientToken generation.
+   */
+  Recopy: 're-copy',
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
@@ -22,6 +28,12 @@ export const AlertKind = {
   HeartbeatMissed: 'heartbeat-missed',
   /** Listing a source region failed: its snapshots were not considered this run. */
   SourceUnavailable: 'source-unavailable',
+  /** A listing may be missing snapshots (a tag query at its 1,000 cap with no route past it). */
+  ListingIncomplete: 'listing-incomplete',
+  /** A recovery point this policy made is gone (deleted, released by retention): re-copied. */
+  CopyLost: 'copy-lost',
+  /** Selected snapshots and recorded outcomes disagree: something was decided silently. */
+  OutcomeCountMismatch: 'outcome-count-mismatch',
 } as const;
 export type AlertKind = (typeof AlertKind)[keyof typeof AlertKind];
 

@@ -10,7 +10,7 @@ import { type MarkReportedResult, markReported } from './mark-reported.ts';
 import { type DestinationInput, planWork, type WorkPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { prune } from './prune.ts';
-import { reconcile } from './reconcile.ts';
+import { type DestinationCopies, indexCopies, reconcile } from './reconcile.ts';
 import { RecordBook } from './record.ts';
 import { AlertKind, Outcome } from './records.ts';
 import { StopState } from './stop.ts';
@@ -63,13 +63,7 @@ async function prepare(ctx: EngineContext): Promise<Prepared> {
     const copies = listings.find((l) => l.region === dest.region);
     const input: DestinationInput = {
       dest,
-      copies: copies ?? {
-        region: dest.region,
-        bySource: new Map(),
-        byDisk: new Map(),
-        mismatched: [],
-        pages: 0,
-      },
+      copies: copies ?? indexCopies(dest.region, policy.name, []),
     };
     if (check && !check.ok) {
       input.stopped = {
@@ -147,11 +141,17 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const dryRun = opts.dryRun ?? false;
   const ctx = createContext({ ...opts, now });
+  // Records of each selected (source, destination): the no-silent-skip check counts them.
+  const decided = new Map<string, number>();
   const book = new RecordBook({
     sink: opts.sink,
     runId: opts.runId,
     policy: opts.policy.name,
     now,
+    onItem: (record) => {
+      const key = `${record.destRegion}|${record.sourceRegion}|${record.sourceSnapshotId}`;
+      decided.set(key, (decided.get(key) ?? 0) + 1);
+    },
   });
   const { policy } = opts;
   const stop = new StopState({
@@ -162,12 +162,14 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
         : startedAt.getTime() + opts.budgetMs * policy.limits.timeBudgetFraction,
     signal: opts.signal,
   });
+  const listings = new Map<string, DestinationCopies>();
   const execOptions: ExecuteOptions = {
     ctx,
     book,
     stop,
     dryRun,
     destinations: policy.destinations,
+    listings,
   };
 
   let prepared: Prepared;
@@ -178,7 +180,10 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     await opts.sink.close().catch(() => {});
     throw error;
   }
+  for (const { dest, copies } of prepared.destinations) listings.set(dest.region, copies);
   let sourceFailures = 0;
+  let incomplete = 0;
+  let countMismatch = false;
   if (prepared.abort) {
     abortRun(execOptions, prepared.abort);
   } else {
@@ -194,6 +199,7 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     for (const { dest, stopped } of prepared.destinations) {
       if (stopped) stopDestination(execOptions, dest.region, stopped.errorCode, stopped.message);
     }
+    incomplete = alertIncompleteListings(book, prepared);
     for (const breach of prepared.work.rpoBreaches) {
       book.alert(AlertKind.RpoBreach, {
         destRegion: breach.destRegion,
@@ -204,7 +210,7 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     }
     // Decisions that need no call are recorded first; then copies, then pruning.
     for (const item of prepared.work.items) {
-      if (item.action === 'copy' || item.action === 'prune') continue;
+      if (item.action === 'copy' || item.action === 'prune' || item.action === 'keep') continue;
       recordItem(execOptions, item, {
         outcome: item.outcome,
         attempts: 0,
@@ -218,6 +224,7 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     await execute(execOptions, prepared.work.items);
     ctx.emit({ type: 'phase', phase: 'prune' });
     await prune(execOptions, prepared.work.items);
+    countMismatch = checkOutcomeCounts(book, prepared, decided);
   }
 
   ctx.emit({ type: 'phase', phase: 'record' });
@@ -232,7 +239,11 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
   const durationMs = Math.round(performance.now() - started);
   const exitCode = stop.aborted
     ? ExitCode.Aborted
-    : book.totals[Outcome.Failed] > 0 || stop.destinations.size > 0 || sourceFailures > 0
+    : book.totals[Outcome.Failed] > 0 ||
+        stop.destinations.size > 0 ||
+        sourceFailures > 0 ||
+        incomplete > 0 ||
+        countMismatch
       ? ExitCode.ItemsFailed
       : ExitCode.Ok;
   const apiCalls = ctx.counter.snapshot();
@@ -268,6 +279,57 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     exitCode,
     ...(stop.aborted ? { aborted: { ...stop.aborted } } : {}),
   };
+}
+
+/** One listing-incomplete alert per listing that may be truncated: nothing is pruned then. */
+function alertIncompleteListings(book: RecordBook, prepared: Prepared): number {
+  let n = 0;
+  for (const source of prepared.sources) {
+    if (!source.truncated) continue;
+    n += 1;
+    book.alert(AlertKind.ListingIncomplete, {
+      sourceRegion: source.region,
+      message: `the snapshot listing of ${source.region} may be truncated (a tag query reached its documented 1,000-result cap): snapshots may be missing from this run, and nothing is pruned`,
+    });
+  }
+  for (const { dest, copies } of prepared.destinations) {
+    if (!copies.truncated) continue;
+    n += 1;
+    book.alert(AlertKind.ListingIncomplete, {
+      destRegion: dest.region,
+      message: `the copy listing of ${dest.region} may be truncated (a tag query reached its documented 1,000-result cap): copies may be missing, and nothing is pruned there`,
+    });
+  }
+  return n;
+}
+
+/**
+ * No silent skip: every snapshot the selector matched (copyable or not) must have exactly one
+ * decision record per destination this run. Failed earlier copies and prunes add records of
+ * their own, so the check counts the primary items' keys, then that each got a record.
+ */
+function checkOutcomeCounts(
+  book: RecordBook,
+  prepared: Prepared,
+  decided: ReadonlyMap<string, number>,
+): boolean {
+  const expected = new Set<string>();
+  const regions = prepared.destinations.map((d) => d.dest.region);
+  for (const source of prepared.sources) {
+    if (source.error) continue;
+    for (const s of [...source.snapshots, ...source.excluded.map((e) => e.snapshot)]) {
+      for (const region of regions) expected.add(`${region}|${s.regionId}|${s.snapshotId}`);
+    }
+  }
+  const silent: string[] = [];
+  for (const key of expected) if ((decided.get(key) ?? 0) === 0) silent.push(key);
+  let primaries = 0;
+  for (const item of prepared.work.items) if (item.primary) primaries += 1;
+  if (silent.length === 0 && primaries === expected.size) return false;
+  book.alert(AlertKind.OutcomeCountMismatch, {
+    message: `${expected.size} (snapshot, destination) pairs were selected but ${primaries} decisions were planned and ${silent.length} got no record (first: ${silent.slice(0, 5).join(', ') || 'none'}): report this as a bug`,
+  });
+  return true;
 }
 
 function emptyCounts(): Record<Outcome, number> {

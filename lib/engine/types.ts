@@ -1,4 +1,5 @@
 import type { EcsApi, KmsApi } from '../cloud/ports.ts';
+import type { ListingOptions } from '../domain/listing.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { MonotonicClock, Sleep } from './limiter.ts';
 import type { LogSink, Outcome } from './records.ts';
@@ -48,6 +49,8 @@ export interface EngineTuning {
   sleep?: Sleep;
   /** Monotonic ms the rate limiter measures with (default performance.now). */
   clock?: MonotonicClock;
+  /** Listing routes (tests of the truncation guard use `tagQueryOnly`). */
+  listing?: ListingOptions;
 }
 
 export type RunEvent =
@@ -96,7 +99,9 @@ export type PlanAction =
   | 'in-progress'
   | 'deferred'
   | 'skipped'
-  | 'prune';
+  | 'prune'
+  /** Plan only: a copy keepLast would let go, kept by a recovery-point rule (never recorded). */
+  | 'keep';
 
 export interface PlanItem {
   action: PlanAction;

@@ -1,30 +1,12 @@
-import { createTask } from 'node-cron';
-import type { Schedule } from '../policy/cron.ts';
-
-/** Upcoming fire times sampled to find a cron schedule's longest gap. */
-const CRON_SAMPLE_RUNS = 16;
+import { longestGapMs, type Schedule } from '../policy/cron.ts';
 
 /**
- * The longest gap between two consecutive runs of the schedule. The heartbeat allows twice
- * this, so an irregular cron ("0 0 2 * * 1-5") is judged by its weekend gap, not its weekday one.
+ * The longest gap between two consecutive runs of the schedule (the same rule `validate` uses).
+ * The heartbeat allows twice this, so an irregular cron ("0 0 2 * * 1-5") is judged by its
+ * weekend gap, not its weekday one.
  */
 export function scheduleIntervalMs(spec: Schedule): number {
-  if ('everyMs' in spec) return spec.everyMs;
-  const task = createTask(spec.expression, () => undefined, {
-    ...(spec.timezone === undefined ? {} : { timezone: spec.timezone }),
-  });
-  try {
-    const runs = task.getNextRuns(CRON_SAMPLE_RUNS);
-    let longest = 0;
-    for (let i = 1; i < runs.length; i++) {
-      const gap = runs[i]!.getTime() - runs[i - 1]!.getTime();
-      longest = Math.max(longest, gap);
-    }
-    return longest;
-  } finally {
-    // createTask registers the task globally; an unstarted task holds no timer but would leak.
-    void task.destroy();
-  }
+  return longestGapMs(spec);
 }
 
 /** "every 30m" or "0 0 2 * * * (Asia/Shanghai)": how the schedule reads in messages. */

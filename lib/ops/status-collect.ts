@@ -1,6 +1,10 @@
-import type { EcsApi, Snapshot } from '../cloud/ports.ts';
+import { CloudApiError } from '../cloud/errors.ts';
+import type { Snapshot } from '../cloud/ports.ts';
+import { CopyVerdict, provenanceOf } from '../domain/provenance.ts';
+import { createContext, type EngineContext } from '../engine/context.ts';
+import { listPolicySnapshots } from '../engine/reconcile.ts';
+import type { CloudClients, EngineTuning } from '../engine/types.ts';
 import { parseSchedule } from '../policy/cron.ts';
-import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import type { Policy } from '../policy/schema.ts';
 import { OpsErrorCode, StatusUnavailableError } from './errors.ts';
 import { checkHeartbeat, HEARTBEAT_TOLERANCE } from './heartbeat.ts';
@@ -10,12 +14,12 @@ import { buildStatusReport, newestRun, type StatusReport } from './status-model.
 import { lookupSourceTimes } from './status-sources.ts';
 
 const HOUR_MS = 3_600_000;
-/** DescribeSnapshots page size: the API maximum. */
-const PAGE_SIZE = 100;
 
 export interface CollectStatusOptions {
   policy: Policy;
-  ecs: EcsApi;
+  /** The cloud; every call goes through the engine's limiter and retries. */
+  cloud: CloudClients;
+  tuning?: EngineTuning;
   /** Undefined when the policy logs to stdout: no history, heartbeat unknown. */
   records: RecordSource | undefined;
   now: Date;
@@ -28,18 +32,22 @@ export interface CollectStatusOptions {
  * unprotected, or hide them.
  */
 export async function collectStatus(options: CollectStatusOptions): Promise<StatusReport> {
-  const { policy, ecs, now } = options;
+  const { policy, now } = options;
+  const ctx = createContext({
+    policy,
+    cloud: options.cloud,
+    now: () => now,
+    ...(options.tuning ? { tuning: options.tuning } : {}),
+  });
   const intervalMs = scheduleIntervalMs(parseSchedule(policy.schedule));
   const from = new Date(now.getTime() - historyWindowMs(policy, intervalMs));
 
   // The source lookup follows the listing and overlaps the log store read.
   const [[copies, sources], records] = await Promise.all([
-    Promise.all(policy.destinations.map((d) => listCopies(ecs, d.region, policy.name))).then(
-      async (x) => {
-        const listed = x.flat();
-        return [listed, await lookupSourceTimes(ecs, listed)] as const;
-      },
-    ),
+    Promise.all(policy.destinations.map((d) => listCopies(ctx, d.region))).then(async (x) => {
+      const listed = x.flat();
+      return [listed, await lookupSourceTimes(ctx, listed)] as const;
+    }),
     options.records === undefined ? Promise.resolve([]) : readRecords(options.records, from, now),
   ]);
 
@@ -67,32 +75,32 @@ export function historyWindowMs(policy: Policy, intervalMs: number): number {
   );
 }
 
-/** Every copy of this policy in one destination (all statuses), by the provenance tag. */
-async function listCopies(ecs: EcsApi, regionId: string, policyName: string): Promise<Snapshot[]> {
-  const copies: Snapshot[] = [];
-  let nextToken: string | undefined;
+/**
+ * This policy's copies in one destination (all statuses), by the same listing and provenance
+ * rule as a run: complete past the 1,000-result tag cap; snapshots with our tags that ECS does
+ * not report as our copies are left out.
+ */
+async function listCopies(ctx: EngineContext, regionId: string): Promise<Snapshot[]> {
   try {
-    do {
-      const page = await ecs.describeSnapshots(
-        {
-          regionId,
-          status: 'all',
-          tags: { [PROVENANCE_TAG_KEYS.policy]: policyName },
-          maxResults: PAGE_SIZE,
-        },
-        nextToken,
+    const listing = await listPolicySnapshots(ctx, regionId);
+    if (listing.truncated) {
+      throw new StatusUnavailableError(
+        OpsErrorCode.StatusUnavailable,
+        `the copy listing of ${regionId} may be truncated (tag query at its 1,000-result cap): a partial grid would hide disks`,
       );
-      copies.push(...page.snapshots);
-      nextToken = page.nextToken || undefined;
-    } while (nextToken !== undefined);
+    }
+    return listing.snapshots.filter(
+      (s) => provenanceOf(s, ctx.policy.name).verdict === CopyVerdict.Ours,
+    );
   } catch (error) {
+    if (error instanceof StatusUnavailableError) throw error;
+    if (!(error instanceof CloudApiError)) throw error;
     throw new StatusUnavailableError(
       OpsErrorCode.StatusUnavailable,
-      `cannot list the copies in ${regionId}: ${(error as Error).message}`,
+      `cannot list the copies in ${regionId}: ${error.message}`,
       { cause: error },
     );
   }
-  return copies;
 }
 
 async function readRecords(source: RecordSource, from: Date, to: Date) {

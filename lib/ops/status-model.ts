@@ -1,8 +1,9 @@
 import type { Snapshot } from '../cloud/ports.ts';
+import { PointFrom } from '../domain/recovery-point.ts';
 import type { AlertRecord, ItemRecord, LogRecord, Outcome, RunRecord } from '../engine/records.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import { HeartbeatState, type HeartbeatStatus } from './heartbeat.ts';
-import { recoveryPointMs, type SourceTimes, sourceOf } from './status-sources.ts';
+import { pointOf, recoveryPointMs, type SourceTimes, sourceOf } from './status-sources.ts';
 
 export const RpoState = {
   /** Newest recovery point (source snapshot time of a completed copy) is well within the RPO. */
@@ -47,6 +48,8 @@ export interface CopyRef {
 export const RecoveryPointFrom = {
   /** The CreationTime of the source snapshot the copy was made from: what a restore gets. */
   SourceSnapshot: 'source-snapshot',
+  /** The source is gone, but the copy carries the source time this product wrote when copying. */
+  SourceTimeTag: 'source-time-tag',
   /** The source snapshot is gone (or its region did not answer): the copy's own CreationTime. */
   CopyTime: 'copy-time',
 } as const;
@@ -138,13 +141,18 @@ export function buildStatusReport(input: StatusInputs): StatusReport {
   const disks = collectDisks(copies, items);
   const sources: SourceTimes = input.sources ?? { found: new Map(), unreachable: new Set() };
 
+  // Indexed once: per-cell filters over every copy and record made status quadratic.
+  const copiesByCell = groupBy(copies, (c) => `${c.regionId}\u0000${diskOf(c) ?? ''}`);
+  const attemptsByCell = groupBy(
+    items.filter((r) => ATTEMPTS.has(r.outcome)),
+    (r) => `${r.destRegion}\u0000${r.diskId}`,
+  );
   const cells: StatusCell[] = [];
   for (const [diskId, sourceRegion] of [...disks].sort(([a], [b]) => a.localeCompare(b))) {
     for (const dest of destinations) {
-      const here = copies.filter((c) => c.regionId === dest.region && diskOf(c) === diskId);
-      const attempts = items.filter(
-        (r) => r.destRegion === dest.region && r.diskId === diskId && ATTEMPTS.has(r.outcome),
-      );
+      const key = `${dest.region}\u0000${diskId}`;
+      const here = copiesByCell.get(key) ?? [];
+      const attempts = attemptsByCell.get(key) ?? [];
       cells.push(buildCell({ diskId, sourceRegion, dest, copies: here, attempts, sources, now }));
     }
   }
@@ -173,6 +181,17 @@ export function buildStatusReport(input: StatusInputs): StatusReport {
       summary[RpoState.NoCopy] === 0 &&
       input.heartbeat.state !== HeartbeatState.Missed,
   };
+}
+
+function groupBy<T>(list: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of list) {
+    const k = key(item);
+    const group = map.get(k);
+    if (group === undefined) map.set(k, [item]);
+    else group.push(item);
+  }
+  return map;
 }
 
 /** True for the cell states that count as an RPO breach (alert, exit code 1). */
@@ -291,12 +310,22 @@ function diskOf(copy: Snapshot): string | undefined {
 function newestCopyOf(copy: Snapshot, sources: SourceTimes, ageHours: number): NewestCopy {
   const source = sourceOf(copy);
   const sourceTime = source === undefined ? undefined : sources.found.get(source.snapshotId);
-  const fromSource = sourceTime !== undefined;
+  const point = pointOf(copy, sources);
+  const fromSource = point.from !== PointFrom.CopyTime;
   const entry: NewestCopy = {
     ...copyRef(copy),
     copyTime: copy.creationTime,
-    recoveryPointTime: sourceTime ?? copy.creationTime,
-    recoveryPointFrom: fromSource ? RecoveryPointFrom.SourceSnapshot : RecoveryPointFrom.CopyTime,
+    recoveryPointTime:
+      sourceTime ??
+      (point.from === PointFrom.SourceTimeTag
+        ? new Date(point.pointMs).toISOString().replace('.000Z', 'Z')
+        : copy.creationTime),
+    recoveryPointFrom:
+      point.from === PointFrom.SourceSnapshot
+        ? RecoveryPointFrom.SourceSnapshot
+        : point.from === PointFrom.SourceTimeTag
+          ? RecoveryPointFrom.SourceTimeTag
+          : RecoveryPointFrom.CopyTime,
     ageHours: round2(ageHours),
   };
   if (!fromSource) {

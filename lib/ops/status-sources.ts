@@ -1,8 +1,10 @@
-import type { EcsApi, Snapshot } from '../cloud/ports.ts';
+import type { Snapshot } from '../cloud/ports.ts';
+import { IDS_PER_CALL, type ListingDeps, describeByIds as listByIds } from '../domain/listing.ts';
+import { PointFrom, recoveryPoint } from '../domain/recovery-point.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 
 /** DescribeSnapshots takes at most 100 ids in SnapshotIds. */
-export const SNAPSHOT_IDS_PER_CALL = 100;
+export const SNAPSHOT_IDS_PER_CALL = IDS_PER_CALL;
 
 /** What `status` learned about the source snapshots its newest copies were made from. */
 export interface SourceTimes {
@@ -27,9 +29,21 @@ export function sourceOf(copy: Snapshot): { region: string; snapshotId: string }
  * own CreationTime (later than the source's, so the age it gives is a lower bound).
  */
 export function recoveryPointMs(copy: Snapshot, sources: SourceTimes): number {
-  const id = sourceOf(copy)?.snapshotId;
-  const found = id === undefined ? undefined : sources.found.get(id);
-  return ms(found ?? copy.creationTime);
+  return pointOf(copy, sources).pointMs;
+}
+
+/** The domain rule (lib/domain/recovery-point.ts) over what `status` looked up. */
+export function pointOf(copy: Snapshot, sources: SourceTimes) {
+  const id = sourceOf(copy)?.snapshotId ?? '';
+  const found = sources.found.get(id);
+  const times = new Map<string, number>();
+  if (found !== undefined) times.set(id, ms(found));
+  return recoveryPoint(copy, id, times);
+}
+
+/** True when the copy's recovery point is known without a lookup (our source-time tag). */
+function knownByTag(copy: Snapshot): boolean {
+  return recoveryPoint(copy, '', new Map()).from === PointFrom.SourceTimeTag;
 }
 
 /**
@@ -41,7 +55,7 @@ export function recoveryPointMs(copy: Snapshot, sources: SourceTimes): number {
  * source region is the one that is down, and the destinations still need a report.
  */
 export async function lookupSourceTimes(
-  ecs: EcsApi,
+  deps: ListingDeps,
   copies: readonly Snapshot[],
 ): Promise<SourceTimes> {
   const found = new Map<string, string>();
@@ -72,6 +86,7 @@ export async function lookupSourceTimes(
         if (ms(c.creationTime) <= best) break;
         const source = sourceOf(c);
         if (
+          !knownByTag(c) &&
           source !== undefined &&
           !looked.has(source.snapshotId) &&
           !unreachable.has(source.region)
@@ -90,7 +105,7 @@ export async function lookupSourceTimes(
       [...wanted].map(async ([region, ids]) => {
         for (const id of ids) looked.add(id);
         try {
-          for (const [id, time] of await describeByIds(ecs, region, [...ids])) found.set(id, time);
+          for (const [id, time] of await describeByIds(deps, region, [...ids])) found.set(id, time);
         } catch {
           unreachable.add(region);
         }
@@ -102,20 +117,14 @@ export async function lookupSourceTimes(
 
 /** CreationTime of each listed id that still exists in the region, 100 ids a call. */
 async function describeByIds(
-  ecs: EcsApi,
+  deps: ListingDeps,
   regionId: string,
   ids: string[],
 ): Promise<Map<string, string>> {
   const times = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += SNAPSHOT_IDS_PER_CALL) {
-    const page = await ecs.describeSnapshots({
-      regionId,
-      status: 'all',
-      snapshotIds: ids.slice(i, i + SNAPSHOT_IDS_PER_CALL),
-      maxResults: SNAPSHOT_IDS_PER_CALL,
-    });
-    for (const s of page.snapshots) times.set(s.snapshotId, s.creationTime);
-  }
+  await listByIds(deps, { regionId, status: 'all' }, ids, (page: Snapshot[]) => {
+    for (const s of page) times.set(s.snapshotId, s.creationTime);
+  });
   return times;
 }
 

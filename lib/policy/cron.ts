@@ -70,12 +70,15 @@ export function parseSchedule(s: string): Schedule {
   return timezone === undefined ? { expression } : { timezone, expression };
 }
 
-/** How many upcoming runs `longestGapMs` looks at: a week of hourly weekday runs, at least. */
+/** Upcoming runs `longestGapMs` starts with; it samples more until it has seen a week and a day. */
 const GAP_SAMPLE_RUNS = 150;
+const GAP_SAMPLE_SPAN_MS = 8 * 86_400_000;
+const GAP_SAMPLE_MAX_RUNS = 20_000;
 
 /**
- * The longest wait between two runs of a schedule, sampled over the next runs. It tells
- * whether an RPO can be met at all: a weekday-only schedule has a weekend-long gap.
+ * The longest wait between two runs of a schedule, sampled over at least eight days of runs so
+ * a weekday-only schedule shows its weekend gap whatever its frequency. The one rule for
+ * `validate` (can an RPO be met at all) and the heartbeat of `status` and `serve`.
  */
 export function longestGapMs(schedule: Schedule): number {
   if ('everyMs' in schedule) return schedule.everyMs;
@@ -83,12 +86,22 @@ export function longestGapMs(schedule: Schedule): number {
   // A created task is not started; it is only asked for its next run times, then destroyed.
   const task = createTask(schedule.expression, () => {}, options);
   try {
-    const runs = task.getNextRuns(GAP_SAMPLE_RUNS);
-    let longest = 0;
-    for (let i = 1; i < runs.length; i++) {
-      longest = Math.max(longest, (runs[i]?.getTime() ?? 0) - (runs[i - 1]?.getTime() ?? 0));
+    let count = GAP_SAMPLE_RUNS;
+    for (;;) {
+      const runs = task.getNextRuns(count);
+      const span = (runs[runs.length - 1]?.getTime() ?? 0) - (runs[0]?.getTime() ?? 0);
+      if (span >= GAP_SAMPLE_SPAN_MS || runs.length < count || count >= GAP_SAMPLE_MAX_RUNS) {
+        let longest = 0;
+        for (let i = 1; i < runs.length; i++) {
+          longest = Math.max(longest, (runs[i]?.getTime() ?? 0) - (runs[i - 1]?.getTime() ?? 0));
+        }
+        return longest;
+      }
+      count = Math.min(
+        GAP_SAMPLE_MAX_RUNS,
+        Math.ceil((count * GAP_SAMPLE_SPAN_MS) / Math.max(span, 1)) + 1,
+      );
     }
-    return longest;
   } finally {
     void task.destroy();
   }

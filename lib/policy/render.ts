@@ -29,6 +29,12 @@ export const PROVENANCE_TAG_KEYS = {
   sourceSnapshot: 'dr-replicator:source-snapshot',
   sourceRegion: 'dr-replicator:source-region',
   sourceDisk: 'dr-replicator:source-disk',
+  /**
+   * The source snapshot's CreationTime: the recovery point the copy restores. ECS does not
+   * report it on a copy, and the source may be gone (its own retention) when prune or status
+   * need to order copies by recovery point.
+   */
+  sourceTime: 'dr-replicator:source-time',
 } as const;
 
 /** Prefix for names that would not start with a letter (or would start with reserved "auto"). */
@@ -121,15 +127,21 @@ export function renderCopyDescription(template: string, vars: TemplateVars): str
   return Array.from(text).slice(0, API_LIMITS.descriptionMaxLength).join('');
 }
 
-/** The four provenance tags of a copy. Values are ids and the policy name: always valid. */
+/** The provenance tags of a copy. Values are ids, a time and the policy name: always valid. */
 export function provenanceTags(
   policyName: string,
-  vars: Pick<TemplateVars, 'snapshotId' | 'sourceRegion' | 'diskId'>,
+  vars: Pick<TemplateVars, 'snapshotId' | 'sourceRegion' | 'diskId' | 'date'>,
 ): Record<(typeof PROVENANCE_TAG_KEYS)[keyof typeof PROVENANCE_TAG_KEYS], string> {
   return {
     [PROVENANCE_TAG_KEYS.policy]: policyName,
     [PROVENANCE_TAG_KEYS.sourceSnapshot]: vars.snapshotId,
     [PROVENANCE_TAG_KEYS.sourceRegion]: vars.sourceRegion,
     [PROVENANCE_TAG_KEYS.sourceDisk]: vars.diskId,
+    [PROVENANCE_TAG_KEYS.sourceTime]: sourceTimeTag(vars.date),
   };
+}
+
+/** yyyy-MM-ddTHH:mm:ssZ: the API's own time format, sortable as text. */
+export function sourceTimeTag(date: Date): string {
+  return Number.isNaN(date.getTime()) ? '' : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

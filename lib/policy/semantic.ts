@@ -21,7 +21,8 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 const PROVENANCE_PREFIX = 'dr-replicator:';
-const PROVENANCE_COUNT = Object.keys(PROVENANCE_TAG_KEYS).length;
+/** Provenance tags plus the reported marker the engine adds once a copy's outcome is recorded. */
+const PROVENANCE_COUNT = Object.keys(PROVENANCE_TAG_KEYS).length + 1;
 /** DescribeSnapshots takes Tag.1 .. Tag.20 as filters. */
 const MAX_SELECT_TAGS = 20;
 
@@ -212,7 +213,7 @@ function checkCopy(p: Obj, out: RawProblem[]): void {
     out.push({
       path: ['copy', 'tags'],
       anchor: 'key',
-      message: `${keys.length} tags plus the ${PROVENANCE_COUNT} provenance tags exceed the ${API_LIMITS.maxTags}-tag limit of a snapshot; keep at most ${API_LIMITS.maxTags - PROVENANCE_COUNT}`,
+      message: `${keys.length} tags plus the ${PROVENANCE_COUNT} provenance tags (with the reported marker) exceed the ${API_LIMITS.maxTags}-tag limit of a snapshot; keep at most ${API_LIMITS.maxTags - PROVENANCE_COUNT}`,
     });
   }
 }

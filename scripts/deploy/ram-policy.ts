@@ -77,6 +77,13 @@ export function renderRamPolicy(input: RamPolicyInput): RamPolicyDocument {
       Action: 'ecs:DescribeSnapshots',
       Resource: snapshots(sorted([...sources, ...destinations])),
     },
+    // Past the documented 1,000-result cap of a tag query, a listing may route through the tag
+    // index (ListTagResources, then DescribeSnapshots by id): same regions, read-only.
+    {
+      Effect: 'Allow',
+      Action: 'ecs:ListTagResources',
+      Resource: snapshots(sorted([...sources, ...destinations])),
+    },
     // CopySnapshot is called in the source region (RegionId = the source snapshot's region).
     { Effect: 'Allow', Action: 'ecs:CopySnapshot', Resource: snapshots(sources) },
     // Tagging (marking copies reported) and pruning touch only our own copies: both are

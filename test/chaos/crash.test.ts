@@ -97,6 +97,9 @@ function seedDestinations(base: World, now: number): World {
             [PROVENANCE_TAG_KEYS.sourceSnapshot]: sourceSnapshotId,
             [PROVENANCE_TAG_KEYS.sourceRegion]: SOURCE,
             [PROVENANCE_TAG_KEYS.sourceDisk]: disk.diskId,
+            [PROVENANCE_TAG_KEYS.sourceTime]: new Date(now - (10 - k) * DAY_MS - 3_600_000)
+              .toISOString()
+              .replace(/\.\d{3}Z$/, 'Z'),
           },
           sourceSnapshotId,
           sourceRegionId: SOURCE,

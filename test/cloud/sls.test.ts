@@ -68,6 +68,7 @@ const run: RunRecord = {
     skipped: 0,
     deferred: 0,
     pruned: 0,
+    're-copy': 0,
   },
   apiCalls: { CopySnapshot: 2 },
   message: 'partial',

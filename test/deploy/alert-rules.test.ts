@@ -109,6 +109,9 @@ const EXPECTED: Record<string, string[]> = {
   'destination-stopped': [`sample alert ${AlertKind.DestinationStopped}`],
   'rpo-breach': [`sample alert ${AlertKind.RpoBreach}`],
   'source-unavailable': [`sample alert ${AlertKind.SourceUnavailable}`],
+  'listing-incomplete': [`sample alert ${AlertKind.ListingIncomplete}`],
+  'copy-lost': [`sample alert ${AlertKind.CopyLost}`],
+  'outcome-count-mismatch': [`sample alert ${AlertKind.OutcomeCountMismatch}`],
   'item-failed': [`sample item ${Outcome.Failed} (earlier attempt failed)`],
   'no-runs': ['sample run'],
 };

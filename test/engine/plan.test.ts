@@ -68,12 +68,13 @@ function plan(
 ) {
   const p: Policy = policy(overrides);
   const sources: SourceDiscovery[] = [
-    { region: 'cn-hangzhou', snapshots, uncopyable: [], pages: 1 },
+    { region: 'cn-hangzhou', snapshots, excluded: [], truncated: false, pages: 1, routes: [] },
   ];
   const destinations: DestinationInput[] = p.destinations.map((dest) => ({
     dest,
     copies: indexCopies(
       dest.region,
+      p.name,
       copies.filter((c) => c.regionId === dest.region),
     ),
   }));

@@ -43,13 +43,23 @@ describe('runPolicy: a copy whose provenance tag and SourceSnapshotId disagree',
     expect(ran.summary.exitCode).toBe(1);
   });
 
-  it('copies neither source again while the mismatch stands', async () => {
-    const { b } = await tamperedBed();
+  it('counts the tampered snapshot as a copy of neither: re-copies its real source once, deletes nothing', async () => {
+    const { b, tampered } = await tamperedBed();
     bed = b;
 
+    const ran = await run(b, policy());
+    // The first source still has its real copy; the second one's copy no longer counts.
+    const recopies = ran.items.filter((i) => i.outcome === 're-copy');
+    expect(recopies).toEqual([
+      expect.objectContaining({ sourceSnapshotId: tampered.sourceSnapshotId }),
+    ]);
+    expect(recopies[0]?.copySnapshotId).not.toBe(tampered.snapshotId);
+    expect(copiesIn(b, 'cn-beijing').map((c) => c.snapshotId)).toContain(tampered.snapshotId);
+    // A later run copies nothing more: the new copy is a copy of the second source.
+    finishCopies(b);
+    const before = b.emu.admin.calls({ action: 'CopySnapshot' }).length;
     await run(b, policy());
-
-    expect(b.emu.admin.calls({ action: 'CopySnapshot' })).toHaveLength(2);
+    expect(b.emu.admin.calls({ action: 'CopySnapshot' })).toHaveLength(before);
   });
 
   it('shows the mismatch in the plan as a fail with its code', async () => {

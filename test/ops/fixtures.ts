@@ -75,6 +75,7 @@ export function run(
       skipped: 0,
       deferred: 0,
       pruned: 0,
+      're-copy': 0,
     },
     apiCalls: { DescribeSnapshots: 3, CopySnapshot: 1 },
     message: 'run finished',

@@ -37,3 +37,17 @@ describe('formatDuration', () => {
     expect(formatDuration(250)).toBe('250ms');
   });
 });
+
+describe('scheduleIntervalMs and validate agree', () => {
+  it('sees the weekend gap of a frequent weekday-only schedule (one rule for both)', async () => {
+    const { longestGapMs } = await import('../../lib/policy/cron.ts');
+    const spec = { expression: '0 0 */4 * * 1-5' };
+    // Friday 20:00 to Monday 00:00.
+    expect(scheduleIntervalMs(spec)).toBe(52 * 3_600_000);
+    expect(scheduleIntervalMs(spec)).toBe(longestGapMs(spec));
+  });
+
+  it('sees the weekend gap of an every-minute weekday schedule', () => {
+    expect(scheduleIntervalMs({ expression: '0 * * * * 1-5' })).toBe(48 * 3_600_000 + 60_000);
+  });
+});

@@ -205,14 +205,14 @@ describe('parsePolicyText', () => {
       const text = `${MINIMAL}copy: {tags: {Team: a, team: b}}\n`;
       expect(problemAt(text, 'copy.tags.team').message).toMatch(/differ only in case/);
     });
-    it('rejects more than 16 tags, since 4 provenance tags are added', () => {
-      const tags = Array.from({ length: 17 }, (_, i) => `t${i}: v`).join(', ');
+    it('rejects 15 tags, since 5 provenance tags and the reported marker are added', () => {
+      const tags = Array.from({ length: 15 }, (_, i) => `t${i}: v`).join(', ');
       expect(problemAt(`${MINIMAL}copy: {tags: {${tags}}}\n`, 'copy.tags').message).toMatch(
         /exceed the 20-tag limit/,
       );
     });
-    it('accepts 16 tags', () => {
-      const tags = Array.from({ length: 16 }, (_, i) => `t${i}: v`).join(', ');
+    it('accepts 14 tags (20 less the 5 provenance tags and the reported marker)', () => {
+      const tags = Array.from({ length: 14 }, (_, i) => `t${i}: v`).join(', ');
       expect(problems(`${MINIMAL}copy: {tags: {${tags}}}\n`)).toEqual([]);
     });
     it('rejects a policy name that is not a valid tag value', () => {

@@ -47,7 +47,7 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
       try {
         report = await collectStatus({
           policy,
-          ecs: context.cloud.ecs,
+          cloud: context.cloud,
           records: recordSourceFor(context),
           now,
         });

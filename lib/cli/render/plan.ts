@@ -11,6 +11,7 @@ export const PLAN_ACTION_ORDER = [
   'skipped',
   'already-copied',
   'prune',
+  'keep',
 ] as const satisfies readonly PlanAction[];
 
 const COLUMNS: Column[] = [

@@ -6,6 +6,7 @@ import { Align, type Column, formatMs, renderTable } from './table.ts';
 /** Columns in the order an operator reads a run: what moved, what waits, what broke. */
 export const OUTCOME_ORDER = [
   Outcome.Started,
+  Outcome.Recopy,
   Outcome.Completed,
   Outcome.AlreadyCopied,
   Outcome.InProgress,
@@ -30,7 +31,9 @@ export function resultWord(exitCode: number): string {
 export function renderRunSummary(summary: RunSummary): string {
   // Pruned only shows when the policy prunes, to keep the common table narrow.
   const outcomes = OUTCOME_ORDER.filter(
-    (outcome) => outcome !== Outcome.Pruned || (summary.totals[outcome] ?? 0) > 0,
+    (outcome) =>
+      (outcome !== Outcome.Pruned && outcome !== Outcome.Recopy) ||
+      (summary.totals[outcome] ?? 0) > 0,
   );
   const columns: Column[] = [
     { header: 'DESTINATION' },

@@ -56,6 +56,8 @@ export function deployedWorld(now: Date): World {
     sourceRegionId: region,
     tags: {
       ...provenance(source, region, disk),
+      // Copies this product made carry their source's time: the recovery point prune orders by.
+      'dr-replicator:source-time': at(hoursAgo + 1).replace(/\.\d{3}Z$/, 'Z'),
       ...(reported ? { 'dr-replicator:reported': 'completed' } : {}),
     },
   });

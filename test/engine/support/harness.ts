@@ -133,6 +133,8 @@ export function virtualTime(bed: Bed, options: { cloud?: CloudClients; quiesce?:
       copySnapshot: (r) => track(() => cloud.ecs.copySnapshot(r)),
       deleteSnapshot: (region, id) => track(() => cloud.ecs.deleteSnapshot(region, id)),
       tagSnapshots: (region, ids, tags) => track(() => cloud.ecs.tagSnapshots(region, ids, tags)),
+      listTaggedSnapshots: (region, tags, token) =>
+        track(() => cloud.ecs.listTaggedSnapshots(region, tags, token)),
     },
     kms: { describeKey: (region, id) => track(() => cloud.kms.describeKey(region, id)) },
   };
