@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * `npm run chaos`: the chaos, crash and fuzz suites at full size (CHAOS_FULL=1): 500 disks
- * under faults, 20 kill -9 points, 10 000 fuzz cases per property. `npm test` runs the same
+ * under faults, 20 kill -9 points, 10 000 fuzz cases per property, 3 000 random worlds for the
+ * recovery-point invariants (DR_MODEL_RUNS overrides). `npm test` runs the same
  * files at short size. CHAOS_SEED=<n> replays a run; extra arguments go to vitest.
  */
 
@@ -17,8 +18,15 @@ process.stderr.write(
 );
 const child = spawn(
   process.execPath,
-  [VITEST, 'run', 'test/chaos', 'test/fuzz', ...process.argv.slice(2)],
-  { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CHAOS_FULL: '1' } },
+  [
+    VITEST,
+    'run',
+    'test/chaos',
+    'test/fuzz',
+    'test/engine/invariants.model.test.ts',
+    ...process.argv.slice(2),
+  ],
+  { cwd: ROOT, stdio: 'inherit', env: { DR_MODEL_RUNS: '3000', ...process.env, CHAOS_FULL: '1' } },
 );
 child.once('exit', (code, signal) => {
   process.exitCode = code ?? (signal ? 1 : 0);
