@@ -28,13 +28,21 @@ const FORMATS = ['JSON', 'XML'] as const;
 /** Fixed so that every variant of the CopySnapshot case replays the first copy. */
 const COPY_TOKEN = 'wire-conformance-copy-1';
 
+interface ErrorCase {
+  params: () => Record<string, string>;
+  code: string;
+  status: number;
+}
+
 interface Case {
   action: string;
   product: 'ECS' | 'KMS';
   /** Parameters of a successful call (variant n of the matrix, for actions that consume state). */
   params: (n: number) => Record<string, string>;
   /** A documented error: parameters, code and HTTP status. */
-  error: { params: () => Record<string, string>; code: string; status: number };
+  error: ErrorCase;
+  /** Further documented errors of the action's page. */
+  moreErrors?: ErrorCase[];
 }
 
 const str = (o: Record<string, string | number | boolean>) =>
@@ -64,6 +72,64 @@ const CASES: Case[] = [
       code: 'InvalidStatus.NotFound',
       status: 404,
     },
+    moreErrors: [
+      {
+        params: () => ({ RegionId: 'cn-hangzhou', 'Tag.1.Value': 'true' }),
+        code: 'InvalidTag.Mismatch',
+        status: 400,
+      },
+      {
+        params: () => ({
+          RegionId: 'cn-hangzhou',
+          SnapshotIds: JSON.stringify(Array.from({ length: 101 }, (_, i) => `s-${i}`)),
+        }),
+        code: 'InvalidSnapshotIds.Malformed',
+        status: 403,
+      },
+      {
+        params: () => ({ RegionId: 'cn-hangzhou', Category: 'nope' }),
+        code: 'InvalidSnapshotCategory.Malformed',
+        status: 403,
+      },
+      {
+        params: () => ({
+          RegionId: 'cn-hangzhou',
+          'Filter.1.Key': 'CreationTime',
+          'Filter.1.Value': '2026-05-01T00:00Z',
+        }),
+        code: 'InvalidFilterKey.NotFound',
+        status: 404,
+      },
+      {
+        params: () => ({
+          RegionId: 'cn-hangzhou',
+          'Filter.1.Key': 'CreationStartTime',
+          'Filter.1.Value': '2026-05-01',
+        }),
+        code: 'InvalidFilterValue',
+        status: 404,
+      },
+      {
+        params: () => ({ RegionId: 'cn-hangzhou', Usage: 'nope' }),
+        code: 'InvalidUsage',
+        status: 404,
+      },
+      {
+        params: () => ({ RegionId: 'cn-hangzhou', SourceDiskType: 'nope' }),
+        code: 'InvalidSourceDiskType',
+        status: 404,
+      },
+      {
+        params: () => ({ RegionId: 'cn-hangzhou', SnapshotType: 'nope' }),
+        code: 'InvalidSnapshotType.NotFound',
+        status: 404,
+      },
+      {
+        params: () => ({ RegionId: 'cn-hangzhou', SnapshotLinkId: '["sl-1"' }),
+        code: 'InvalidSnapshotLinkId.NotFound',
+        status: 404,
+      },
+    ],
   },
   {
     action: 'CopySnapshot',
@@ -81,6 +147,59 @@ const CASES: Case[] = [
       code: 'InvalidSnapshotId.NotFound',
       status: 403,
     },
+    moreErrors: [
+      {
+        params: () => str(validCopy(emu, { RegionId: 'CN_HANGZHOU' })),
+        code: 'InvalidRegionId.MalFormed',
+        status: 400,
+      },
+      {
+        params: () =>
+          str(validCopy(emu, { 'Tag.1.Key': 'a', 'Tag.1.Value': '1', 'Tag.2.Key': 'a' })),
+        code: 'Duplicate.TagKey',
+        status: 400,
+      },
+      {
+        params: () => str(validCopy(emu, { 'Tag.1.Key': 'acs:x' })),
+        code: 'InvalidTagKey.Malformed',
+        status: 400,
+      },
+      {
+        params: () => str(validCopy(emu, { DestinationSnapshotName: '1-starts-with-digit' })),
+        code: 'InvalidSnapshotName.Malformed',
+        status: 403,
+      },
+      {
+        params: () => str(validCopy(emu, { DestinationSnapshotDescription: 'x' })),
+        code: 'InvalidDescription.Malformed',
+        status: 403,
+      },
+      {
+        params: () => str(validCopy(emu, { RetentionDays: 0 })),
+        code: 'InvalidRetentionDays.Malformed',
+        status: 403,
+      },
+      {
+        params: () => str(validCopy(emu, { DestinationRegionId: 'cn-hangzhou' })),
+        code: 'InvalidOperation.NotSupportCopyInSameRegion',
+        status: 403,
+      },
+      {
+        params: () => str(validCopy(emu, { DestinationRegionId: 'xx-nowhere-1' })),
+        code: 'InvalidRegionId.NotExists',
+        status: 403,
+      },
+      {
+        params: () => str(validCopy(emu, { KMSKeyId: 'key-demo-beijing' })),
+        code: 'InvalidEncrypted.NotMatchKmsKeyId',
+        status: 403,
+      },
+      {
+        params: () => str(validCopy(emu, { 'Arn.1.RoleType': 'user' })),
+        code: 'InvalidParameter.Arns',
+        status: 400,
+      },
+    ],
   },
   {
     action: 'DeleteSnapshot',
@@ -251,34 +370,37 @@ describe.each(CASES.map((c) => [`${c.product} ${c.action}`, c] as const))('%s', 
     });
   });
 
-  it('answers its documented error in JSON and as an XML <Error>, with the same status', async () => {
-    const answers: RawAnswer[] = [];
-    for (const format of FORMATS) {
-      const answer = await rawRpc(emu, {
-        action: c.action,
-        version: versionOf(c),
-        params: c.error.params(),
-        signature: 'v1',
-        format,
-      });
-      expect([answer.status, answer.body.Code], answer.text).toEqual([
-        c.error.status,
-        c.error.code,
-      ]);
-      expectFormat(answer, format, 'Error');
-      answers.push(answer);
+  it('answers its documented errors in JSON and as an XML <Error>, with the same status', async () => {
+    const verified: string[] = [];
+    for (const error of [c.error, ...(c.moreErrors ?? [])]) {
+      const answers: RawAnswer[] = [];
+      for (const format of FORMATS) {
+        const answer = await rawRpc(emu, {
+          action: c.action,
+          version: versionOf(c),
+          params: error.params(),
+          signature: 'v1',
+          format,
+        });
+        expect([answer.status, answer.body.Code], answer.text).toEqual([error.status, error.code]);
+        expectFormat(answer, format, 'Error');
+        answers.push(answer);
+      }
+      const [json, xml] = answers as [RawAnswer, RawAnswer];
+      const envelope = samples.errors[c.product === 'KMS' ? 'kms' : 'ecs'].response;
+      expect(wireTypeMismatches(envelope, json.body)).toEqual([]);
+      expect(Object.keys(xml.body).sort()).toEqual(Object.keys(json.body).sort());
+      for (const key of ['RequestId', 'HostId', 'Code', 'Message', 'Recommend']) {
+        expect(typeof xml.body[key], key).toBe('string');
+      }
+      // Same error, field for field; RequestId (and the Recommend link naming it) is per call.
+      for (const key of ['Code', 'Message', 'HostId', 'HttpStatus']) {
+        if (json.body[key] === undefined) continue;
+        expect(xml.body[key], key).toEqual(asXmlData(json.body[key]));
+      }
+      verified.push(`${error.code} (${error.status})`);
     }
-    const [json, xml] = answers as [RawAnswer, RawAnswer];
-    const envelope = samples.errors[c.product === 'KMS' ? 'kms' : 'ecs'].response;
-    expect(wireTypeMismatches(envelope, json.body)).toEqual([]);
-    expect(Object.keys(xml.body).sort()).toEqual(Object.keys(json.body).sort());
-    for (const key of ['RequestId', 'HostId', 'Code', 'Message', 'Recommend']) {
-      expect(typeof xml.body[key], key).toBe('string');
-    }
-    expect(withoutRequestId(xml.body).Code).toBe(json.body.Code);
-    expect(xml.body.Message).toBe(json.body.Message);
-    expect(xml.body.HostId).toBe(json.body.HostId);
-    row(c).errors = [c.error.code];
+    row(c).errors = verified;
   });
 
   it('refuses an unknown parameter loudly (400 UnsupportedParameter) in both formats', async () => {
