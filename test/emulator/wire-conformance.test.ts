@@ -635,6 +635,37 @@ describe('CopySnapshot ResourceGroupId and Arn.N.*', () => {
   });
 });
 
+describe('a world snapshot with resourceGroupId', () => {
+  it('is listed with that ResourceGroupId', async () => {
+    const world = await start({
+      world: {
+        regions: [{ regionId: 'cn-hangzhou' }],
+        disks: [{ diskId: 'd-rg', regionId: 'cn-hangzhou', type: 'data', sizeGiB: 20 }],
+        snapshots: [
+          {
+            snapshotId: 's-rg',
+            regionId: 'cn-hangzhou',
+            diskId: 'd-rg',
+            creationTime: '2026-05-31T02:00:00Z',
+            resourceGroupId: 'rg-seeded',
+          },
+        ],
+        kmsKeys: [],
+      },
+    });
+    try {
+      const body = await popClient(world).request<{
+        Snapshots: { Snapshot: { ResourceGroupId: string; SourceDiskSize: unknown }[] };
+      }>('DescribeSnapshots', { RegionId: 'cn-hangzhou' });
+      expect(body.Snapshots.Snapshot).toEqual([
+        expect.objectContaining({ ResourceGroupId: 'rg-seeded', SourceDiskSize: 20 }),
+      ]);
+    } finally {
+      await world.stop();
+    }
+  });
+});
+
 it('keeps the conformance table in emulator/README.md current', () => {
   const table = renderTable(CASES.map((c) => row(c)));
   if (process.env.UPDATE_CONFORMANCE === '1') writeTable(table);
