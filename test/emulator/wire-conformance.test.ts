@@ -481,7 +481,35 @@ describe('the Format common parameter', () => {
     },
   );
 
-  it('lists a one-item list as a repeated element and escapes text', async () => {
+  it('reads Format from a POST form body as from the query', async () => {
+    const answer = await rawRpc(emu, {
+      action: 'DescribeRegions',
+      version: ECS_VERSION,
+      params: {},
+      signature: 'v1',
+      format: 'XML',
+      method: 'POST',
+      form: true,
+    });
+    expect([answer.status, answer.xmlRoot]).toEqual([200, 'DescribeRegionsResponse']);
+  });
+
+  it('answers an authentication failure in the asked format too (XML <Error>, 403)', async () => {
+    for (const format of FORMATS) {
+      const answer = await rawRpc(emu, {
+        action: 'DescribeRegions',
+        version: ECS_VERSION,
+        params: {},
+        signature: 'v1',
+        format,
+        secret: 'not-the-secret',
+      });
+      expect([answer.status, answer.body.Code]).toEqual([403, 'SignatureDoesNotMatch']);
+      expectFormat(answer, format, 'Error');
+    }
+  });
+
+  it('lists a one-item list as a repeated element under the XML declaration', async () => {
     const answer = await rawRpc(emu, {
       action: 'DescribeSnapshots',
       version: ECS_VERSION,

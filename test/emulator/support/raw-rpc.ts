@@ -20,6 +20,10 @@ export interface RawCall {
   /** Host header; default the emulator's 127.0.0.1:PORT. */
   host?: string;
   method?: 'GET' | 'POST';
+  /** Signature v1 POST only: send the parameters as an application/x-www-form-urlencoded body. */
+  form?: boolean;
+  /** Sign with this secret instead of the emulator's (to provoke SignatureDoesNotMatch). */
+  secret?: string;
 }
 
 export interface RawAnswer {
@@ -62,11 +66,13 @@ function timestamp(): string {
 
 /** Sends one signed RPC call to the emulator and reads the answer. */
 export async function rawRpc(emu: RunningEmulator, call: RawCall): Promise<RawAnswer> {
-  const { accessKeyId, accessKeySecret } = emu.credentials;
+  const { accessKeyId } = emu.credentials;
+  const accessKeySecret = call.secret ?? emu.credentials.accessKeySecret;
   const method = call.method ?? 'GET';
   const host = call.host ?? `127.0.0.1:${emu.port}`;
   const headers: Record<string, string> = { host };
   let path: string;
+  let body = '';
   if (call.signature === 'v1') {
     const all: Record<string, string> = {
       ...call.params,
@@ -83,7 +89,13 @@ export async function rawRpc(emu: RunningEmulator, call: RawCall): Promise<RawAn
     const signature = createHmac('sha1', `${accessKeySecret}&`)
       .update(`${method}&${enc('/')}&${enc(canonical)}`)
       .digest('base64');
-    path = `/?${canonical}&Signature=${enc(signature)}`;
+    if (call.form === true) {
+      path = '/';
+      body = `${canonical}&Signature=${enc(signature)}`;
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    } else {
+      path = `/?${canonical}&Signature=${enc(signature)}`;
+    }
   } else {
     const query: Record<string, string> = {
       ...call.params,
@@ -112,7 +124,7 @@ export async function rawRpc(emu: RunningEmulator, call: RawCall): Promise<RawAn
     const q = canonicalQuery(query);
     path = q === '' ? '/' : `/?${q}`;
   }
-  const { status, contentType, text } = await send(emu.port, method, path, headers);
+  const { status, contentType, text } = await send(emu.port, method, path, headers, body);
   if (text.startsWith('<')) {
     const parsed = xml.parse(text) as Record<string, unknown>;
     const [root] = Object.keys(parsed);
@@ -127,6 +139,7 @@ function send(
   method: string,
   path: string,
   headers: Record<string, string>,
+  body: string,
 ): Promise<{ status: number; contentType: string; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
@@ -142,7 +155,7 @@ function send(
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
