@@ -509,6 +509,44 @@ describe('the Format common parameter', () => {
     }
   });
 
+  it.each([
+    ['errorRate5xx', 500, 'InternalError'],
+    ['serviceUnavailableRate', 503, 'ServiceUnavailable'],
+  ] as const)(
+    'answers an injected %s fault as an XML <Error> %i %s',
+    async (fault, status, code) => {
+      emu.admin.setFaults({ [fault]: 1, actions: ['DescribeRegions'] });
+      try {
+        const answer = await regions('v1', 'XML');
+        expect([answer.status, answer.body.Code, answer.xmlRoot]).toEqual([status, code, 'Error']);
+      } finally {
+        emu.admin.setFaults({});
+      }
+    },
+  );
+
+  it('answers throttling (Throttling.User, 400) as an XML <Error>', async () => {
+    emu.admin.setThrottle('DescribeSnapshotsUsage', { perMinute: 1, burst: 1 });
+    try {
+      const call = () =>
+        rawRpc(emu, {
+          action: 'DescribeSnapshotsUsage',
+          version: ECS_VERSION,
+          params: { RegionId: 'cn-shanghai' },
+          signature: 'v1',
+        });
+      expect((await call()).status).toBe(200);
+      const answer = await call();
+      expect([answer.status, answer.body.Code, answer.xmlRoot]).toEqual([
+        400,
+        'Throttling.User',
+        'Error',
+      ]);
+    } finally {
+      emu.admin.clearThrottle('DescribeSnapshotsUsage');
+    }
+  });
+
   it('lists a one-item list as a repeated element under the XML declaration', async () => {
     const answer = await rawRpc(emu, {
       action: 'DescribeSnapshots',
