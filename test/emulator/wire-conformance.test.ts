@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { SERVICES } from '../../emulator/actions/registry.ts';
 import type { RunningEmulator } from '../../emulator/index.ts';
 import { demoSnapshot, ECS_VERSION, KMS_VERSION, popClient, start } from './support/clients.ts';
 import {
@@ -730,6 +731,15 @@ describe('a world snapshot with resourceGroupId', () => {
       await world.stop();
     }
   });
+});
+
+it('has a case (and a sample) for every action the emulator serves', () => {
+  const served = Object.values(SERVICES).flatMap((service) => Object.keys(service.actions));
+  expect(
+    CASES.map((c) => c.action).sort(),
+    'add a case to CASES and a sample to test/fixtures/wire-samples.json for a new action',
+  ).toEqual(served.sort());
+  expect(Object.keys(samples.actions).sort()).toEqual(served.sort());
 });
 
 it('keeps the conformance table in emulator/README.md current', () => {
