@@ -28,9 +28,17 @@ import {
 import { isAllowed, parseRamPolicy, type RamPolicy } from './policy/ram-policy.ts';
 import { type ThrottleRule, Throttler } from './policy/throttle.ts';
 import { ApiError, apiError } from './protocol/api-error.ts';
-import { authenticate, type RpcCall, TIMESTAMP_WINDOW_MS } from './protocol/authenticate.ts';
+import {
+  authenticate,
+  formParams,
+  type RpcCall,
+  TIMESTAMP_WINDOW_MS,
+} from './protocol/authenticate.ts';
 import { CredentialStore, type StsCredentials } from './protocol/credentials.ts';
+import { regionOfRpcHost } from './protocol/host-region.ts';
 import { NonceCache } from './protocol/nonce-cache.ts';
+import { isAcs3, ResponseFormat, responseFormat } from './protocol/response-format.ts';
+import { toXml } from './protocol/xml.ts';
 import type { SlsAccess, SlsAuthorization } from './sls/access.ts';
 import { StateStore } from './state-store.ts';
 import { demoWorld, emptyWorld } from './world.ts';
@@ -126,6 +134,11 @@ export class EmulatorCore implements EmulatorAdmin {
     let call: RpcCall | undefined;
     let region: string | undefined;
     let product: Product = Product.Ecs;
+    // Decided before authentication so that every answer, errors included, has the asked format.
+    const format = responseFormat(
+      formParams(req, body).Format ?? url.searchParams.get('Format') ?? undefined,
+      isAcs3(req),
+    );
     const finish = (code: string, httpStatus: number) => {
       const entry: CallLogEntry = {
         time: new Date(this.clock.now()).toISOString(),
@@ -154,6 +167,11 @@ export class EmulatorCore implements EmulatorAdmin {
       const service = SERVICES[call.version];
       if (service === undefined) throw apiError('InvalidVersion');
       product = service.product;
+      // Clients that route by endpoint leave RegionId out: the host they addressed names it.
+      const hostRegion = region === undefined ? regionOfRpcHost(req, product) : undefined;
+      const params =
+        hostRegion === undefined ? call.params : { ...call.params, RegionId: hostRegion };
+      region = params.RegionId;
       const spec = service.actions[call.action];
       if (spec === undefined) throw apiError('InvalidApi.NotFound');
       checkAcceptedParams(call.action, call.params);
@@ -178,7 +196,7 @@ export class EmulatorCore implements EmulatorAdmin {
       const ctx: ActionContext = {
         model: this.model,
         now,
-        params: call.params,
+        params,
         requestId,
         region,
         random: this.random,
@@ -198,7 +216,7 @@ export class EmulatorCore implements EmulatorAdmin {
         this.hold(res);
         return;
       }
-      this.send(res, 200, { RequestId: requestId, ...result });
+      this.send(res, 200, format, `${call.action}Response`, { RequestId: requestId, ...result });
       finish('OK', 200);
     } catch (error) {
       const e =
@@ -215,7 +233,7 @@ export class EmulatorCore implements EmulatorAdmin {
       if (!(error instanceof ApiError)) console.error('emulator: unexpected error', error);
       const host =
         region === undefined ? `${product}.aliyuncs.com` : `${product}.${region}.aliyuncs.com`;
-      this.send(res, e.httpStatus, {
+      this.send(res, e.httpStatus, format, 'Error', {
         RequestId: requestId,
         HostId: host,
         Code: e.code,
@@ -245,12 +263,20 @@ export class EmulatorCore implements EmulatorAdmin {
     };
   }
 
-  private send(res: ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
+  /** Writes a success body (root `{Action}Response`) or an error (root `Error`) as JSON or XML. */
+  private send(
+    res: ServerResponse,
+    status: number,
+    format: ResponseFormat,
+    xmlRoot: string,
+    body: Record<string, unknown>,
+  ): void {
+    const xml = format === ResponseFormat.Xml;
+    const text = xml ? toXml(xmlRoot, body) : JSON.stringify(body);
     res.writeHead(status, {
-      'content-type': 'application/json;charset=utf-8',
+      'content-type': xml ? 'text/xml;charset=utf-8' : 'application/json;charset=utf-8',
       'content-length': Buffer.byteLength(text),
-      'x-acs-request-id': (body as { RequestId?: string }).RequestId ?? '',
+      'x-acs-request-id': String(body.RequestId ?? ''),
     });
     res.end(text);
   }

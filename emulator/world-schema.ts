@@ -58,6 +58,7 @@ export const WorldSchema = z.strictObject({
       sizeGiB: z.number().positive().optional(),
       sourceSnapshotId: z.string().optional(),
       sourceRegionId: z.string().optional(),
+      resourceGroupId: z.string().min(1).optional(),
     }),
   ),
   kmsKeys: z.array(

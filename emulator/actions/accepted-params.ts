@@ -10,9 +10,10 @@ const COMMON = ['RegionId', 'OwnerId', 'OwnerAccount', 'ResourceOwnerId', 'Resou
 const TAG = /^Tag\.\d+\.(Key|Value|key|value)$/;
 
 /**
- * What each action reads, from the TS SDK request models. Documented parameters the emulator does
- * not model (SnapshotLinkId, ResourceGroupId, TagFilter.N, …) are left out on purpose: a strict
- * emulator refuses them rather than answering as if they had been applied.
+ * Every parameter of each action's API page and TS SDK request model. Each is applied, or (where
+ * the emulator does not model its effect, e.g. CopySnapshot ResourceGroupId, Arn.N.*) accepted
+ * and recorded where the real API shows it; the README lists those. Anything else is a typo or
+ * another action's parameter and is refused.
  */
 const ACCEPTED: Record<string, readonly (string | RegExp)[]> = {
   DescribeRegions: ['AcceptLanguage', 'InstanceChargeType', 'ResourceType'],
@@ -28,7 +29,9 @@ const ACCEPTED: Record<string, readonly (string | RegExp)[]> = {
     'NextToken',
     'PageNumber',
     'PageSize',
+    'ResourceGroupId',
     'SnapshotIds',
+    'SnapshotLinkId',
     'SnapshotName',
     'SnapshotType',
     'SourceDiskType',
@@ -45,6 +48,7 @@ const ACCEPTED: Record<string, readonly (string | RegExp)[]> = {
     'DestinationStorageLocationArn',
     'Encrypted',
     'KMSKeyId',
+    'ResourceGroupId',
     'RetentionDays',
     'SnapshotId',
     TAG,
@@ -52,7 +56,14 @@ const ACCEPTED: Record<string, readonly (string | RegExp)[]> = {
   DeleteSnapshot: ['Force', 'SnapshotId'],
   DescribeSnapshotsUsage: [],
   TagResources: [/^ResourceId\.\d+$/, 'ResourceType', TAG],
-  ListTagResources: ['NextToken', /^ResourceId\.\d+$/, 'ResourceType', TAG],
+  ListTagResources: [
+    'NextToken',
+    /^ResourceId\.\d+$/,
+    'ResourceType',
+    TAG,
+    /^TagFilter\.\d+\.TagKey$/,
+    /^TagFilter\.\d+\.TagValues\.\d+$/,
+  ],
   DescribeKey: ['KeyId'],
 };
 

@@ -108,6 +108,9 @@ export const copySnapshot: ActionSpec = {
     const retentionDays = readRetentionDays(params);
     const encrypted = optionalBool(params, 'Encrypted') ?? false;
     const kmsKeyId = optional(params, 'KMSKeyId');
+    // Resource groups are not modelled: the group is recorded on the copy, as DescribeSnapshots
+    // shows it, and not checked.
+    const resourceGroupId = optional(params, 'ResourceGroupId');
     checkArns(params);
     const clientToken = optional(params, 'ClientToken');
     if (clientToken !== undefined && !CLIENT_TOKEN_RE.test(clientToken)) {
@@ -186,6 +189,7 @@ export const copySnapshot: ActionSpec = {
       encrypted,
       ...(keyId !== undefined && { kmsKeyId: keyId }),
       ...(retentionDays !== undefined && { retentionDays }),
+      ...(resourceGroupId !== undefined && { resourceGroupId }),
       tags,
       sourceSnapshotId: source.snapshotId,
       sourceRegionId: sourceRegion,

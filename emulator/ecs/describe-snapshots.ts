@@ -5,7 +5,7 @@ import type { SnapshotRecord } from '../model/records.ts';
 import { compareNewestFirst } from '../model/snapshot-index.ts';
 import { apiError } from '../protocol/api-error.ts';
 import { regionParam } from './region-param.ts';
-import { snapshotView } from './snapshot-view.ts';
+import { snapshotLinkId, snapshotView } from './snapshot-view.ts';
 
 const STATUSES = new Set(['progressing', 'accomplished', 'failed', 'all']);
 const TYPES = new Set(['auto', 'user', 'all']);
@@ -63,6 +63,22 @@ function parseFilterTime(value: string | undefined): number {
   return t;
 }
 
+/** SnapshotLinkId: a JSON array of up to 100 chain ids (current page) or one id (older page). */
+function parseSnapshotLinkIds(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  if (!raw.trimStart().startsWith('[')) return [raw];
+  let ids: unknown;
+  try {
+    ids = JSON.parse(raw);
+  } catch {
+    throw apiError('InvalidSnapshotLinkId.NotFound');
+  }
+  if (!Array.isArray(ids) || ids.length > MAX_IDS || !ids.every((i) => typeof i === 'string')) {
+    throw apiError('InvalidSnapshotLinkId.NotFound');
+  }
+  return ids as string[];
+}
+
 function parseSnapshotIds(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
   let ids: unknown;
@@ -100,6 +116,8 @@ function compileQuery(ctx: ActionContext, region: string) {
   const instanceId = optional(p, 'InstanceId');
   const name = optional(p, 'SnapshotName');
   const kmsKeyId = optional(p, 'KMSKeyId');
+  const resourceGroupId = optional(p, 'ResourceGroupId');
+  const linkIds = parseSnapshotLinkIds(optional(p, 'SnapshotLinkId'));
 
   const tags = readTagParams(p);
   if (tags.length > 20 || tags.some((t) => t.n < 1 || t.n > 20)) throw apiError('InvalidTagCount');
@@ -129,6 +147,8 @@ function compileQuery(ctx: ActionContext, region: string) {
     (instanceId === undefined || s.instanceId === instanceId) &&
     (name === undefined || s.name === name) &&
     (kmsKeyId === undefined || s.kmsKeyId === kmsKeyId) &&
+    (resourceGroupId === undefined || s.resourceGroupId === resourceGroupId) &&
+    (linkIds === undefined || linkIds.includes(snapshotLinkId(s))) &&
     s.creationTime >= createdFrom &&
     s.creationTime <= createdTo &&
     tags.every((t) =>

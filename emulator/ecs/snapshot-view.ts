@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SnapshotRecord } from '../model/records.ts';
 
 /** yyyy-MM-ddTHH:mm:ssZ, the API's time format. */
@@ -5,7 +6,19 @@ export function apiTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** A snapshot as DescribeSnapshots returns it (field names and types of the TS SDK model). */
+/**
+ * The snapshot chain of a disk in a region (`sl-…`): every snapshot of one disk in one region is
+ * on one chain, so copies in a destination form their own chain. Derived, not stored.
+ */
+export function snapshotLinkId(s: Pick<SnapshotRecord, 'regionId' | 'sourceDiskId'>): string {
+  const digest = createHash('sha1').update(`${s.regionId}|${s.sourceDiskId}`).digest('hex');
+  return `sl-${digest.slice(0, 20)}`;
+}
+
+/**
+ * A snapshot as DescribeSnapshots returns it: the field names of the TS SDK model, the types of
+ * the wire (test/fixtures/wire-samples names the source of each).
+ */
 export function snapshotView(s: SnapshotRecord, now: number): Record<string, unknown> {
   const remain =
     s.status === 'progressing' && s.completesAt !== undefined
@@ -22,8 +35,10 @@ export function snapshotView(s: SnapshotRecord, now: number): Record<string, unk
     CreationTime: apiTime(s.creationTime),
     LastModifiedTime: apiTime(s.lastModifiedTime),
     SourceDiskId: s.sourceDiskId,
-    // Typed string in the SDK model (the doc sample shows a number).
-    SourceDiskSize: String(s.sourceDiskSize),
+    // A number on the wire (GiB). The API metadata and the Tea models say string; captured
+    // responses and the documented sample send a number, and the SDK maintainers called the
+    // metadata wrong (github.com/aliyun/alibaba-cloud-sdk-go/issues/28). Follow the wire.
+    SourceDiskSize: s.sourceDiskSize,
     SourceDiskType: s.sourceDiskType,
     SourceStorageType: 'disk',
     SnapshotType: s.snapshotType,
@@ -33,6 +48,8 @@ export function snapshotView(s: SnapshotRecord, now: number): Record<string, unk
     Usage: 'none',
     ProductCode: '',
     SnapshotSN: `64${s.snapshotId.replace(/\W/g, '').slice(-16)}`,
+    SnapshotLinkId: snapshotLinkId(s),
+    ResourceGroupId: s.resourceGroupId ?? '',
     Available: s.status === 'accomplished',
     InstantAccess: false,
     ...(s.retentionDays !== undefined && { RetentionDays: s.retentionDays }),

@@ -4,6 +4,7 @@ import { optional, readList, readTagParams, required } from '../actions/params.t
 import { apiError } from '../protocol/api-error.ts';
 import { regionParam } from './region-param.ts';
 import { checkTags } from './rules.ts';
+import { matchesTagFilters, readTagFilters } from './tag-filter.ts';
 
 const MAX_RESOURCES = 50;
 const MAX_TAGS_PER_RESOURCE = 20;
@@ -51,12 +52,15 @@ export const listTagResources: ActionSpec = {
     if (ids.length > MAX_RESOURCES) throw apiError('InvalidParameter', 'ResourceId.N');
     const tagFilter = readTagParams(ctx.params);
     if (tagFilter.length > 20) throw apiError('InvalidTagCount');
-    if (ids.length === 0 && tagFilter.length === 0)
+    const tagFilters = readTagFilters(ctx.params);
+    if (ids.length === 0 && tagFilter.length === 0 && tagFilters.length === 0)
       throw apiError('MissingParameter', 'ResourceId.1');
 
     let candidates: string[];
     if (ids.length > 0) candidates = ids;
-    else {
+    else if (tagFilter.length === 0) {
+      candidates = [...ctx.model.idsForTagKey(tagFilters[0]!.key)].sort();
+    } else {
       const first = tagFilter[0]!;
       if (first.key === undefined) throw apiError('InvalidTag.Mismatch');
       candidates = [
@@ -75,7 +79,7 @@ export const listTagResources: ActionSpec = {
           ? Object.hasOwn(s.tags, t.key ?? '')
           : s.tags[t.key ?? ''] === t.value,
       );
-      if (!ok) continue;
+      if (!ok || !matchesTagFilters(s.tags, tagFilters)) continue;
       for (const [TagKey, TagValue] of Object.entries(s.tags)) {
         rows.push({ ResourceId: id, ResourceType: 'snapshot', TagKey, TagValue });
       }

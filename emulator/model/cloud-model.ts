@@ -151,6 +151,7 @@ export class CloudModel {
         tags: { ...s.tags },
         ...(s.sourceSnapshotId !== undefined && { sourceSnapshotId: s.sourceSnapshotId }),
         ...(s.sourceRegionId !== undefined && { sourceRegionId: s.sourceRegionId }),
+        ...(s.resourceGroupId !== undefined && { resourceGroupId: s.resourceGroupId }),
         ...(status === SnapshotStatus.Progressing && {
           startedAt: creationTime,
           ...(completesAt !== undefined && !Number.isNaN(completesAt) && { completesAt }),

@@ -23,6 +23,8 @@ export interface SnapshotRecord {
   tags: Record<string, string>;
   sourceSnapshotId?: string;
   sourceRegionId?: string;
+  /** Resource group given at creation (CopySnapshot ResourceGroupId); groups are not modelled. */
+  resourceGroupId?: string;
   /** Progress model: progressing from startedAt, done at completesAt (absent = never). */
   startedAt?: number;
   completesAt?: number;

@@ -75,6 +75,8 @@ export interface WorldSnapshot {
   sizeGiB?: number;
   sourceSnapshotId?: string;
   sourceRegionId?: string;
+  /** Shown by DescribeSnapshots; resource groups themselves are not modelled. */
+  resourceGroupId?: string;
 }
 
 export interface WorldKmsKey {

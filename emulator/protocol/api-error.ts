@@ -143,6 +143,7 @@ export const ERROR_CATALOG = {
   'InvalidStatus.NotFound': [404, 'The specified Status is not valid.'],
   'InvalidSnapshotType.NotFound': [404, 'The specified SnapshotType is not valid.'],
   'InvalidNextToken.Malformed': [400, 'The specified NextToken is not valid.'],
+  'InvalidSnapshotLinkId.NotFound': [404, 'The specified snapshot link is not found.'],
 
   // DeleteSnapshot, TagResources, ListTagResources
   'InvalidResourceType.NotSupported': [400, 'The specified ResourceType is not supported.'],

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { apiError } from './api-error.ts';
 import type { CredentialStore } from './credentials.ts';
 import type { NonceCache } from './nonce-cache.ts';
+import { checkFormat } from './response-format.ts';
 import { parseAcs3Authorization, sha256Hex, signatureAcs3 } from './signature-acs3.ts';
 import { signatureV1 } from './signature-v1.ts';
 
@@ -42,7 +43,7 @@ export interface AuthDeps {
   realNow: () => number;
 }
 
-function formParams(req: IncomingMessage, body: Buffer): Record<string, string> {
+export function formParams(req: IncomingMessage, body: Buffer): Record<string, string> {
   const type = String(req.headers['content-type'] ?? '');
   if (body.length === 0 || !type.startsWith('application/x-www-form-urlencoded')) return {};
   return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
@@ -60,10 +61,6 @@ function checkTimestamp(value: string | undefined, realNow: number): void {
   const at = Date.parse(value);
   if (Number.isNaN(at)) throw apiError('InvalidTimeStamp.Format');
   if (Math.abs(realNow - at) > TIMESTAMP_WINDOW_MS) throw apiError('InvalidTimeStamp.Expired');
-}
-
-function checkFormat(format: string): void {
-  if (format.toUpperCase() !== 'JSON') throw apiError('UnsupportedParameter', `Format=${format}`);
 }
 
 /**
@@ -101,8 +98,8 @@ export function authenticate(
     const auth = parseAcs3Authorization(authorization);
     if (auth === undefined) throw apiError('IncompleteSignature');
     checkSignedHeaders(req, auth.signedHeaders);
-    // The Tea SDKs send no Format (their responses are JSON); an explicit XML is refused.
-    if (params.Format !== undefined) checkFormat(params.Format);
+    // The Tea SDKs send no Format and read JSON; an explicit JSON or XML is honoured.
+    checkFormat(params.Format, true);
     const action = String(req.headers['x-acs-action'] ?? params.Action ?? '');
     const version = String(req.headers['x-acs-version'] ?? params.Version ?? '');
     if (!action) throw apiError('MissingParameter', 'x-acs-action');
@@ -150,8 +147,8 @@ export function authenticate(
   if (params.SignatureMethod !== 'HMAC-SHA1') throw apiError('InvalidParameter', 'SignatureMethod');
   if (!params.SignatureVersion) throw apiError('MissingParameter', 'SignatureVersion');
   if (params.SignatureVersion !== '1.0') throw apiError('InvalidParameter', 'SignatureVersion');
-  // Format defaults to XML, which the emulator does not answer: only an explicit JSON is served.
-  checkFormat(params.Format ?? 'XML');
+  // JSON or XML; absent means XML, the documented default.
+  checkFormat(params.Format, false);
   checkTimestamp(params.Timestamp, now);
   const accessKeyId = params.AccessKeyId!;
   const cred = deps.credentials.check(accessKeyId, params.SecurityToken);

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../emulator/index.ts';
 import { syntheticWorld } from '../../emulator/world.ts';
@@ -24,11 +25,33 @@ describe('parameters an action does not read', () => {
     expect(err.message).toContain('MaxResult');
   });
 
-  it('refuses SnapshotLinkId, a documented DescribeSnapshots filter the emulator does not apply', async () => {
-    const err = await popFailure(
-      call('DescribeSnapshots', { RegionId: 'cn-hangzhou', SnapshotLinkId: '["sl-1"]' }),
+  it('filters DescribeSnapshots by SnapshotLinkId, the chain of one disk in the region', async () => {
+    interface Page {
+      Snapshots: {
+        Snapshot: { SnapshotId: string; SnapshotLinkId: string; SourceDiskId: string }[];
+      };
+    }
+    const all = (await call('DescribeSnapshots', {
+      RegionId: 'cn-hangzhou',
+      MaxResults: 100,
+    })) as unknown as Page;
+    const first = all.Snapshots.Snapshot[0]!;
+    const chain = (await call('DescribeSnapshots', {
+      RegionId: 'cn-hangzhou',
+      MaxResults: 100,
+      SnapshotLinkId: JSON.stringify([first.SnapshotLinkId]),
+    })) as unknown as Page;
+    const sameDisk = all.Snapshots.Snapshot.filter((s) => s.SourceDiskId === first.SourceDiskId);
+    expect(chain.Snapshots.Snapshot.map((s) => s.SnapshotId)).toEqual(
+      sameDisk.map((s) => s.SnapshotId),
     );
-    expect(err.code).toBe('UnsupportedParameter');
+    const err = await popFailure(
+      call('DescribeSnapshots', { RegionId: 'cn-hangzhou', SnapshotLinkId: '["sl-1"' }),
+    );
+    expect([err.code, err.entry.response.statusCode]).toEqual([
+      'InvalidSnapshotLinkId.NotFound',
+      404,
+    ]);
   });
 
   it('refuses a third DescribeSnapshots Filter (only Filter.1 and Filter.2 exist)', async () => {
@@ -42,16 +65,45 @@ describe('parameters an action does not read', () => {
     expect(err.code).toBe('UnsupportedParameter');
   });
 
-  it('refuses ListTagResources TagFilter.N, which the emulator does not filter by', async () => {
+  it('filters ListTagResources by TagFilter.N (key, and values when given)', async () => {
+    interface Rows {
+      TagResources: { TagResource: { ResourceId: string; TagKey: string; TagValue: string }[] };
+    }
+    const byTag = (await call('ListTagResources', {
+      RegionId: 'cn-hangzhou',
+      ResourceType: 'snapshot',
+      'Tag.1.Key': 'dr',
+    })) as unknown as Rows;
+    const withApp = (await call('ListTagResources', {
+      RegionId: 'cn-hangzhou',
+      ResourceType: 'snapshot',
+      'TagFilter.1.TagKey': 'app',
+    })) as unknown as Rows;
+    const apps = withApp.TagResources.TagResource.filter((r) => r.TagKey === 'app');
+    expect(apps.length).toBeGreaterThan(0);
+    const value = apps[0]!.TagValue;
+    const oneApp = (await call('ListTagResources', {
+      RegionId: 'cn-hangzhou',
+      ResourceType: 'snapshot',
+      'Tag.1.Key': 'dr',
+      'TagFilter.1.TagKey': 'app',
+      'TagFilter.1.TagValues.1': value,
+    })) as unknown as Rows;
+    const ids = new Set(oneApp.TagResources.TagResource.map((r) => r.ResourceId));
+    expect(ids.size).toBeGreaterThan(0);
+    expect(byTag.TagResources.TagResource.length).toBeGreaterThan(0);
+    for (const id of ids) {
+      const tags = emu.admin.snapshots('cn-hangzhou').find((s) => s.snapshotId === id)?.tags;
+      expect(tags?.app).toBe(value);
+    }
     const err = await popFailure(
       call('ListTagResources', {
         RegionId: 'cn-hangzhou',
         ResourceType: 'snapshot',
-        'Tag.1.Key': 'dr',
-        'TagFilter.1.TagKey': 'app',
+        'TagFilter.1.TagValues.1': 'web',
       }),
     );
-    expect(err.code).toBe('UnsupportedParameter');
+    expect(err.code).toBe('InvalidTag.Mismatch');
   });
 
   it('refuses a CopySnapshot parameter of another action (Description) instead of dropping it', async () => {
@@ -200,8 +252,13 @@ async function v1Request(
     .update(`${method}&${enc('/')}&${enc(canonical)}`)
     .digest('base64');
   const res = await fetch(`${emu.url}/?${canonical}&Signature=${enc(signature)}`, { method });
-  const body = (await res.json()) as { Code?: string };
-  return { status: res.status, code: body.Code ?? 'OK' };
+  const text = await res.text();
+  const body = (
+    text.startsWith('<')
+      ? (new XMLParser().parse(text) as { Error?: { Code?: string } }).Error
+      : JSON.parse(text)
+  ) as { Code?: string } | undefined;
+  return { status: res.status, code: body?.Code ?? 'OK' };
 }
 
 describe('signature v1 common parameters', () => {
@@ -211,15 +268,16 @@ describe('signature v1 common parameters', () => {
     expect(await v1Request({ ...signing, Format: 'JSON' })).toEqual({ status: 200, code: 'OK' });
   });
 
-  it('refuses Format=XML, which it cannot answer, with 400 UnsupportedParameter', async () => {
-    expect(await v1Request({ ...signing, Format: 'XML' })).toEqual({
-      status: 400,
-      code: 'UnsupportedParameter',
-    });
+  it('answers Format=XML, and a request without Format (the documented default is XML)', async () => {
+    expect(await v1Request({ ...signing, Format: 'XML' })).toEqual({ status: 200, code: 'OK' });
+    expect(await v1Request(signing)).toEqual({ status: 200, code: 'OK' });
   });
 
-  it('refuses a request without Format, whose documented default is XML', async () => {
-    expect((await v1Request(signing)).code).toBe('UnsupportedParameter');
+  it('refuses another Format with 400 InvalidParameter', async () => {
+    expect(await v1Request({ ...signing, Format: 'YAML' })).toEqual({
+      status: 400,
+      code: 'InvalidParameter',
+    });
   });
 
   it('refuses SignatureVersion 2.0 with InvalidParameter', async () => {
