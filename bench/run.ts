@@ -1,7 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { updateReadme } from '../scripts/bench-readme.ts';
 import { apiEfficiency } from './scenarios/api-efficiency.ts';
 import { baselineComparison } from './scenarios/baseline.ts';
 import { coldStart } from './scenarios/cold-start.ts';
@@ -26,6 +27,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
+    /** With --only: fold the scenarios run into bench/results/latest.json instead of skipping it. */
+    merge: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
   },
 });
@@ -35,6 +38,10 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   'api-efficiency': () =>
     apiEfficiency(
       quick ? { snapshots: 500, destinations: 3 } : { snapshots: 10_000, destinations: 3 },
+    ),
+  'api-efficiency-100k': () =>
+    apiEfficiency(
+      quick ? { snapshots: 2_000, destinations: 3 } : { snapshots: 100_000, destinations: 3 },
     ),
   throughput: () => throughput(quick ? { backlog: 2_000, speed: 6 } : { backlog: 5_000, speed: 6 }),
   baseline: () =>
@@ -80,12 +87,31 @@ async function main(): Promise<number> {
       process.stdout.write(`\n== ${id} ==\n   NOT MEASURED: ${reason}\n`);
     }
   }
-  if (!quick && !only) {
+  if (!quick && (!only || values.merge)) {
     const dir = path.join(ROOT, 'bench', 'results');
     await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(path.join(dir, 'latest.md'), formatMarkdown(report));
-    process.stdout.write(`\nwrote bench/results/latest.json and bench/results/latest.md\n`);
+    const file = path.join(dir, 'latest.json');
+    let written = report;
+    if (only) {
+      // Scenarios not run keep their last figures, in the order of SCENARIOS.
+      const previous = JSON.parse(await readFile(file, 'utf8')) as BenchReport;
+      const ran = new Set([
+        ...report.scenarios.map((s) => s.id),
+        ...report.unavailable.map((u) => u.id),
+      ]);
+      const byId = new Map(previous.scenarios.filter((s) => !ran.has(s.id)).map((s) => [s.id, s]));
+      for (const s of report.scenarios) byId.set(s.id, s);
+      written = {
+        ...report,
+        command: 'npm run bench',
+        scenarios: Object.keys(SCENARIOS).flatMap((id) => byId.get(id) ?? []),
+        unavailable: [...previous.unavailable.filter((u) => !ran.has(u.id)), ...report.unavailable],
+      };
+    }
+    await writeFile(file, `${JSON.stringify(written, null, 2)}\n`);
+    await writeFile(path.join(dir, 'latest.md'), formatMarkdown(written));
+    await updateReadme(ROOT);
+    process.stdout.write(`\nwrote bench/results/latest.json, latest.md and the README table\n`);
   }
   return report.unavailable.length > 0 ? 1 : 0;
 }

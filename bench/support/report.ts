@@ -73,12 +73,10 @@ export function formatScenario(result: ScenarioResult): string {
   return lines.join('\n');
 }
 
-/** The README snippet: the ratios in one table, then each scenario's method and figures. */
-export function formatMarkdown(report: BenchReport): string {
+/** The headline: one table of every ratio (what the README shows, written by a script). */
+export function formatHeadline(report: BenchReport): string[] {
   const m = report.machine;
   const lines = [
-    '### Benchmarks',
-    '',
     `\`${report.command}\` runs every scenario against the emulator and prints these figures; the table below is its run of ${report.generatedAt.slice(0, 10)} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform} (raw figures in bench/results/latest.json). Call counts are exact; times depend on the machine and its load.`,
     '',
     '| Scenario | Ratio | Meaning |',
@@ -92,6 +90,12 @@ export function formatMarkdown(report: BenchReport): string {
     }
   }
   for (const u of report.unavailable) lines.push(`| ${u.id} | not measured | ${u.reason} |`);
+  return lines;
+}
+
+/** bench/results/latest.md: the headline, then each scenario's method and figures. */
+export function formatMarkdown(report: BenchReport): string {
+  const lines = ['### Benchmarks', '', ...formatHeadline(report)];
   for (const s of report.scenarios) {
     lines.push('', `#### ${s.title}`, '', s.method, '');
     for (const f of s.figures) lines.push(`- ${f.label}: ${formatValue(f)}`);
