@@ -37,6 +37,10 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
       quick ? { snapshots: 500, destinations: 3 } : { snapshots: 10_000, destinations: 3 },
     ),
   throughput: () => throughput(quick ? { backlog: 2_000, speed: 6 } : { backlog: 5_000, speed: 6 }),
+  'throughput-competitor': () =>
+    throughput(quick ? { backlog: 2_000, speed: 6 } : { backlog: 5_000, speed: 6 }, 'competitor'),
+  'throughput-regions': () =>
+    throughput(quick ? { backlog: 2_000, speed: 6 } : { backlog: 5_000, speed: 6 }, 'regions'),
   baseline: () =>
     baselineComparison(
       quick

@@ -135,6 +135,7 @@ export function virtualTime(bed: Bed, options: { cloud?: CloudClients; quiesce?:
       tagSnapshots: (region, ids, tags) => track(() => cloud.ecs.tagSnapshots(region, ids, tags)),
     },
     kms: { describeKey: (region, id) => track(() => cloud.kms.describeKey(region, id)) },
+    ...(cloud.quotaKey === undefined ? {} : { quotaKey: cloud.quotaKey }),
   };
   return {
     cloud: tracked,
