@@ -1,6 +1,9 @@
 import { syntheticWorld } from '../../emulator/index.ts';
-import { COPY_SNAPSHOT_QUOTA_PER_MINUTE } from '../../lib/engine/account-limiter.ts';
-import { BURST_FRACTION } from '../../lib/engine/limiter.ts';
+import {
+  ARRIVAL_MARGIN,
+  CEILING_BURST_FRACTION,
+  COPY_SNAPSHOT_QUOTA_PER_MINUTE,
+} from '../../lib/engine/account-limiter.ts';
 import { DEFAULT_REQUESTS_PER_MINUTE } from '../../lib/policy/schema.ts';
 import { runEngine, virtualTimeTuning, withEmulator } from '../support/cloud.ts';
 import { benchPolicy } from '../support/policy.ts';
@@ -105,7 +108,7 @@ export async function throughput(
     return {
       id: variant === 'alone' ? 'throughput' : `throughput-${variant}`,
       title: `${TITLES[variant]} (${(disksPerRegion * sources.length).toLocaleString('en-US')}-copy backlog)`,
-      method: `Emulator clock at ×${size.speed}; the emulator meters CopySnapshot per account at ${QUOTA_PER_MINUTE} per virtual minute with a burst of ${QUOTA_RULE.burst} (Throttling.User beyond it)${share > 0 ? `, and a competing caller spends ${share * 100} % of it first` : ''}. ${sources.length} source region(s), one destination, 10 copies in flight. The engine runs with its default limits: one CopySnapshot rate for the account, starting at ${start}/min, adapting (CUBIC) up to the quota ${COPY_SNAPSHOT_QUOTA_PER_MINUTE}/min (window-exact, ${BURST_FRACTION * 100} % burst) and down on throttles, its limiter and backoff on the same virtual clock. Rates are accepted calls over virtual time from the emulator's call log; steady state excludes the first minute.`,
+      method: `Emulator clock at ×${size.speed}; the emulator meters CopySnapshot per account at ${QUOTA_PER_MINUTE} per virtual minute with a burst of ${QUOTA_RULE.burst} (Throttling.User beyond it)${share > 0 ? `, and a competing caller spends ${share * 100} % of it first` : ''}. ${sources.length} source region(s), one destination, 10 copies in flight. The engine runs with its default limits: one CopySnapshot rate for the account, starting at ${start}/min, adapting (CUBIC) up to the quota ${COPY_SNAPSHOT_QUOTA_PER_MINUTE}/min (window-exact at ${(1 - ARRIVAL_MARGIN) * 100} % of it for arrival jitter, ${CEILING_BURST_FRACTION * 100} % burst) and down on throttles, its limiter and backoff on the same virtual clock. Rates are accepted calls over virtual time from the emulator's call log; steady state excludes the first minute.`,
       figures,
       ratios:
         variant === 'regions'

@@ -1,5 +1,5 @@
 import { AdaptiveRate, type AdaptiveRateState } from './adaptive-rate.ts';
-import { type MonotonicClock, realSleep, type Sleep, TokenBucket } from './limiter.ts';
+import { type MonotonicClock, realSleep, type Sleep } from './limiter.ts';
 
 /**
  * The documented CopySnapshot flow control: 1000 requests per 60 s, per account (not per
@@ -15,7 +15,7 @@ export const COPY_SNAPSHOT_QUOTA_PER_MINUTE = 1000;
  */
 export const ARRIVAL_MARGIN = 0.01;
 /** The ceiling bucket's burst: small, since the pacing bucket in front of it smooths anyway. */
-const CEILING_BURST_FRACTION = 0.01;
+export const CEILING_BURST_FRACTION = 0.01;
 
 /**
  * The fraction of a second's worth of calls the pacing bucket may hold: enough to absorb timer
@@ -32,16 +32,18 @@ export interface AccountGateOptions {
 
 /**
  * One account's CopySnapshot gate, shared by every run in the process that spends that
- * account's quota: calls are paced at the adaptive rate, then pass a window-exact token bucket
- * at the ceiling, so whatever the controller does the account never sends more than the ceiling
- * in any 60 s window from this process. Waiters are served first come, first served.
+ * account's quota. A call needs a token from two buckets at once: a pacing bucket refilled at
+ * the adaptive rate, and a window-exact bucket at the ceiling (capacity c refilled at
+ * ceiling − c per minute, as TokenBucket), so whatever the controller does the account never
+ * sends more than the ceiling in any 60 s window from this process. One queue and one wait for
+ * both: waiters are served first come, first served.
  */
 export class AccountGate {
   readonly rate: AdaptiveRate;
   readonly #clock: MonotonicClock;
   readonly #sleep: Sleep;
-  #ceiling: TokenBucket;
-  #tokens: number;
+  #pacing: number;
+  #window = { capacity: 1, perMs: 0, tokens: 1 };
   #last: number;
   #queue: Promise<void> = Promise.resolve();
 
@@ -54,8 +56,9 @@ export class AccountGate {
       ceilingPerMinute: ceiling,
       clock: this.#clock,
     });
-    this.#ceiling = this.#bucket(ceiling);
-    this.#tokens = 1;
+    this.#setWindow(ceiling);
+    this.#window.tokens = this.#window.capacity;
+    this.#pacing = 1;
     this.#last = this.#clock();
   }
 
@@ -63,7 +66,7 @@ export class AccountGate {
   lowerCeiling(perMinute: number): void {
     if (perMinute >= this.rate.ceilingPerMinute) return;
     this.rate.lowerCeiling(perMinute);
-    this.#ceiling = this.#bucket(perMinute);
+    this.#setWindow(perMinute);
   }
 
   state(): AdaptiveRateState & { ceilingPerMinute: number } {
@@ -71,9 +74,9 @@ export class AccountGate {
   }
 
   acquire(signal?: AbortSignal): Promise<void> {
-    const turn = this.#queue.then(() => this.#pace(signal));
+    const turn = this.#queue.then(() => this.#take(signal));
     this.#queue = turn.catch(() => {});
-    return turn.then(() => this.#ceiling.acquire(signal));
+    return turn;
   }
 
   /** An answer that was not a throttle (success or another error): the rate may climb. */
@@ -86,27 +89,39 @@ export class AccountGate {
     this.rate.onThrottle();
   }
 
-  #bucket(perMinute: number): TokenBucket {
-    return new TokenBucket(Math.max(1, Math.floor(perMinute * (1 - ARRIVAL_MARGIN))), {
-      clock: this.#clock,
-      sleep: this.#sleep,
-      burstFraction: CEILING_BURST_FRACTION,
-    });
+  /** The window-exact bucket, a little under the ceiling for arrival jitter. */
+  #setWindow(ceilingPerMinute: number): void {
+    const perMinute = Math.max(1, Math.floor(ceilingPerMinute * (1 - ARRIVAL_MARGIN)));
+    const capacity = Math.max(1, Math.floor(perMinute * CEILING_BURST_FRACTION));
+    this.#window = {
+      capacity,
+      // At one per minute the refill is the minute itself (as TokenBucket).
+      perMs: Math.max(perMinute - capacity, 1) / 60_000,
+      tokens: Math.min(this.#window.tokens, capacity),
+    };
   }
 
-  async #pace(signal?: AbortSignal): Promise<void> {
+  async #take(signal?: AbortSignal): Promise<void> {
     for (;;) {
-      const perMs = this.rate.perMinute / 60_000;
-      const capacity = Math.max(1, (this.rate.perMinute / 60) * PACING_SECONDS);
+      // Re-read the rate on every pass: a throttle while waiting slows the queue at once.
+      const pacePerMs = this.rate.perMinute / 60_000;
+      const paceCapacity = Math.max(1, (this.rate.perMinute / 60) * PACING_SECONDS);
       const now = this.#clock();
-      this.#tokens = Math.min(capacity, this.#tokens + (now - this.#last) * perMs);
+      const elapsed = Math.max(0, now - this.#last);
       this.#last = now;
-      if (this.#tokens >= 1) {
-        this.#tokens -= 1;
+      this.#pacing = Math.min(paceCapacity, this.#pacing + elapsed * pacePerMs);
+      const w = this.#window;
+      w.tokens = Math.min(w.capacity, w.tokens + elapsed * w.perMs);
+      if (this.#pacing >= 1 && w.tokens >= 1) {
+        this.#pacing -= 1;
+        w.tokens -= 1;
         return;
       }
-      // Re-read the rate after each wait: a throttle meanwhile slows the queue at once.
-      await this.#sleep(Math.ceil((1 - this.#tokens) / perMs), signal);
+      const waitMs = Math.max(
+        this.#pacing >= 1 ? 0 : (1 - this.#pacing) / pacePerMs,
+        w.tokens >= 1 ? 0 : (1 - w.tokens) / w.perMs,
+      );
+      await this.#sleep(Math.ceil(waitMs), signal);
       if (signal?.aborted) throw signal.reason ?? new Error('aborted');
     }
   }

@@ -17,6 +17,9 @@
 /** Monotonic milliseconds. */
 export type RateClock = () => number;
 
+/** Answers further apart than this restart the measured send rate. */
+const MEASURE_GAP_MS = 5_000;
+
 export const ADAPTIVE_DEFAULTS = {
   /** Multiplicative decrease on a throttle (smithy: 0.7). */
   beta: 0.7,
@@ -66,7 +69,8 @@ export class AdaptiveRate {
   #lastThrottleMs: number;
   #measured = 0;
   #bucketCount = 0;
-  #bucketStartMs: number;
+  /** Unset until the first answer: the time before it says nothing about the send rate. */
+  #bucketStartMs: number | undefined;
   #throttles = 0;
 
   constructor(options: AdaptiveRateOptions) {
@@ -85,7 +89,6 @@ export class AdaptiveRate {
     this.#lastMax = this.#rate;
     const now = this.#clock();
     this.#lastThrottleMs = now;
-    this.#bucketStartMs = now;
   }
 
   /** The rate calls may be sent at now, in calls per minute. */
@@ -147,10 +150,20 @@ export class AdaptiveRate {
     this.#rate = Math.min(this.#ceiling, Math.max(this.#floor, perMinute));
   }
 
-  /** Answers per minute, in half-second buckets smoothed like smithy's measured tx rate. */
+  /**
+   * Answers per minute, in half-second buckets smoothed like smithy's measured tx rate. A gap
+   * of more than MEASURE_GAP_MS (the listing before the first copy, the hours between two
+   * scheduled runs) is no evidence of a low rate: the measurement starts over, unknown.
+   */
   #measure(now: number): void {
-    this.#bucketCount += 1;
+    if (this.#bucketStartMs === undefined || now - this.#bucketStartMs > MEASURE_GAP_MS) {
+      this.#measured = 0;
+      this.#bucketCount = 0;
+      this.#bucketStartMs = now;
+      return;
+    }
     const elapsed = now - this.#bucketStartMs;
+    this.#bucketCount += 1;
     if (elapsed < 500) return;
     const current = (this.#bucketCount * 60_000) / elapsed;
     this.#measured =

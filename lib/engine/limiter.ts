@@ -43,13 +43,9 @@ export class TokenBucket {
   #last: number;
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(
-    perMinute: number,
-    options: { clock?: MonotonicClock; sleep?: Sleep; burstFraction?: number } = {},
-  ) {
+  constructor(perMinute: number, options: { clock?: MonotonicClock; sleep?: Sleep } = {}) {
     if (!(perMinute >= 1)) throw new RangeError('Expected `perMinute` to be at least 1');
-    const burst = options.burstFraction ?? BURST_FRACTION;
-    this.capacity = Math.max(1, Math.floor(perMinute * burst));
+    this.capacity = Math.max(1, Math.floor(perMinute * BURST_FRACTION));
     // At one per minute the refill is the minute itself: the next token lands exactly 60 s
     // after the last one, outside the window that one opened.
     this.#refillPerMs = Math.max(perMinute - this.capacity, 1) / 60_000;
