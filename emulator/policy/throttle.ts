@@ -49,7 +49,7 @@ interface Bucket {
 
 function validateRule(rule: ThrottleRule): void {
   if (!(rule.perMinute > 0)) throw new RangeError('perMinute must be > 0');
-  if (rule.burst !== undefined && !(rule.burst >= 1)) throw new RangeError('burst must be >= 1');
+  if (rule.burst !== undefined && !(rule.burst >= 0)) throw new RangeError('burst must be >= 0');
   if (rule.scope !== undefined && rule.scope !== 'region' && rule.scope !== 'account') {
     throw new RangeError('scope must be "region" or "account"');
   }
