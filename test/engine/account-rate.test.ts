@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createCloudClients, quotaKey } from '../../lib/cloud/clients.ts';
 import { accountGate } from '../../lib/engine/account-limiter.ts';
 import {
   type Bed,
@@ -39,6 +40,21 @@ function copyCalls(b: Bed) {
 }
 
 const SOURCES = ['cn-hangzhou', 'cn-shanghai', 'cn-shenzhen'];
+
+describe('quotaKey', () => {
+  it('names the account a key pair spends without carrying its AccessKeyId', () => {
+    const key = quotaKey('LTAI5tExampleKeyId', 'http://127.0.0.1:1');
+    expect(key).toBe(quotaKey('LTAI5tExampleKeyId', 'http://127.0.0.1:1'));
+    expect(key).not.toContain('LTAI');
+    expect(quotaKey('LTAI5tOtherKeyId', 'http://127.0.0.1:1')).not.toBe(key);
+    expect(quotaKey('LTAI5tExampleKeyId', undefined)).not.toBe(key);
+    const clients = createCloudClients({
+      credentials: { accessKeyId: 'LTAI5tExampleKeyId', accessKeySecret: 'secret' },
+      endpoint: 'http://127.0.0.1:1',
+    });
+    expect(clients.quotaKey).toBe(key);
+  });
+});
 
 describe('CopySnapshot rate: one per account', () => {
   it('keeps three source regions together under the account cap in every 60 s window', async () => {
