@@ -9,6 +9,8 @@
  *   first throttle): a DR run must not open with a burst against a shared account quota.
  * - It never goes above `ceilingPerMinute` (the operator's cap, at most the quota) nor below
  *   `floorPerMinute`, so one throttling storm cannot stall a run for good.
+ * - No "at most twice the measured rate" clamp on the climb: the window-exact ceiling bounds
+ *   it, and a gate shared by runs hours apart would otherwise restart from an idle measure.
  * - The cubic scale constant is per minute (the quota's window), not per second: smithy's 0.4
  *   recovers within ~2 s at our rate, which makes a throttle every ~30 calls beside another
  *   caller; a climb over ~10-20 s makes one every few hundred.
