@@ -44,6 +44,10 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
       quick ? { snapshots: 2_000, destinations: 3 } : { snapshots: 100_000, destinations: 3 },
     ),
   throughput: () => throughput(quick ? { backlog: 2_000, speed: 6 } : { backlog: 5_000, speed: 6 }),
+  'throughput-competitor': () =>
+    throughput(quick ? { backlog: 2_000, speed: 6 } : { backlog: 5_000, speed: 6 }, 'competitor'),
+  'throughput-regions': () =>
+    throughput(quick ? { backlog: 2_000, speed: 6 } : { backlog: 5_000, speed: 6 }, 'regions'),
   baseline: () =>
     baselineComparison(
       quick

@@ -26,7 +26,7 @@ import {
   validateFaults,
 } from './policy/faults.ts';
 import { isAllowed, parseRamPolicy, type RamPolicy } from './policy/ram-policy.ts';
-import { type ThrottleRule, Throttler } from './policy/throttle.ts';
+import { type ThrottleRule, Throttler, type ThrottleStats } from './policy/throttle.ts';
 import { ApiError, apiError } from './protocol/api-error.ts';
 import {
   authenticate,
@@ -188,7 +188,9 @@ export class EmulatorCore implements EmulatorAdmin {
       if (fault === 'service-unavailable') throw apiError('ServiceUnavailable');
 
       const now = this.clock.now();
-      if (!this.throttler.take(call.action, region, now)) throw apiError('Throttling.User');
+      if (!this.throttler.take(call.action, region, now, this.random)) {
+        throw apiError('Throttling.User');
+      }
       // Progress, completion and retention expiry follow from the stored records and the clock:
       // every process recomputes them, so they are not written. Writing them made a mere read
       // overwrite another process's new copies (last writer wins).
@@ -348,6 +350,10 @@ export class EmulatorCore implements EmulatorAdmin {
 
   throttles(): Record<string, ThrottleRule> {
     return this.throttler.list();
+  }
+
+  throttleStats(): Record<string, ThrottleStats> {
+    return this.throttler.stats(this.clock.now());
   }
 
   setQuota(region: string, maxSnapshots: number | null): void {

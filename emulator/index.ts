@@ -22,7 +22,7 @@ export type {
 } from './model/types.ts';
 export type { FaultSettings } from './policy/faults.ts';
 export type { RamPolicy } from './policy/ram-policy.ts';
-export type { ThrottleRule } from './policy/throttle.ts';
+export type { CompetitorStats, ThrottleRule, ThrottleStats } from './policy/throttle.ts';
 export { ApiError, ERROR_CATALOG } from './protocol/api-error.ts';
 export { DEFAULT_CREDENTIALS, type StsCredentials } from './protocol/credentials.ts';
 export { demoWorld, emptyWorld, type SyntheticWorldOptions, syntheticWorld } from './world.ts';

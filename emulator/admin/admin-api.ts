@@ -3,7 +3,7 @@ import type { SnapshotRecord } from '../model/records.ts';
 import type { AccountFlags, CopyModel, KeyState, World } from '../model/types.ts';
 import type { FaultSettings } from '../policy/faults.ts';
 import type { RamPolicy } from '../policy/ram-policy.ts';
-import type { ThrottleRule } from '../policy/throttle.ts';
+import type { ThrottleRule, ThrottleStats } from '../policy/throttle.ts';
 import type { StsCredentials } from '../protocol/credentials.ts';
 
 /**
@@ -21,6 +21,8 @@ export interface EmulatorAdmin {
   setFaults(faults: FaultSettings): void;
   setThrottle(api: string, rule: ThrottleRule): void;
   clearThrottle(api: string, region?: string): void;
+  /** Per throttle bucket, settled to now: tokens left, what the competitor got and was refused. */
+  throttleStats(): Record<string, ThrottleStats>;
   /** Maximum snapshots in a region; null removes the quota. */
   setQuota(region: string, maxSnapshots: number | null): void;
   setAccount(flags: Partial<AccountFlags>): void;

@@ -70,6 +70,7 @@ const ROUTES: Record<string, Route> = {
     core.setThrottle(str(api, 'api'), rule as unknown as ThrottleRule);
     return core.throttles();
   },
+  'GET throttles/stats': (core) => core.throttleStats(),
   'DELETE throttles': (core, b) => {
     core.clearThrottle(
       str(b.api, 'api'),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CloudClients } from '../engine/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { createEcsApi, ECS_API_VERSION } from './ecs.ts';
@@ -35,7 +36,19 @@ export function createCloudClients(options: CloudClientOptions): CloudClients {
   return {
     ecs: createEcsApi(new RpcCaller({ ...common, service: 'ecs', apiVersion: ECS_API_VERSION })),
     kms: createKmsApi(new RpcCaller({ ...common, service: 'kms', apiVersion: KMS_API_VERSION })),
+    quotaKey: quotaKey(options.credentials.accessKeyId, options.endpoint),
   };
+}
+
+/**
+ * Names the quota a key pair spends without carrying the AccessKeyId itself (it would end up in
+ * logs as a map key): one AccessKey belongs to one account, one endpoint to one cloud.
+ */
+export function quotaKey(accessKeyId: string, endpoint: string | undefined): string {
+  return createHash('sha256')
+    .update(`${endpoint ?? 'aliyun'}|${accessKeyId}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / _SECURITY_TOKEN. */

@@ -1,8 +1,11 @@
+import { CloudApiError } from '../cloud/errors.ts';
 import { CallCounter, countingClients } from '../cloud/metrics.ts';
 import type { EcsApi, KmsApi } from '../cloud/ports.ts';
 import type { ListingOptions } from '../domain/listing.ts';
-import type { Policy } from '../policy/schema.ts';
-import { RateLimiter, realSleep, type Sleep } from './limiter.ts';
+import { DEFAULT_REQUESTS_PER_MINUTE, type Policy } from '../policy/schema.ts';
+import { accountGate, COPY_SNAPSHOT_QUOTA_PER_MINUTE } from './account-limiter.ts';
+import { isThrottling } from './classify.ts';
+import { type MonotonicClock, RateLimiter, realSleep, type Sleep } from './limiter.ts';
 import {
   type Attempted,
   RETRY_DEFAULTS,
@@ -52,6 +55,7 @@ export function createContext(
   const limiter = new RateLimiter(opts.policy.limits.requestsPerMinute, {
     sleep,
     ...(clock ? { clock } : {}),
+    shared: { CopySnapshot: copySnapshotGate(opts.policy, opts.cloud.quotaKey, clock, sleep) },
   });
   const budget = new RetryBudget(retry);
   const signal = opts.signal;
@@ -71,7 +75,20 @@ export function createContext(
     emit: (event) => opts.onEvent?.(event),
     listing: opts.tuning?.listing ?? {},
     call(api, region, fn, beforeSend) {
-      return withRetry(fn, {
+      const answered = async () => {
+        try {
+          const value = await fn();
+          limiter.answered(api, false);
+          return value;
+        } catch (error) {
+          // Only answers count: a reset or timeout says nothing about the quota.
+          if (error instanceof CloudApiError && error.httpStatus !== undefined) {
+            limiter.answered(api, isThrottling(error.code));
+          }
+          throw error;
+        }
+      };
+      return withRetry(answered, {
         maxAttempts,
         budget,
         config: retry,
@@ -85,6 +102,28 @@ export function createContext(
       });
     },
   };
+}
+
+/**
+ * CopySnapshot's quota is per account: one gate per account for every run in the process, its
+ * rate starting at the policy's figure and capped by the operator's (default: the quota).
+ */
+function copySnapshotGate(
+  policy: Policy,
+  quotaKey: string | undefined,
+  clock: MonotonicClock | undefined,
+  sleep: Sleep,
+) {
+  const start =
+    policy.limits.requestsPerMinute.CopySnapshot ?? DEFAULT_REQUESTS_PER_MINUTE.CopySnapshot;
+  const ceiling =
+    policy.limits.accountCopySnapshotsPerMinute ?? Math.max(COPY_SNAPSHOT_QUOTA_PER_MINUTE, start);
+  return accountGate(quotaKey ?? 'default', {
+    startPerMinute: Math.min(start, ceiling),
+    ceilingPerMinute: ceiling,
+    sleep,
+    ...(clock ? { clock } : {}),
+  });
 }
 
 export function inShard(values: readonly string[] | undefined, value: string): boolean {

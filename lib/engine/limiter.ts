@@ -83,18 +83,38 @@ export class TokenBucket {
   }
 }
 
-/** One token bucket per (API, region): ECS throttles per API, per region, per account. */
+/** A limiter shared beyond one (API, region): CopySnapshot's account-wide gate. */
+export interface SharedGate {
+  acquire(signal?: AbortSignal): Promise<void>;
+  onSuccess(): void;
+  onThrottle(): void;
+}
+
+export interface RateLimiterOptions {
+  clock?: MonotonicClock;
+  sleep?: Sleep;
+  /**
+   * APIs whose quota is not per region: every call of such an API, from any region, goes
+   * through its gate instead of an (API, region) bucket (CopySnapshot: per account).
+   */
+  shared?: Readonly<Record<string, SharedGate>>;
+}
+
+/**
+ * One token bucket per (API, region): ECS throttles most APIs per API, per region, per account.
+ * APIs with a shared gate (CopySnapshot, whose quota is per account) go through it instead.
+ */
 export class RateLimiter {
   readonly #buckets = new Map<string, TokenBucket>();
   readonly #rates: Record<string, number>;
   readonly #options: { clock?: MonotonicClock; sleep?: Sleep };
+  readonly #shared: Readonly<Record<string, SharedGate>>;
 
-  constructor(
-    requestsPerMinute: Record<string, number> = {},
-    options: { clock?: MonotonicClock; sleep?: Sleep } = {},
-  ) {
+  constructor(requestsPerMinute: Record<string, number> = {}, options: RateLimiterOptions = {}) {
     this.#rates = { ...DEFAULT_REQUESTS_PER_MINUTE, ...requestsPerMinute };
-    this.#options = options;
+    const { shared, ...bucketOptions } = options;
+    this.#options = bucketOptions;
+    this.#shared = shared ?? {};
   }
 
   ratePerMinute(api: string): number {
@@ -102,6 +122,8 @@ export class RateLimiter {
   }
 
   acquire(api: string, region: string, signal?: AbortSignal): Promise<void> {
+    const gate = this.#shared[api];
+    if (gate) return gate.acquire(signal);
     const key = `${api}|${region}`;
     let bucket = this.#buckets.get(key);
     if (!bucket) {
@@ -109,5 +131,13 @@ export class RateLimiter {
       this.#buckets.set(key, bucket);
     }
     return bucket.acquire(signal);
+  }
+
+  /** Feeds an answer back to an adaptive gate: a throttle lowers its rate, anything else may raise it. */
+  answered(api: string, throttled: boolean): void {
+    const gate = this.#shared[api];
+    if (!gate) return;
+    if (throttled) gate.onThrottle();
+    else gate.onSuccess();
   }
 }

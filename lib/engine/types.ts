@@ -9,6 +9,11 @@ import type { RetryConfig } from './retry.ts';
 export interface CloudClients {
   ecs: EcsApi;
   kms: KmsApi;
+  /**
+   * Whose quota the calls spend (opaque: a hash of endpoint and AccessKeyId). Runs in one
+   * process with the same key share CopySnapshot's account-wide rate; unset: one shared key.
+   */
+  quotaKey?: string;
 }
 
 /**
@@ -47,7 +52,10 @@ export interface EngineTuning {
   retry?: Partial<RetryConfig>;
   /** How the limiter and backoff wait; with `clock`, lets a test run minutes of quota in ms. */
   sleep?: Sleep;
-  /** Monotonic ms the rate limiter measures with (default performance.now). */
+  /**
+   * Monotonic ms the rate limiter measures with (default performance.now). Runs given the same
+   * clock function share CopySnapshot's account gate; other clocks get their own.
+   */
   clock?: MonotonicClock;
   /** Listing routes (tests of the truncation guard use `tagQueryOnly`). */
   listing?: ListingOptions;

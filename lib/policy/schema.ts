@@ -184,7 +184,16 @@ export const LimitsSchema = z
       .record(rateLimitedApi, z.number().int().min(1).max(100_000))
       .default({})
       .describe(
-        'Requests per minute per API and region, e.g. {CopySnapshot: 600}. APIs not listed use the defaults (CopySnapshot 900, DescribeSnapshots 1200, DeleteSnapshot 600, TagResources 600, DescribeKey 600), which stay under the quotas (CopySnapshot: 1000 per 60 s).',
+        'Requests per minute per API and region, e.g. {DescribeSnapshots: 600}. APIs not listed use the defaults (CopySnapshot 900, DescribeSnapshots 1200, DeleteSnapshot 600, TagResources 600, DescribeKey 600). CopySnapshot is different: its quota (1000 per 60 s) is per account, so its rate is one for the whole account (all source regions, destinations and policies in the process), starts at this figure and adapts: it climbs toward accountCopySnapshotsPerMinute while calls succeed and backs off on Throttling.',
+      ),
+    accountCopySnapshotsPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe(
+        'The operator cap on CopySnapshot calls for the whole account from this deployment, in any 60 s window: the adaptive rate never climbs above it. Default: the documented quota (1000), or requestsPerMinute.CopySnapshot when that is higher (a raised quota). Lower it to leave room for other callers; the lowest cap of all policies run in one process holds for all of them.',
       ),
     maxAttempts: z
       .number()

@@ -221,6 +221,15 @@ function checkCopy(p: Obj, out: RawProblem[]): void {
 function checkLimits(p: Obj, out: RawProblem[]): void {
   const rates = obj(obj(p.limits)?.requestsPerMinute);
   if (!rates) return;
+  const start = rates.CopySnapshot;
+  const cap = obj(p.limits)?.accountCopySnapshotsPerMinute;
+  if (typeof start === 'number' && typeof cap === 'number' && start > cap) {
+    out.push({
+      path: ['limits', 'requestsPerMinute', 'CopySnapshot'],
+      anchor: 'value',
+      message: `the starting CopySnapshot rate ${start} is above limits.accountCopySnapshotsPerMinute (${cap}); the rate never exceeds the cap, so start at ${cap} or below`,
+    });
+  }
   const apis = Object.keys(DEFAULT_REQUESTS_PER_MINUTE);
   for (const api of Object.keys(rates)) {
     if (apis.includes(api)) continue;

@@ -137,6 +137,7 @@ export function virtualTime(bed: Bed, options: { cloud?: CloudClients; quiesce?:
         track(() => cloud.ecs.listTaggedSnapshots(region, tags, token)),
     },
     kms: { describeKey: (region, id) => track(() => cloud.kms.describeKey(region, id)) },
+    ...(cloud.quotaKey === undefined ? {} : { quotaKey: cloud.quotaKey }),
   };
   return {
     cloud: tracked,
