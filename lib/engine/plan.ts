@@ -116,7 +116,8 @@ class PlannedItem implements WorkItem {
   declare copyOf?: NonNullable<WorkItem['copyOf']>;
   declare markReported?: NonNullable<WorkItem['markReported']>;
   declare pruneTarget?: Snapshot;
-  declare primary?: boolean;
+  /** Set in the constructor, not later: a property added after construction costs each item a backing store. */
+  primary: boolean;
   action: WorkItem['action'];
   sourceRegion: string;
   sourceSnapshotId: string;
@@ -137,6 +138,7 @@ class PlannedItem implements WorkItem {
     this.reason = reason;
     this.outcome = outcome;
     this.debtHours = ref.debtHours;
+    this.primary = false;
   }
 
   toJSON(): PlanItem {
