@@ -21,7 +21,8 @@ const SOURCES = ['cn-hangzhou', 'cn-shanghai', 'cn-shenzhen', 'cn-qingdao'];
 const DESTINATIONS = ['cn-beijing', 'ap-southeast-1', 'us-west-1'];
 const SNAPSHOTS_PER_DISK = 5;
 const PAGE = 100;
-const TARGET = { planMs: 30_000, rssMiB: 300 } as const;
+/** Issue 9: peak RSS of a 100,000 x 3 plan at most 256 MiB; plan time at most 1.25 x a listing-only pass. */
+const TARGET = { planMs: 30_000, rssMiB: 256, planOverList: 1.25 } as const;
 
 function benchPolicy(): Policy {
   return PolicySchema.parse({
@@ -79,6 +80,13 @@ async function listChild(): Promise<ListResult> {
 async function planChild(): Promise<PlanResult> {
   const started = performance.now();
   const plan = await planPolicy({ policy: benchPolicy(), cloud: childCloud() });
+  if (process.env.SCALE_HEAP && typeof globalThis.gc === 'function') {
+    globalThis.gc();
+    const m = process.memoryUsage();
+    process.stderr.write(
+      `held after plan: heapUsed ${(m.heapUsed / 2 ** 20).toFixed(0)} MiB, rss ${(m.rss / 2 ** 20).toFixed(0)} MiB, items ${plan.items.length}\n`,
+    );
+  }
   return {
     planMs: performance.now() - started,
     items: plan.items.length,
@@ -96,7 +104,13 @@ async function floorChild(): Promise<{ maxRssKiB: number }> {
 
 function runChild<T>(mode: 'list' | 'plan' | 'floor', env: NodeJS.ProcessEnv): Promise<T> {
   return new Promise((resolve, reject) => {
-    const args = ['--import', 'tsx', fileURLToPath(import.meta.url), `--child=${mode}`];
+    const args = [
+      ...(process.env.SCALE_HEAP ? ['--expose-gc'] : []),
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      `--child=${mode}`,
+    ];
     const proc = spawn(process.execPath, args, {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -151,9 +165,9 @@ async function main(): Promise<void> {
       `calls made by plan: ${JSON.stringify(r.made)}; a run would add ${JSON.stringify(r.wouldMake)}`,
       `calls (made + copies) / minimum (listing pages + copies): ${made + copies} / ${minimum} = ${((made + copies) / minimum).toFixed(3)}`,
       `listing pages: plan ${r.made.DescribeSnapshots ?? 0}, listing-only pass ${list.listPages}, minimum ${minimumPages}`,
-      `plan time / listing-only time: ${(r.planMs / 1000).toFixed(2)} s / ${(list.listMs / 1000).toFixed(2)} s = ${(r.planMs / list.listMs).toFixed(2)}`,
+      `plan time / listing-only time: ${(r.planMs / 1000).toFixed(2)} s / ${(list.listMs / 1000).toFixed(2)} s = ${(r.planMs / list.listMs).toFixed(2)} (target ≤ ${TARGET.planOverList})`,
       `planner peak RSS: ${rssMiB.toFixed(0)} MiB (target < ${TARGET.rssMiB} MiB); the same process planning nothing: ${(floor.maxRssKiB / 1024).toFixed(0)} MiB`,
-      `verdict: ${r.planMs < TARGET.planMs && rssMiB < TARGET.rssMiB ? 'within targets' : 'OUTSIDE TARGETS'}`,
+      `verdict: ${r.planMs < TARGET.planMs && rssMiB <= TARGET.rssMiB && r.planMs / list.listMs <= TARGET.planOverList ? 'within targets' : 'OUTSIDE TARGETS'}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
