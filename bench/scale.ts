@@ -106,6 +106,7 @@ function runChild<T>(mode: 'list' | 'plan' | 'floor', env: NodeJS.ProcessEnv): P
   return new Promise((resolve, reject) => {
     const args = [
       ...(process.env.SCALE_HEAP ? ['--expose-gc'] : []),
+      ...(process.env.SCALE_NODE_FLAGS ? process.env.SCALE_NODE_FLAGS.split(' ') : []),
       '--import',
       'tsx',
       fileURLToPath(import.meta.url),
