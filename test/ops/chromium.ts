@@ -13,11 +13,21 @@ async function executablePath(): Promise<string> {
   return process.env.CHROMIUM_PATH ?? (await chromium.executablePath());
 }
 
+export interface RenderedPage {
+  /** Screenshot, 1280 x 900. */
+  png: string;
+  /** The document title after load: a script that ran could have changed it. */
+  title: string;
+  /** Console output, Content-Security-Policy violations included. */
+  console: string[];
+}
+
 /**
- * Screenshots an HTML file at 1280 x 900. A browser that cannot start is a failure, never a
- * silent skip: the screenshot is the acceptance test of the page.
+ * Opens an HTML file the way an operator would (file://, no network) and screenshots it. A
+ * browser that cannot start is a failure, never a silent skip: the screenshot is the acceptance
+ * test of the page.
  */
-export async function screenshot(htmlFile: string, dir: string): Promise<string> {
+export async function renderInChromium(htmlFile: string, dir: string): Promise<RenderedPage> {
   const browser = await puppeteer.launch({
     executablePath: await executablePath(),
     args: chromium.args,
@@ -27,12 +37,17 @@ export async function screenshot(htmlFile: string, dir: string): Promise<string>
   });
   try {
     const page = await browser.newPage();
-    // file:// only: the page must render with no network, as an operator opens it.
+    const console: string[] = [];
+    page.on('console', (message) => console.push(message.text()));
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
     const png = join(dir, 'status.png');
     await writeFile(png, await page.screenshot({ type: 'png' }));
-    return png;
+    return { png, title: await page.title(), console };
   } finally {
     await browser.close();
   }
+}
+
+export async function screenshot(htmlFile: string, dir: string): Promise<string> {
+  return (await renderInChromium(htmlFile, dir)).png;
 }

@@ -3,6 +3,7 @@ import { redactSecrets } from '../../cloud/errors.ts';
 import { planPolicy } from '../../engine/run.ts';
 import type { Plan } from '../../engine/types.ts';
 import { ExitCode, InvalidInputError, ReplicatorError } from '../../errors.ts';
+import { neutralise, toSafeJson } from '../../terminal-safe.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
 import { openPolicyContext } from '../policy-context.ts';
@@ -32,13 +33,13 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
         if (error instanceof InvalidInputError) throw error;
         // The account or the credentials cannot do the work at all: the exit code of an aborted run.
         const code = error instanceof ReplicatorError ? error.code : 'Unexpected';
-        const message = redactSecrets(error instanceof Error ? error.message : String(error));
+        const message = neutralise(
+          redactSecrets(error instanceof Error ? error.message : String(error)),
+        );
         ctx.io.stderr(`dr-replicator plan: aborted: ${code}: ${message}\n`);
         ctx.setExitCode(ExitCode.Aborted);
         return;
       }
-      ctx.io.stdout(
-        flags.output === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan),
-      );
+      ctx.io.stdout(flags.output === 'json' ? `${toSafeJson(plan, 2)}\n` : renderPlan(plan));
     });
 }

@@ -12,6 +12,7 @@ import { alertsFromReport } from '../../ops/status-alerts.ts';
 import { collectStatus } from '../../ops/status-collect.ts';
 import { renderStatusHtml } from '../../ops/status-html.ts';
 import { renderStatusText } from '../../ops/status-text.ts';
+import { neutralise, toSafeJson } from '../../terminal-safe.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
 import { openPolicyContext, type PolicyContext } from '../policy-context.ts';
@@ -54,7 +55,7 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
       } catch (error) {
         if (!(error instanceof StatusUnavailableError)) throw error;
         // Not an input problem: the state is unknown, which must not read as healthy.
-        ctx.io.stderr(`dr-replicator status: ${error.code}: ${error.message}\n`);
+        ctx.io.stderr(`dr-replicator status: ${error.code}: ${neutralise(error.message)}\n`);
         ctx.setExitCode(ExitCode.Aborted);
         return;
       }
@@ -74,7 +75,7 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
 
       switch (flags.output) {
         case 'json':
-          ctx.io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+          ctx.io.stdout(`${toSafeJson(report, 2)}\n`);
           break;
         case 'html': {
           const file = path.resolve(ctx.io.cwd, flags.out);
