@@ -58,7 +58,9 @@ export async function cliStartup(size: CliStartupSize): Promise<ScenarioResult> 
       for (const [name, launcher] of Object.entries(LAUNCHERS)) {
         const ms = await timeProcess(launcher, args);
         // The first round warms the disk cache and tsx's transform cache; it is not counted.
-        if (i >= 0) (times[`${name} ${command}`] ??= []).push(ms);
+        if (i < 0) continue;
+        const key = `${name} ${command}`;
+        times[key] = [...(times[key] ?? []), ms];
       }
     }
   }
