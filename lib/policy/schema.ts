@@ -275,7 +275,7 @@ export const PolicySchema = z
       .string()
       .min(1)
       .describe(
-        'FC timer syntax: a cron expression of 6 fields, seconds first (e.g. "0 0 */4 * * *"), in UTC unless prefixed with "CRON_TZ=Area/City "; or "@every 30m" (h, m, s units; at least 1 minute).',
+        'FC timer syntax: a cron expression of 6 fields, seconds first (e.g. "0 0 */4 * * *"), in UTC unless prefixed with "CRON_TZ=Area/City "; or "@every 30m" (whole minutes only, as FC documents; at least 1 minute).',
       ),
     source: SourceSchema,
     destinations: z
