@@ -60,7 +60,7 @@ export async function openPolicyContext(
     stderr(
       `dr-replicator: ${neutralise(policy.name)}: alert webhook: ${neutralise(describeError(error))}\n`,
     );
-  const withAlerts = (sink: LogSink) => withPolicyAlerts(policy, sink, onWebhookError);
+  const withAlerts = (sink: LogSink) => withPolicyAlerts(policy, sink, onWebhookError, {}, io.env);
   return {
     policy,
     policyPath,
