@@ -152,6 +152,7 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     runId: opts.runId,
     policy: opts.policy.name,
     now,
+    dryRun,
   });
   const { policy } = opts;
   const stop = new StopState({
