@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { updateReadme } from '../scripts/bench-readme.ts';
 import { apiEfficiency } from './scenarios/api-efficiency.ts';
 import { baselineComparison } from './scenarios/baseline.ts';
+import { cliStartup } from './scenarios/cli-startup.ts';
 import { coldStart } from './scenarios/cold-start.ts';
 import { planMemory } from './scenarios/memory.ts';
 import { throughput } from './scenarios/throughput.ts';
@@ -56,6 +57,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
     ),
   'cold-start': () => coldStart({ runs: quick ? 3 : 9 }),
   memory: () => planMemory({ snapshots: quick ? 10_000 : 100_000 }),
+  'cli-startup': () => cliStartup({ runs: quick ? 3 : 15 }),
 };
 
 async function main(): Promise<number> {

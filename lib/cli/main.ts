@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, ReplicatorError } from '../errors.ts';
+import { neutralise } from '../terminal-safe.ts';
 import { type CliIo, type CommandContext, processIo } from './io.ts';
 
 type Register = (program: Command, ctx: CommandContext) => void;
@@ -55,7 +56,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
     const code = error instanceof ReplicatorError ? error.code : 'Unexpected';
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`dr-replicator: ${code}: ${message}\n`);
+    // Messages can quote cloud text (ids, error messages): shown escaped on one line.
+    io.stderr(`dr-replicator: ${neutralise(code)}: ${neutralise(message)}\n`);
     return exitCode === ExitCode.Ok ? ExitCode.InvalidInput : exitCode;
   }
   return exitCode;

@@ -8,6 +8,7 @@ import { ReplicatorError } from '../errors.ts';
 import { withPolicyAlerts } from '../ops/policy-alerts.ts';
 import { loadPolicyFile } from '../policy/load.ts';
 import type { LogTarget, Policy } from '../policy/schema.ts';
+import { neutralise } from '../terminal-safe.ts';
 import type { CliIo } from './io.ts';
 
 /**
@@ -56,8 +57,10 @@ export async function openPolicyContext(
   const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
   // A webhook failure is reported, never fatal: the records in the log store are the truth.
   const onWebhookError = (error: unknown) =>
-    stderr(`dr-replicator: ${policy.name}: alert webhook: ${describeError(error)}\n`);
-  const withAlerts = (sink: LogSink) => withPolicyAlerts(policy, sink, onWebhookError);
+    stderr(
+      `dr-replicator: ${neutralise(policy.name)}: alert webhook: ${neutralise(describeError(error))}\n`,
+    );
+  const withAlerts = (sink: LogSink) => withPolicyAlerts(policy, sink, onWebhookError, {}, io.env);
   return {
     policy,
     policyPath,

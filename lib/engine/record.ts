@@ -30,7 +30,7 @@ export class RecordBook {
   readonly totals = emptyTotals();
   readonly perDestination = new Map<string, Record<Outcome, number>>();
   readonly #sink: LogSink;
-  readonly #base: { runId: string; policy: string };
+  readonly #base: { runId: string; policy: string; dryRun?: 'true' };
   readonly #now: () => Date;
   readonly #onItem: ((record: ItemRecord) => void) | undefined;
   #pending: LogRecord[] = [];
@@ -45,9 +45,15 @@ export class RecordBook {
     policy: string;
     now: () => Date;
     onItem?: (record: ItemRecord) => void;
+    /** Marks every record as a rehearsal's (`dryRun: "true"`). */
+    dryRun?: boolean;
   }) {
     this.#sink = options.sink;
-    this.#base = { runId: options.runId, policy: options.policy };
+    this.#base = {
+      runId: options.runId,
+      policy: options.policy,
+      ...(options.dryRun ? { dryRun: 'true' as const } : {}),
+    };
     this.#now = options.now;
     this.#onItem = options.onItem;
   }

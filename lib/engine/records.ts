@@ -40,6 +40,12 @@ export type AlertKind = (typeof AlertKind)[keyof typeof AlertKind];
 interface RecordBase {
   runId: string;
   policy: string;
+  /**
+   * Set on every record of a `run --dry-run`: a rehearsal. Status, the heartbeat and the alert
+   * rules ignore such records, so a dry run never counts as a run nor raises a real alert. A
+   * string, as SLS stores it.
+   */
+  dryRun?: 'true';
   /** ISO 8601 time the record was made. */
   time: string;
 }

@@ -152,6 +152,7 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
       const key = `${record.destRegion}|${record.sourceRegion}|${record.sourceSnapshotId}`;
       decided.set(key, (decided.get(key) ?? 0) + 1);
     },
+    dryRun,
   });
   const { policy } = opts;
   const stop = new StopState({

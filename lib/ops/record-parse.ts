@@ -11,9 +11,11 @@ import {
 /**
  * Reads a record back from the log store. SLS contents are all strings and a JSON-lines file
  * may hold numbers and objects, so every field is accepted in either form. A line that is not
- * one of our records (another writer, a truncated line) yields undefined and is ignored.
+ * one of our records (another writer, a truncated line) yields undefined and is ignored, and
+ * so does a dry run's record (`dryRun: "true"`): a rehearsal is neither a run nor an alert.
  */
 export function parseLogRecord(raw: Record<string, unknown>): LogRecord | undefined {
+  if (String(raw.dryRun) === 'true') return undefined;
   const kind = str(raw.kind);
   const runId = str(raw.runId);
   const policy = str(raw.policy);

@@ -24,12 +24,13 @@ const EMPTY_MESSAGE =
 
 /**
  * Parses and validates policy text. Returns every problem (YAML syntax, schema, semantic),
- * each located at `file:line:col`; `policy` is set only when there are none.
+ * each located at `file:line:col`; `policy` is set only when there are none. `warnings` are
+ * things a valid policy should not do (a secret written inline): reported, never fatal.
  */
 export function parsePolicyText(
   text: string,
   file: string,
-): { policy?: Policy; problems: PolicyProblem[] } {
+): { policy?: Policy; problems: PolicyProblem[]; warnings?: PolicyProblem[] } {
   const at = (line: number, col: number, path: string, message: string): PolicyProblem => ({
     file,
     line,
@@ -85,14 +86,35 @@ export function parsePolicyText(
       return true;
     })
     .sort(compareProblems);
-  return problems.length === 0 && parsed.success ? { policy: parsed.data, problems } : { problems };
+  if (problems.length > 0 || !parsed.success) return { problems };
+  const warnings = policyWarnings(parsed.data).map((w) => {
+    const pos = locate(doc, lc, w.path, w.anchor);
+    return at(pos.line, pos.col, pathToString(w.path), w.message);
+  });
+  return warnings.length === 0
+    ? { policy: parsed.data, problems }
+    : { policy: parsed.data, problems, warnings };
+}
+
+/** What a valid policy should still not do. */
+function policyWarnings(policy: Policy): RawProblem[] {
+  const out: RawProblem[] = [];
+  if (policy.alerts.webhook?.secret !== undefined) {
+    out.push({
+      path: ['alerts', 'webhook', 'secret'],
+      anchor: 'key',
+      message:
+        'the signing secret is written in the policy file, so it is in every copy of it (repository, FC code package); name an environment variable with secretEnv instead',
+    });
+  }
+  return out;
 }
 
 /** Reads and validates a policy file; never throws for a bad file, returns its problems. */
 export async function checkPolicyFile(
   path: string,
   file: string = path,
-): Promise<{ policy?: Policy; problems: PolicyProblem[] }> {
+): Promise<{ policy?: Policy; problems: PolicyProblem[]; warnings?: PolicyProblem[] }> {
   const read = await readPolicySource(path);
   if (!read.ok) return { problems: [{ file, line: 0, col: 0, path: '', message: read.message }] };
   if (read.text.trim() === '') {

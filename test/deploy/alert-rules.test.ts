@@ -100,6 +100,10 @@ const SAMPLES: LogRecord[] = [
   ...Object.values(AlertKind).map(alert),
   ...Object.values(Outcome).map(item),
   run,
+  // A dry run's records are a rehearsal: no rule may fire on them (nor count them as a run).
+  ...[...Object.values(AlertKind).map(alert), ...Object.values(Outcome).map(item), run].map(
+    (record) => ({ ...record, dryRun: 'true' as const, message: 'dry run' }),
+  ),
 ];
 
 /** The samples each rule must match, by rule file name. */

@@ -3,6 +3,7 @@ import { redactSecrets } from '../../cloud/errors.ts';
 import { newRunId, runPolicy } from '../../engine/run.ts';
 import type { RunSummary } from '../../engine/types.ts';
 import { ExitCode, InvalidInputError, ReplicatorError } from '../../errors.ts';
+import { neutralise, toSafeJson } from '../../terminal-safe.ts';
 import { budgetOption } from '../budget-option.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
@@ -74,7 +75,9 @@ export function registerRun(program: Command, ctx: CommandContext): void {
         // The run stopped without a summary (account, permissions, the log store): it was
         // aborted, exit 3, not the exit 2 of bad input that main() gives other errors.
         const code = error instanceof ReplicatorError ? error.code : 'Unexpected';
-        const message = redactSecrets(error instanceof Error ? error.message : String(error));
+        const message = neutralise(
+          redactSecrets(error instanceof Error ? error.message : String(error)),
+        );
         ctx.io.stderr(`dr-replicator run: aborted: ${code}: ${message}\n`);
         ctx.setExitCode(ExitCode.Aborted);
         return;
@@ -85,7 +88,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
       // One line of JSON: with a stdout log target the records precede it as JSON lines, and
       // the whole of stdout stays one JSON-lines stream.
       ctx.io.stdout(
-        flags.output === 'json' ? `${JSON.stringify(summary)}\n` : renderRunSummary(summary),
+        flags.output === 'json' ? `${toSafeJson(summary)}\n` : renderRunSummary(summary),
       );
       ctx.setExitCode(summary.exitCode);
     });

@@ -11,6 +11,7 @@ import {
 import { describeSchedule, scheduleIntervalMs } from '../../ops/schedule.ts';
 import { type ScheduledJob, startScheduler } from '../../ops/scheduler.ts';
 import { parseSchedule } from '../../policy/cron.ts';
+import { neutralise, toSafeJson } from '../../terminal-safe.ts';
 import { budgetOption } from '../budget-option.ts';
 import type { CliIo, CommandContext } from '../io.ts';
 import { openPolicyContext, type PolicyContext } from '../policy-context.ts';
@@ -49,15 +50,18 @@ export function registerServe(program: Command, ctx: CommandContext): void {
       const scheduler = startScheduler(jobs, {
         onSkipped: (name, at) =>
           ctx.io.stderr(
-            `dr-replicator serve: ${name}: tick at ${at.toISOString()} skipped, the previous run is still in flight\n`,
+            `dr-replicator serve: ${neutralise(name)}: tick at ${at.toISOString()} skipped, the previous run is still in flight\n`,
           ),
         onFailed: (name, error) =>
-          ctx.io.stderr(`dr-replicator serve: ${name}: run failed: ${describeError(error)}\n`),
-        onWarning: (name, message) => ctx.io.stderr(`dr-replicator serve: ${name}: ${message}\n`),
+          ctx.io.stderr(
+            `dr-replicator serve: ${neutralise(name)}: run failed: ${neutralise(describeError(error))}\n`,
+          ),
+        onWarning: (name, message) =>
+          ctx.io.stderr(`dr-replicator serve: ${neutralise(name)}: ${neutralise(message)}\n`),
       });
       for (const p of policies) {
         ctx.io.stderr(
-          `dr-replicator serve: ${p.context.policy.name} scheduled ${describeSchedule(p.schedule)}\n`,
+          `dr-replicator serve: ${neutralise(p.context.policy.name)} scheduled ${describeSchedule(p.schedule)}\n`,
         );
       }
       if (flags.runNow) for (const p of policies) scheduler.trigger(p.context.policy.name);
@@ -154,7 +158,7 @@ function job(served: ServedPolicy, flags: ServeFlags, io: CliIo): ScheduledJob {
 }
 
 function writeHealth(io: CliIo, line: HealthLine): void {
-  io.stdout(`${JSON.stringify(line)}\n`);
+  io.stdout(`${toSafeJson(line)}\n`);
 }
 
 /** Resolves with the first SIGTERM/SIGINT and stops listening. */
