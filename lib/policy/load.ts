@@ -107,6 +107,17 @@ function policyWarnings(policy: Policy): RawProblem[] {
         'the signing secret is written in the policy file, so it is in every copy of it (repository, FC code package); name an environment variable with secretEnv instead',
     });
   }
+  const lookbackDays = policy.source.lookbackHours / 24;
+  policy.destinations.forEach((dest, i) => {
+    if (dest.retentionDays === undefined || dest.retentionDays >= lookbackDays) return;
+    // A copy ECS releases while its source is still in the window is missing to the next run,
+    // which copies the source again (re-copy, copy-lost alert) until the source leaves it.
+    out.push({
+      path: ['destinations', i, 'retentionDays'],
+      anchor: 'value',
+      message: `retentionDays ${dest.retentionDays} is shorter than the lookback window (lookbackHours ${policy.source.lookbackHours} = ${Math.round(lookbackDays * 10) / 10} days): ECS releases each copy while its source is still selected, so every later run copies it again (a re-copy record and a copy-lost alert each time) until the source is older than the window. Make retentionDays at least ${Math.ceil(lookbackDays)}, or shorten lookbackHours`,
+    });
+  });
   return out;
 }
 
