@@ -17,6 +17,8 @@ import {
 const FULL = process.env.ORG_SCALE === 'full';
 const ACCOUNTS = 50;
 const SNAPSHOTS = FULL ? 200 : 6;
+/** The full scale makes 20,000 copies per scenario: minutes on a shared 2-core machine. */
+const TIMEOUT = FULL ? 1_800_000 : 60_000;
 
 let world: OrgWorld | undefined;
 afterEach(async () => {
@@ -32,7 +34,9 @@ function expectExactlyOnce(w: OrgWorld, accounts: readonly string[]): void {
 }
 
 describe('organisation fan-out on Function Compute (emulator)', () => {
-  it(`copies every (account, snapshot, destination) exactly once across ${ACCOUNTS} accounts`, async () => {
+  it(`copies every (account, snapshot, destination) exactly once across ${ACCOUNTS} accounts`, {
+    timeout: TIMEOUT,
+  }, async () => {
     world = await orgWorld({
       accounts: ACCOUNTS,
       snapshotsPerAccount: SNAPSHOTS,
@@ -53,7 +57,9 @@ describe('organisation fan-out on Function Compute (emulator)', () => {
     expect(sessions.every((s) => s.sessionName === 'dr-org-acme-20261202T040000')).toBe(true);
   });
 
-  it('makes no duplicate when 20 % of worker invocations are delivered twice', async () => {
+  it('makes no duplicate when 20 % of worker invocations are delivered twice', {
+    timeout: TIMEOUT,
+  }, async () => {
     world = await orgWorld({
       accounts: ACCOUNTS,
       snapshotsPerAccount: SNAPSHOTS,
@@ -66,7 +72,9 @@ describe('organisation fan-out on Function Compute (emulator)', () => {
     expectExactlyOnce(world, world.accounts);
   });
 
-  it('refuses a re-dispatch of the same tick (409 on the task id) and runs nothing twice', async () => {
+  it('refuses a re-dispatch of the same tick (409 on the task id) and runs nothing twice', {
+    timeout: TIMEOUT,
+  }, async () => {
     world = await orgWorld({ accounts: 3, snapshotsPerAccount: 2, workerConcurrency: 3 });
     await world.tick('2026-12-02T04:00:00Z');
     const again = await world.tick('2026-12-02T04:00:00Z');
@@ -74,7 +82,9 @@ describe('organisation fan-out on Function Compute (emulator)', () => {
     expect(world.org.tasks()).toHaveLength(3);
   });
 
-  it('alerts for the one account without the member role; the other 49 complete', async () => {
+  it('alerts for the one account without the member role; the other 49 complete', {
+    timeout: TIMEOUT,
+  }, async () => {
     world = await orgWorld({
       accounts: ACCOUNTS,
       snapshotsPerAccount: SNAPSHOTS,

@@ -29,7 +29,10 @@ export function memberId(i: number): string {
 export async function shippedRoles(): Promise<{ member: RoleSpec; management: unknown }> {
   const read = async (file: string) => readFile(path.join(root, 'policies/org', file), 'utf8');
   const trust = JSON.parse(
-    (await read('member-role-trust.json')).replaceAll('<management-account-id>', MANAGEMENT_ACCOUNT),
+    (await read('member-role-trust.json')).replaceAll(
+      '<management-account-id>',
+      MANAGEMENT_ACCOUNT,
+    ),
   ) as TrustPolicy;
   return {
     member: {
