@@ -1,3 +1,4 @@
+import { setTimeout as defaultSleep } from 'node:timers/promises';
 import { createCloudClients } from '../cloud/clients.ts';
 import { CloudApiError, redactSecrets } from '../cloud/errors.ts';
 import type { Credentials } from '../cloud/ports.ts';
@@ -36,6 +37,32 @@ export interface AccountRunInput {
   tuning?: EngineTuning;
   /** The engine under the member role; tests and the emulator pass nothing else. */
   cloudFor?: (credentials: Credentials) => ReturnType<typeof createCloudClients>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** AssumeRole attempts: a timeout, a 5xx or throttling is retried; a refusal is final. */
+export const ASSUME_ROLE_ATTEMPTS = 3;
+const ASSUME_BACKOFF_MS = 1_000;
+
+function transient(error: unknown): boolean {
+  if (!(error instanceof CloudApiError)) return false;
+  if (error.code.startsWith('Throttling')) return true;
+  return error.httpStatus === undefined || error.httpStatus >= 500;
+}
+
+async function assumeWithRetry(input: AccountRunInput): Promise<Credentials> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await input.sts.assumeRole({
+        roleArn: input.roleArn,
+        sessionName: sessionName(`dr-${input.runId}`),
+        durationSeconds: input.durationSeconds,
+      });
+    } catch (error) {
+      if (attempt >= ASSUME_ROLE_ATTEMPTS || !transient(error)) throw error;
+      await (input.sleep ?? defaultSleep)(ASSUME_BACKOFF_MS * 2 ** (attempt - 1));
+    }
+  }
 }
 
 /**
@@ -48,11 +75,7 @@ export async function runInAccount(input: AccountRunInput): Promise<AccountRunRe
   const base = { accountId: input.accountId, policy: input.policy.name, runId: input.runId };
   let credentials: Credentials;
   try {
-    credentials = await input.sts.assumeRole({
-      roleArn: input.roleArn,
-      sessionName: sessionName(`dr-${input.runId}`),
-      durationSeconds: input.durationSeconds,
-    });
+    credentials = await assumeWithRetry(input);
   } catch (error) {
     const code = error instanceof CloudApiError ? error.code : 'AssumeRoleFailed';
     const message = redactSecrets(

@@ -1,3 +1,4 @@
+import { setTimeout as defaultSleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { Credentials } from '../cloud/ports.ts';
 import { createDirectoryApi } from './directory.ts';
@@ -16,6 +17,16 @@ export interface DispatchResult {
 
 /** Invokes calls in flight at once: well under FC's per-account API rate. */
 const INVOKE_CONCURRENCY = 10;
+/** Attempts per invocation; a retry reuses the task id, so it cannot start a second run. */
+export const INVOKE_ATTEMPTS = 4;
+const BACKOFF_MS = 1_000;
+
+function transient(error: unknown): boolean {
+  const e = error as { httpStatus?: number; code?: string };
+  if (e.httpStatus !== undefined) return e.httpStatus >= 500 || e.httpStatus === 429;
+  // No HTTP answer: a timeout or a reset, the outcome unknown.
+  return true;
+}
 
 /**
  * Lists the accounts and invokes the worker once per (account, policy), asynchronously, with a
@@ -27,6 +38,7 @@ export async function dispatchOrg(init: {
   credentials: Credentials;
   endpoint?: string | undefined;
   invoker: InvokePort;
+  sleep?: (ms: number) => Promise<void>;
 }): Promise<DispatchResult> {
   const { org } = init;
   const accounts = await resolveAccounts(
@@ -49,13 +61,24 @@ export async function dispatchOrg(init: {
           accountId: t.accountId,
           policyFile: t.policyFile,
         };
+        const invocation = {
+          functionName: org.worker.functionName,
+          payload: JSON.stringify(payload),
+          taskId: workerTaskId(init.runId, t.accountId, t.policyFile),
+        };
         try {
-          const outcome = await init.invoker.invokeAsync({
-            functionName: org.worker.functionName,
-            payload: JSON.stringify(payload),
-            taskId: workerTaskId(init.runId, t.accountId, t.policyFile),
-          });
-          result.invocations[outcome.status === 'accepted' ? 'accepted' : 'duplicate'] += 1;
+          for (let attempt = 1; ; attempt++) {
+            try {
+              const outcome = await init.invoker.invokeAsync(invocation);
+              // A 409 after an unanswered attempt is that attempt landing: accepted, once.
+              const accepted = outcome.status === 'accepted' || attempt > 1;
+              result.invocations[accepted ? 'accepted' : 'duplicate'] += 1;
+              return;
+            } catch (error) {
+              if (attempt >= INVOKE_ATTEMPTS || !transient(error)) throw error;
+              await (init.sleep ?? defaultSleep)(BACKOFF_MS * 2 ** (attempt - 1));
+            }
+          }
         } catch (error) {
           result.invocations.failed += 1;
           result.failures.push({

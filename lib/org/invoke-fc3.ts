@@ -38,7 +38,7 @@ export function createFc3Invoker(init: {
       endpoint: url?.host ?? `${init.accountId}.${init.region}.fc.aliyuncs.com`,
       protocol: url?.protocol.replace(':', '') ?? 'https',
       regionId: init.region,
-      readTimeout: 10_000,
+      readTimeout: 30_000,
       connectTimeout: 5_000,
     }),
   );

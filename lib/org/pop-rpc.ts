@@ -24,7 +24,7 @@ export async function popCall<T>(
   try {
     return await client.request<T>(action, params, {
       method: 'POST',
-      timeout: init.timeoutMs ?? 10_000,
+      timeout: init.timeoutMs ?? 30_000,
       formatParams: false,
     });
   } catch (error) {

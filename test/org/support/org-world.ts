@@ -64,7 +64,12 @@ export interface OrgWorldOptions {
   /** Use the Resource Directory (ListAccounts) instead of a static list. */
   directory?: boolean;
   maxAsyncRetryAttempts?: number;
+  /** Per real minute, every API the run calls (default the engine's 900/min × speed). */
   requestsPerMinute?: number;
+  /** Virtual seconds per real second (default SPEED). */
+  speed?: number;
+  /** Each member's CopySnapshot quota per (virtual) minute, per region (default 1000). */
+  copyQuotaPerMinute?: number;
 }
 
 /**
@@ -97,11 +102,16 @@ export async function orgWorld(options: OrgWorldOptions): Promise<OrgWorld> {
     members,
     managementRolePolicy: roles.management,
     startTime: now,
-    speed: SPEED,
+    speed: options.speed ?? SPEED,
     seed: 7,
   });
+  if (options.copyQuotaPerMinute !== undefined) {
+    for (const id of accounts) {
+      org.account(id).admin.setThrottle('CopySnapshot', { perMinute: options.copyQuotaPerMinute });
+    }
+  }
   const logFile = path.join(dir, 'records.jsonl');
-  const rate = options.requestsPerMinute ?? 900 * SPEED;
+  const rate = options.requestsPerMinute ?? 900 * (options.speed ?? SPEED);
   await writeFile(
     path.join(dir, 'policy.yaml'),
     [
@@ -112,7 +122,7 @@ export async function orgWorld(options: OrgWorldOptions): Promise<OrgWorld> {
       '  select: { tags: { dr: "true" } }',
       '  lookbackHours: 168',
       'destinations:',
-      ...DESTINATIONS.map((d) => `  - { region: ${d}, maxConcurrentCopies: 20 }`),
+      ...DESTINATIONS.map((d) => `  - { region: ${d}, maxConcurrentCopies: 4 }`),
       'limits:',
       `  requestsPerMinute: { CopySnapshot: ${rate}, DescribeSnapshots: ${rate}, DescribeKey: ${rate}, TagResources: ${rate} }`,
       '',
