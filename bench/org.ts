@@ -10,7 +10,7 @@
  * `npm run bench:org` (ORG_ACCOUNTS, ORG_SNAPSHOTS, ORG_SPEED, ORG_QUOTA to change the size).
  */
 import type { CallLogEntry } from '../emulator/index.ts';
-import { copiesPerPair, DESTINATIONS, orgWorld, SOURCE } from '../test/org/support/org-world.ts';
+import { copiesPerPair, DESTINATIONS, orgWorld, SOURCE } from '../lib/cli/org-world.ts';
 
 const ACCOUNTS = Number(process.env.ORG_ACCOUNTS ?? 50);
 const SNAPSHOTS = Number(process.env.ORG_SNAPSHOTS ?? 40);

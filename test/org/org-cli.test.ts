@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../lib/cli/io.ts';
 import { main } from '../../lib/cli/main.ts';
-import { copiesPerPair, memberId, type OrgWorld, orgWorld } from './support/org-world.ts';
+import { copiesPerPair, memberId, type OrgWorld, orgWorld } from '../../lib/cli/org-world.ts';
 
 let world: OrgWorld | undefined;
 afterEach(async () => {
@@ -132,5 +132,16 @@ describe('dr-replicator org', () => {
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--concurrency must be an integer from 1 to 100');
+  });
+
+  it('demo dispatches through FC in the emulator and shows the account without the role', async () => {
+    const result = await cli(['org', 'demo', '--accounts', '3', '--output', 'json']);
+    expect(result.code).toBe(0);
+    const status = JSON.parse(result.stdout) as {
+      totals: Record<string, number>;
+      accounts: { accountId: string; alerts: { errorCode?: string }[] }[];
+    };
+    expect(status.totals).toEqual({ accounts: 3, ok: 2, failing: 1, neverRan: 0 });
+    expect(status.accounts[2]?.alerts[0]?.errorCode).toBe('EntityNotExist.Role');
   });
 });

@@ -6,7 +6,7 @@ import {
   type OrgWorld,
   orgWorld,
   readRecords,
-} from './support/org-world.ts';
+} from '../../lib/cli/org-world.ts';
 
 /**
  * The organisation fan-out end to end in the emulator: the dispatcher (as the timer calls it)

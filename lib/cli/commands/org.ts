@@ -178,6 +178,53 @@ export function registerOrg(program: Command, ctx: CommandContext): void {
     });
 
   org
+    .command('demo')
+    .description(
+      'an organisation in the local emulator: dispatch through FC, one account without the role',
+    )
+    .option('--accounts <n>', 'member accounts', '6')
+    .addOption(outputOption())
+    .action(async (flags: OrgFlags & { accounts: string }) => {
+      const accounts = Number(flags.accounts);
+      if (!Number.isInteger(accounts) || accounts < 2 || accounts > 100) {
+        throw new ReplicatorError('InvalidAccounts', '--accounts must be an integer from 2 to 100');
+      }
+      // Loaded on demand: only the demo needs the emulator.
+      const { orgWorld } = await import('../org-world.ts');
+      ctx.io.stderr(
+        `starting ${accounts} member accounts; the last one has no dr-replicator-member role\n`,
+      );
+      const world = await orgWorld({
+        accounts,
+        snapshotsPerAccount: 10,
+        workerConcurrency: 3,
+        withoutRole: [accounts - 1],
+      });
+      try {
+        const dispatched = await world.tick(new Date().toISOString());
+        ctx.io.stderr(`dispatcher: ${JSON.stringify(dispatched)}\n`);
+        const records = await fileRecordSource(world.logFile).read({
+          from: new Date(0),
+          to: new Date(Date.now() + 86_400_000),
+        });
+        const status = orgStatus('acme', world.accounts, records);
+        ctx.io.stdout(
+          flags.output === 'json' ? `${JSON.stringify(status)}\n` : renderOrgStatusText(status),
+        );
+        ctx.io.stderr(
+          `sessions assumed: ${world.org.sessions().length}, refused: ${
+            world.org
+              .refusedAssumeRoles()
+              .map((r) => `${r.roleArn} ${r.code}`)
+              .join(', ') || 'none'
+          }\n`,
+        );
+      } finally {
+        await world.close();
+      }
+    });
+
+  org
     .command('status')
     .description('the newest run of every account: accounts × destinations')
     .requiredOption('--org <file>', 'organisation file (YAML)')

@@ -1,14 +1,14 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { syntheticWorld } from '../../../emulator/index.ts';
+import { syntheticWorld } from '../../emulator/index.ts';
 import {
   type OrgMemberSpec,
   type RunningOrgEmulator,
   startOrgEmulator,
-} from '../../../emulator/org/org-emulator.ts';
-import type { RoleSpec, TrustPolicy } from '../../../emulator/org/trust.ts';
-import { createOrgHandlers } from '../../../functions/org/index.ts';
+} from '../../emulator/org/org-emulator.ts';
+import type { RoleSpec, TrustPolicy } from '../../emulator/org/trust.ts';
+import { createOrgHandlers } from '../../functions/org/index.ts';
 
 export const MANAGEMENT_ACCOUNT = '1000000000000001';
 export const SOURCE = 'cn-hangzhou';
@@ -19,7 +19,7 @@ export const SPEED = 60;
 /** The documented CopySnapshot flow control per account (emulator default). */
 export const QUOTA_PER_MINUTE = 1000;
 
-const root = path.resolve(import.meta.dirname, '../../..');
+const root = path.resolve(import.meta.dirname, '../..');
 
 export function memberId(i: number): string {
   return `2${String(i).padStart(15, '0')}`;
@@ -73,7 +73,7 @@ export interface OrgWorldOptions {
 }
 
 /**
- * An organisation in the emulator: member accounts with one world each and the shipped
+ * An organisation in the emulator (`dr-replicator org demo`, the org tests and bench:org): member accounts with one world each and the shipped
  * member role, the management account with the shipped function-role policy, the worker and
  * dispatcher handlers deployed as FC functions, and the org + policy files on disk.
  */
