@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   createServer,
   type IncomingMessage,
@@ -248,14 +249,13 @@ export async function startOrgEmulator(opts: OrgEmulatorOptions): Promise<Runnin
       }
       return true;
     }
-    const version =
-      url.searchParams.get('Version') ?? String(req.headers['x-acs-version'] ?? '') ?? '';
-    const formVersion = String(req.headers['content-type'] ?? '').startsWith(
+    // The RPC Version: form body (pop-core POST), query (GET) or x-acs-version (ACS3).
+    const form = String(req.headers['content-type'] ?? '').startsWith(
       'application/x-www-form-urlencoded',
     )
       ? new URLSearchParams(body.toString('utf8')).get('Version')
       : null;
-    const v = formVersion ?? version;
+    const v = form ?? url.searchParams.get('Version') ?? String(req.headers['x-acs-version'] ?? '');
     if (v !== STS_VERSION && v !== RESOURCE_MANAGER_VERSION) return false;
     const host = v === STS_VERSION ? 'sts.aliyuncs.com' : 'resourcemanager.aliyuncs.com';
     try {
@@ -289,7 +289,7 @@ export async function startOrgEmulator(opts: OrgEmulatorOptions): Promise<Runnin
             },
           });
           sessions.push(session);
-          sendJson(res, 200, { RequestId: crypto.randomUUID().toUpperCase(), ...result });
+          sendJson(res, 200, { RequestId: randomUUID().toUpperCase(), ...result });
         } catch (error) {
           if (error instanceof ApiError)
             refused.push({ roleArn: call.params.RoleArn ?? '', code: error.code });
@@ -310,7 +310,7 @@ export async function startOrgEmulator(opts: OrgEmulatorOptions): Promise<Runnin
           opts.members,
           `rd-${opts.managementAccountId.slice(0, 6)}`,
         );
-        sendJson(res, 200, { RequestId: crypto.randomUUID().toUpperCase(), ...result });
+        sendJson(res, 200, { RequestId: randomUUID().toUpperCase(), ...result });
       }
     } catch (error) {
       sendRpcError(res, error, host);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Credentials } from '../cloud/ports.ts';
 import { createSink } from '../cloud/sinks.ts';
 import type { LogSink } from '../engine/records.ts';
@@ -57,7 +58,8 @@ export async function runTarget(init: {
     (await createSink(org.log, {
       credentials: init.credentials,
       endpoint: init.endpoint,
-      baseDir: process.cwd(),
+      // A relative `log: {type: file}` path is relative to the organisation file.
+      baseDir: path.dirname(init.orgFile),
     }));
   try {
     return await runInAccount({
