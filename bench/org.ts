@@ -13,11 +13,15 @@ import type { CallLogEntry } from '../emulator/index.ts';
 import { copiesPerPair, DESTINATIONS, orgWorld, SOURCE } from '../lib/cli/org-world.ts';
 
 const ACCOUNTS = Number(process.env.ORG_ACCOUNTS ?? 50);
-const SNAPSHOTS = Number(process.env.ORG_SNAPSHOTS ?? 40);
+const SNAPSHOTS = Number(process.env.ORG_SNAPSHOTS ?? 10);
 /** Virtual seconds per real second for every account's cloud. */
-const SPEED = Number(process.env.ORG_SPEED ?? 10);
-/** Each member's CopySnapshot quota per virtual minute (per region, as the emulator models it). */
-const QUOTA = Number(process.env.ORG_QUOTA ?? 100);
+const SPEED = Number(process.env.ORG_SPEED ?? 30);
+/**
+ * Each member's CopySnapshot quota per virtual minute (per region, as the emulator models it).
+ * Scaled down from the documented 1000 so that an account's 20 copies span several minutes of
+ * its clock and the 60 s window check means something; the clock runs ×30 to keep it quick.
+ */
+const QUOTA = Number(process.env.ORG_QUOTA ?? 10);
 /** The policy's rate: 90 % of the quota per virtual minute, scaled to real minutes. */
 const RATE = Math.floor(QUOTA * 0.9 * SPEED);
 

@@ -139,6 +139,13 @@ export function renderOrgStatusText(s: OrgStatus): string {
   return `${line(header)}${rows.map(line).join('')}\n${s.org}: ${t.accounts} accounts, ${t.ok} ok, ${t.failing} failing, ${t.neverRan} never ran\n`;
 }
 
+/** Row backgrounds of the HTML grid: failing accounts first and red. */
+export const OrgRowColour = {
+  failing: '#fde2e1',
+  neverRan: '#fff4d6',
+  ok: '#e7f6e7',
+} as const;
+
 function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -167,7 +174,7 @@ export function renderOrgStatusHtml(s: OrgStatus): string {
 <style>
 body{font:14px system-ui,sans-serif;margin:2rem;color:#222}
 table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}
-tr.bad{background:#fde2e1}tr.warn{background:#fff4d6}tr.good{background:#e7f6e7}
+tr.bad{background:${OrgRowColour.failing}}tr.warn{background:${OrgRowColour.neverRan}}tr.good{background:${OrgRowColour.ok}}
 </style></head><body>
 <h1>${esc(s.org)}</h1>
 <p>${t.accounts} accounts: ${t.ok} ok, ${t.failing} failing, ${t.neverRan} never ran.</p>
