@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { endpointFromEnv } from '../../lib/cloud/clients.ts';
 import { redactSecrets } from '../../lib/cloud/errors.ts';
+import type { EngineTuning } from '../../lib/engine/types.ts';
 import { InvalidInputError, ReplicatorError } from '../../lib/errors.ts';
 import type { AccountRunResult } from '../../lib/org/account-run.ts';
 import { type DispatchResult, dispatchOrg } from '../../lib/org/dispatch.ts';
@@ -36,6 +37,8 @@ export interface OrgHandlerDeps {
   writeLog?: (line: string) => void;
   /** The invoke adapter; default the FC 3.0 SDK against FC (or DR_REPLICATOR_ENDPOINT). */
   invoker?: (context: FcContext) => InvokePort;
+  /** Engine clock and sleep (the emulator's sped-up clock in the org demo, tests and bench). */
+  tuning?: EngineTuning;
 }
 
 function orgFileOf(env: NodeJS.ProcessEnv, cwd: string): string {
@@ -125,6 +128,7 @@ export function createOrgHandlers(deps: OrgHandlerDeps = {}) {
         credentials: credentialsFromContext(context),
         endpoint: endpointFromEnv(env),
         budgetMs: budgetMs(context, performance.now() - started),
+        ...(deps.tuning ? { tuning: deps.tuning } : {}),
       });
       log[result.exitCode === 0 ? 'info' : 'warn']('account run finished', {
         runId: result.runId,

@@ -9,6 +9,8 @@ import {
 } from '../../emulator/org/org-emulator.ts';
 import type { RoleSpec, TrustPolicy } from '../../emulator/org/trust.ts';
 import { createOrgHandlers } from '../../functions/org/index.ts';
+import { realSleep } from '../engine/limiter.ts';
+import type { EngineTuning } from '../engine/types.ts';
 
 export const MANAGEMENT_ACCOUNT = '1000000000000001';
 export const SOURCE = 'cn-hangzhou';
@@ -64,7 +66,7 @@ export interface OrgWorldOptions {
   /** Use the Resource Directory (ListAccounts) instead of a static list. */
   directory?: boolean;
   maxAsyncRetryAttempts?: number;
-  /** Per real minute, every API the run calls (default the engine's 900/min × speed). */
+  /** Per (virtual) minute, every API the run calls (default 900, the engine's CopySnapshot rate). */
   requestsPerMinute?: number;
   /** Virtual seconds per real second (default SPEED). */
   speed?: number;
@@ -111,7 +113,7 @@ export async function orgWorld(options: OrgWorldOptions): Promise<OrgWorld> {
     }
   }
   const logFile = path.join(dir, 'records.jsonl');
-  const rate = options.requestsPerMinute ?? 900 * (options.speed ?? SPEED);
+  const rate = options.requestsPerMinute ?? 900;
   await writeFile(
     path.join(dir, 'policy.yaml'),
     [
@@ -145,7 +147,15 @@ export async function orgWorld(options: OrgWorldOptions): Promise<OrgWorld> {
     ].join('\n'),
   );
   const env = { ORG_FILE: orgFile, DR_REPLICATOR_ENDPOINT: org.url };
-  const handlers = createOrgHandlers({ env, writeLog: () => {} });
+  // The engine's limiter runs on the accounts' clock, so a rate per minute is per virtual
+  // minute, as each account's quota is.
+  const speed = options.speed ?? SPEED;
+  const origin = performance.now();
+  const tuning: EngineTuning = {
+    clock: () => (performance.now() - origin) * speed,
+    sleep: (ms, signal) => realSleep(ms / speed, signal),
+  };
+  const handlers = createOrgHandlers({ env, writeLog: () => {}, tuning });
   org.deployFunction({
     name: WORKER,
     handler: (event, context) => handlers.work(event, context),
