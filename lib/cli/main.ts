@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   serve: async () => (await import('./commands/serve.ts')).registerServe,
   emulator: async () => (await import('./commands/emulator.ts')).registerEmulator,
   demo: async () => (await import('./commands/demo.ts')).registerDemo,
+  org: async () => (await import('./commands/org.ts')).registerOrg,
 };
 
 /** The command named in argv, or every command (for help and for unknown-command errors). */

@@ -48,6 +48,8 @@ interface RecordBase {
   dryRun?: 'true';
   /** ISO 8601 time the record was made. */
   time: string;
+  /** The member account the run was in (organisation fan-out); absent for a one-account run. */
+  accountId?: string;
 }
 
 export interface ItemRecord extends RecordBase {

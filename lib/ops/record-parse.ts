@@ -21,7 +21,9 @@ export function parseLogRecord(raw: Record<string, unknown>): LogRecord | undefi
   const policy = str(raw.policy);
   const time = str(raw.time) ?? str(raw.finishedAt);
   if (runId === undefined || policy === undefined || time === undefined) return undefined;
-  const base = { runId, policy, time };
+  // accountId: organisation fan-out stamps the member account on every record.
+  const accountId = str(raw.accountId);
+  const base = { runId, policy, time, ...(accountId === undefined ? {} : { accountId }) };
   switch (kind) {
     case 'item':
       return parseItem(raw, base);
@@ -46,7 +48,7 @@ export function parseLogLine(line: string): LogRecord | undefined {
   }
 }
 
-type Base = Pick<ItemRecord, 'runId' | 'policy' | 'time'>;
+type Base = Pick<ItemRecord, 'runId' | 'policy' | 'time' | 'accountId'>;
 
 const OUTCOMES = new Set<string>(Object.values(Outcome));
 const ALERT_KINDS = new Set<string>(Object.values(AlertKinds));
