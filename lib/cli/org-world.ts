@@ -118,7 +118,7 @@ export async function orgWorld(options: OrgWorldOptions): Promise<OrgWorld> {
     path.join(dir, 'policy.yaml'),
     [
       'name: org-dr',
-      'schedule: "@every 1h"',
+      'schedule: "@every 60m"',
       'source:',
       `  regions: [${SOURCE}]`,
       '  select: { tags: { dr: "true" } }',
