@@ -1,5 +1,6 @@
 import { CloudApiError } from '../cloud/errors.ts';
 import type { Snapshot, SnapshotQuery } from '../cloud/ports.ts';
+import { compileNamePattern } from '../policy/name-pattern.ts';
 import type { EngineContext } from './context.ts';
 import { inShard } from './context.ts';
 
@@ -61,7 +62,9 @@ export function matchesSelectors(ctx: Pick<EngineContext, 'policy'>, snapshot: S
   for (const [key, value] of Object.entries(select.tags ?? {})) {
     if (snapshot.tags[key] !== value) return false;
   }
-  if (select.namePattern && !new RegExp(select.namePattern).test(snapshot.name)) return false;
+  if (select.namePattern && !compileNamePattern(select.namePattern).test(snapshot.name)) {
+    return false;
+  }
   // A copy made by any dr-replicator policy is never a source: no copies of copies.
   if (snapshot.sourceSnapshotId || Object.keys(snapshot.tags).some(isProvenanceKey)) return false;
   return snapshot.status === 'accomplished';
