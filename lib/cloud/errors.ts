@@ -1,4 +1,5 @@
 import { ReplicatorError } from '../errors.ts';
+import { scrubSecretValues } from './secret-values.ts';
 
 /**
  * One failed cloud API call, with what the caller needs to classify it and what an operator
@@ -42,11 +43,12 @@ const SECRET_PARAMS = ['Signature', 'SecurityToken', 'AccessKeyId', 'AccessKeySe
 const PARAM_PATTERN = new RegExp(`((?:${SECRET_PARAMS.join('|')})(?:=|%3D))[^&\\s,"']*`, 'gi');
 
 /**
- * Removes what must never be logged: the ", URL: ..." tail pop-core appends, and any
+ * Removes what must never be logged: every registered credential value and signature value
+ * (whatever shape an echo gave them), the ", URL: ..." tail pop-core appends, and any
  * Signature / SecurityToken / AccessKeyId parameter left anywhere else in the text.
  */
 export function redactSecrets(text: string): string {
-  return text
+  return scrubSecretValues(text)
     .replace(/,?\s*URL:\s*\S+/g, '')
     .replace(/https?:\/\/[^\s,"']*\?[^\s,"']*/g, (url) => url.slice(0, url.indexOf('?')))
     .replace(PARAM_PATTERN, '$1[redacted]');

@@ -1,6 +1,7 @@
 import RPCClient from '@alicloud/pop-core';
 import { toCloudApiError } from './errors.ts';
 import type { Credentials } from './ports.ts';
+import { registerCredentials } from './secret-values.ts';
 
 /** pop-core's 3 s default is far too short: CopySnapshot may take tens of seconds to answer. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -27,6 +28,7 @@ export class RpcCaller {
 
   constructor(options: RpcOptions) {
     this.#options = options;
+    registerCredentials(options.credentials);
   }
 
   async call<T>(region: string, action: string, params: RpcParams): Promise<T> {

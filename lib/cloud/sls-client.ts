@@ -3,6 +3,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import SlsClient, { type SlsRequestOptions } from '@alicloud/log';
 import type { Credentials } from './ports.ts';
+import { registerSecretValues } from './secret-values.ts';
 
 export interface SlsConnection {
   client: SlsClient;
@@ -40,6 +41,7 @@ export function connectSls(opts: SlsConnectOptions): SlsConnection {
   };
   const timeout = opts.timeoutMs ?? 10_000;
   const secrets = [accessKeySecret, ...(securityToken === undefined ? [] : [securityToken])];
+  registerSecretValues(secrets);
   if (opts.endpoint === undefined || opts.endpoint === '') {
     return {
       client: new SlsClient({ ...base, region: opts.region, use_https: true }),

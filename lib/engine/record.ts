@@ -1,3 +1,4 @@
+import { scrubSecretValues } from '../cloud/secret-values.ts';
 import { ReplicatorError } from '../errors.ts';
 import {
   type AlertKind,
@@ -124,6 +125,10 @@ export class RecordBook {
   }
 
   #push(record: LogRecord): void {
+    // Messages carry text from the cloud and from libraries: a last scrub by value.
+    const message = (record as { message?: unknown }).message;
+    if (typeof message === 'string')
+      (record as { message: string }).message = scrubSecretValues(message);
     this.#pending.push(record);
     if (this.#pending.length >= FLUSH_EVERY) this.#flush();
   }
