@@ -13,6 +13,7 @@ import { prune } from './prune.ts';
 import { reconcile } from './reconcile.ts';
 import { RecordBook } from './record.ts';
 import { AlertKind, Outcome } from './records.ts';
+import { InvalidRunIdError, runIdProblem } from './run-id.ts';
 import { StopState } from './stop.ts';
 import type { Plan, PlanOptions, RunOptions, RunSummary } from './types.ts';
 
@@ -142,6 +143,11 @@ export async function planPolicy(opts: PlanOptions): Promise<Plan> {
 
 /** Steps 2-8: one run of a policy. Resolves with the summary; records go to opts.sink. */
 export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
+  const badRunId = runIdProblem(opts.runId);
+  if (badRunId !== undefined) {
+    await opts.sink.close().catch(() => {});
+    throw new InvalidRunIdError(badRunId);
+  }
   const now = opts.now ?? (() => new Date());
   const startedAt = now();
   const started = performance.now();

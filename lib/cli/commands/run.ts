@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { redactSecrets } from '../../cloud/errors.ts';
 import { newRunId, runPolicy } from '../../engine/run.ts';
+import { InvalidRunIdError, runIdProblem } from '../../engine/run-id.ts';
 import type { RunSummary } from '../../engine/types.ts';
 import { ExitCode, InvalidInputError, ReplicatorError } from '../../errors.ts';
 import { budgetOption } from '../budget-option.ts';
@@ -36,6 +37,10 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .option('--run-id <id>', 'correlation id stamped on every record (default: generated)')
     .addOption(outputOption())
     .action(async (flags: RunFlags) => {
+      // Checked here, not by commander, whose message would echo the raw id (ESC and all).
+      const runId = flags.runId ?? newRunId();
+      const badRunId = runIdProblem(runId);
+      if (badRunId !== undefined) throw new InvalidRunIdError(badRunId);
       const progress = createProgressReporter({
         write: (text) => ctx.io.stderr(text),
         tty: ctx.io.isTTY,
@@ -63,7 +68,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
           policy: context.policy,
           cloud: context.cloud,
           sink,
-          runId: flags.runId ?? newRunId(),
+          runId,
           dryRun: flags.dryRun,
           ...(flags.budget === undefined ? {} : { budgetMs: flags.budget }),
           onEvent: (event) => progress.onEvent(event),
