@@ -22,6 +22,8 @@ export const AlertKind = {
   HeartbeatMissed: 'heartbeat-missed',
   /** Listing a source region failed: its snapshots were not considered this run. */
   SourceUnavailable: 'source-unavailable',
+  /** The API refused our request time (InvalidTimeStamp.Expired): the run aborted once. */
+  ClockSkew: 'clock-skew',
 } as const;
 export type AlertKind = (typeof AlertKind)[keyof typeof AlertKind];
 
