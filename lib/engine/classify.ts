@@ -44,6 +44,8 @@ export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
   SignatureNonceUsed: RetryNow,
 
   // Not now, later.
+  // Not sent, or given up, because the run's time budget was spent (lib/cloud/call-deadline.ts).
+  TimeBudgetExceeded: RetryNextRun,
   'InvalidSnapshotId.NotReady': RetryNextRun,
   'InvalidOperation.UnfinishedCrossRegionCopy': RetryNextRun,
   'InvalidOperation.UnfinishedEncryptedSnapshotCopy': RetryNextRun,

@@ -31,6 +31,11 @@ export interface WorkItem extends PlanItem {
   markReported?: 'completed' | 'failed';
   /** Copy to delete (action prune). */
   pruneTarget?: Snapshot;
+  /**
+   * Deferred behind the copy of this source snapshot that this run plans to start: recorded
+   * after execution, which knows whether that copy did start.
+   */
+  waitsForThisRun?: string;
   /** Sort key for copies: hours of RPO debt, Infinity when the disk has no copy yet. */
   debtHours: number;
 }
@@ -103,6 +108,7 @@ class PlannedItem implements WorkItem {
   declare copyOf?: NonNullable<WorkItem['copyOf']>;
   declare markReported?: NonNullable<WorkItem['markReported']>;
   declare pruneTarget?: Snapshot;
+  declare waitsForThisRun?: string;
   action: WorkItem['action'];
   sourceRegion: string;
   sourceSnapshotId: string;
@@ -132,7 +138,16 @@ class PlannedItem implements WorkItem {
 
 /** The PlanItem fields of a work item (what `plan` shows), without the run's bookkeeping. */
 export function toPlanItem(item: WorkItem): PlanItem {
-  const { outcome, recordMessage, copyOf, markReported, pruneTarget, debtHours, ...plan } = item;
+  const {
+    outcome,
+    recordMessage,
+    copyOf,
+    markReported,
+    pruneTarget,
+    debtHours,
+    waitsForThisRun,
+    ...plan
+  } = item;
   return plan;
 }
 
@@ -255,6 +270,7 @@ function planDisk(
   let blocked: string | undefined = running
     ? waitingFor(`copy ${running.snapshotId}`, copySource(running).snapshotId)
     : undefined;
+  let blockedByThisRun: string | undefined;
   const newest = snapshots[snapshots.length - 1];
   const keep = policy.source.copyMode === 'latest' ? 1 : (dest.keepLast ?? snapshots.length);
   const firstCandidate = Math.max(0, snapshots.length - keep);
@@ -286,7 +302,9 @@ function planDisk(
       return;
     }
     if (blocked) {
-      items.push(newItem(ref, 'deferred', Outcome.Deferred, blocked));
+      const item = newItem(ref, 'deferred', Outcome.Deferred, blocked);
+      if (blockedByThisRun) item.waitsForThisRun = blockedByThisRun;
+      items.push(item);
       return;
     }
     let generation = 0;
@@ -307,6 +325,7 @@ function planDisk(
       items.push(item);
       // Later snapshots of this disk wait for this copy.
       blocked = waitingFor('copy started this run', snapshot.snapshotId);
+      blockedByThisRun = snapshot.snapshotId;
     } catch (error) {
       if (!(error instanceof CopyRequestError)) throw error;
       items.push(failItem(ref, error.code, error.message));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withCallDeadline } from '../cloud/call-deadline.ts';
 import type { CloudApiError } from '../cloud/errors.ts';
 import { ExitCode, RunAbortedError } from '../errors.ts';
 import { classify, ErrorClass } from './classify.ts';
@@ -16,6 +17,7 @@ import { AlertKind, Outcome } from './records.ts';
 import { InvalidRunIdError, runIdProblem } from './run-id.ts';
 import { StopState } from './stop.ts';
 import type { Plan, PlanOptions, RunOptions, RunSummary } from './types.ts';
+import { BlockingCopies } from './waiting.ts';
 
 /** A correlation id for runs started outside FC (which passes its request id). */
 export function newRunId(): string {
@@ -34,12 +36,39 @@ function isStopRun(error: CloudApiError | undefined): error is CloudApiError {
   return error !== undefined && classify(error.code, error.httpStatus) === ErrorClass.StopRun;
 }
 
+/**
+ * Deadlines within a time budget (fractions of it). Listings (preflight, discover, reconcile)
+ * must be done by half of the copy window, so a region whose API hangs gives up and leaves the
+ * other half to the copies of the regions that answered; no call runs past the middle of what
+ * remains after the copy window, which leaves the rest for records.
+ */
+const LISTING_SHARE_OF_COPY_WINDOW = 0.5;
+
+interface CallDeadlines {
+  /** performance.now() ms after which no listing call runs. */
+  listing?: number | undefined;
+  /** performance.now() ms after which no call at all runs. */
+  calls?: number | undefined;
+}
+
+function callDeadlines(
+  startedMs: number,
+  budgetMs: number | undefined,
+  fraction: number,
+): CallDeadlines {
+  if (budgetMs === undefined) return {};
+  return {
+    listing: startedMs + budgetMs * fraction * LISTING_SHARE_OF_COPY_WINDOW,
+    calls: startedMs + (budgetMs * (1 + fraction)) / 2,
+  };
+}
+
 /** Steps 2-5: preflight, discover, reconcile, plan. Reads only. */
-async function prepare(ctx: EngineContext): Promise<Prepared> {
+async function prepare(ctx: EngineContext, deadline?: number): Promise<Prepared> {
   const { policy } = ctx;
   const destinations = policy.destinations.filter((d) => inShard(ctx.shard?.destRegions, d.region));
   ctx.emit({ type: 'phase', phase: 'preflight' });
-  const checks = await preflight(ctx, destinations);
+  const checks = await withCallDeadline(deadline, () => preflight(ctx, destinations));
   const empty: WorkPlan = { items: [], rpoBreaches: [] };
   const preflightAbort = checks.find((c) => c.abort)?.abort;
   if (preflightAbort) return { work: empty, destinations: [], sources: [], abort: preflightAbort };
@@ -47,13 +76,15 @@ async function prepare(ctx: EngineContext): Promise<Prepared> {
   const usable = destinations.filter((d) => checks.find((c) => c.region === d.region)?.ok);
   // Sources and destinations are listed side by side: they share nothing but the limiter.
   ctx.emit({ type: 'phase', phase: 'discover' });
-  const discovering = discover(ctx);
+  const discovering = withCallDeadline(deadline, () => discover(ctx));
   ctx.emit({ type: 'phase', phase: 'reconcile' });
   const [sources, listings] = await Promise.all([
     discovering,
-    reconcile(
-      ctx,
-      usable.map((d) => d.region),
+    withCallDeadline(deadline, () =>
+      reconcile(
+        ctx,
+        usable.map((d) => d.region),
+      ),
     ),
   ]);
   const listingAbort = [...sources, ...listings].map((x) => x.error).find(isStopRun);
@@ -153,11 +184,13 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const dryRun = opts.dryRun ?? false;
   const ctx = createContext({ ...opts, now });
+  const blocking = new BlockingCopies();
   const book = new RecordBook({
     sink: opts.sink,
     runId: opts.runId,
     policy: opts.policy.name,
     now,
+    onItem: (record) => blocking.observe(record),
   });
   const { policy } = opts;
   const stop = new StopState({
@@ -176,9 +209,10 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     destinations: policy.destinations,
   };
 
+  const deadlines = callDeadlines(started, opts.budgetMs, policy.limits.timeBudgetFraction);
   let prepared: Prepared;
   try {
-    prepared = await prepare(ctx);
+    prepared = await withCallDeadline(deadlines.calls, () => prepare(ctx, deadlines.listing));
   } catch (error) {
     // A bug, not a cloud error: release the sink before the error goes up.
     await opts.sink.close().catch(() => {});
@@ -210,7 +244,7 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     }
     // Decisions that need no call are recorded first; then copies, then pruning.
     for (const item of prepared.work.items) {
-      if (item.action === 'copy' || item.action === 'prune') continue;
+      if (item.action === 'copy' || item.action === 'prune' || item.waitsForThisRun) continue;
       recordItem(execOptions, item, {
         outcome: item.outcome,
         attempts: 0,
@@ -221,9 +255,18 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
       });
     }
     ctx.emit({ type: 'phase', phase: 'execute' });
-    await execute(execOptions, prepared.work.items);
+    await withCallDeadline(deadlines.calls, () => execute(execOptions, prepared.work.items));
+    for (const item of prepared.work.items) {
+      if (item.waitsForThisRun === undefined) continue;
+      recordItem(execOptions, item, {
+        outcome: item.outcome,
+        attempts: 0,
+        durationMs: 0,
+        ...blocking.waitingRecord(item, item.waitsForThisRun, dryRun),
+      });
+    }
     ctx.emit({ type: 'phase', phase: 'prune' });
-    await prune(execOptions, prepared.work.items);
+    await withCallDeadline(deadlines.calls, () => prune(execOptions, prepared.work.items));
   }
 
   ctx.emit({ type: 'phase', phase: 'record' });
@@ -232,7 +275,11 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     // Completion records must be durable before the copies are tagged as reported.
     await book.flush();
     // Not when the records were lost: the next run must record these completions again.
-    if (!book.writeFailed) unmarked = await markReported(execOptions, prepared.work.items);
+    if (!book.writeFailed) {
+      unmarked = await withCallDeadline(deadlines.calls, () =>
+        markReported(execOptions, prepared.work.items),
+      );
+    }
   }
   const finishedAt = now();
   const durationMs = Math.round(performance.now() - started);
