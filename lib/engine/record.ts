@@ -1,5 +1,6 @@
 import { scrubSecretValues } from '../cloud/secret-values.ts';
 import { ReplicatorError } from '../errors.ts';
+import { recordIdOf } from './record-id.ts';
 import {
   type AlertKind,
   type AlertRecord,
@@ -129,6 +130,7 @@ export class RecordBook {
     const message = (record as { message?: unknown }).message;
     if (typeof message === 'string')
       (record as { message: string }).message = scrubSecretValues(message);
+    record.recordId = recordIdOf(record);
     this.#pending.push(record);
     if (this.#pending.length >= FLUSH_EVERY) this.#flush();
   }

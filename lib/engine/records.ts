@@ -30,6 +30,8 @@ export type AlertKind = (typeof AlertKind)[keyof typeof AlertKind];
 interface RecordBase {
   runId: string;
   policy: string;
+  /** Deterministic (lib/engine/record-id.ts): a record written twice counts once. */
+  recordId?: string;
   /** ISO 8601 time the record was made. */
   time: string;
 }
