@@ -39,7 +39,8 @@ export function connectSls(opts: SlsConnectOptions): SlsConnection {
     ...(securityToken === undefined ? {} : { securityToken }),
     userAgent: 'dr-replicator',
   };
-  const timeout = opts.timeoutMs ?? 10_000;
+  // PutLogs of at most 3 MB answers in well under a second; a hang must not hold the run.
+  const timeout = opts.timeoutMs ?? 5_000;
   const secrets = [accessKeySecret, ...(securityToken === undefined ? [] : [securityToken])];
   registerSecretValues(secrets);
   if (opts.endpoint === undefined || opts.endpoint === '') {

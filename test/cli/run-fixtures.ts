@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,6 +49,8 @@ export function emulatorEnv(emulator: RunningEmulator): NodeJS.ProcessEnv {
     ALIBABA_CLOUD_ACCESS_KEY_ID: emulator.credentials.accessKeyId,
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.credentials.accessKeySecret,
     DR_REPLICATOR_ENDPOINT: emulator.url,
+    // Records the log store refuses are spooled here, not in the home folder of whoever tests.
+    DR_REPLICATOR_SPOOL_DIR: path.join(tmpdir(), `dr-spool-test-${randomUUID()}`),
   };
 }
 
