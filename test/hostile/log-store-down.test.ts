@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlsReader } from '../../lib/cloud/sls.ts';
 import { captureIo, cli, emulatorEnv, useDemoCloud } from '../cli/run-fixtures.ts';
 import { startReceiver } from '../ops/receiver.ts';
+import { type LoopbackProxy, startProxy } from './support/proxy.ts';
 
 const SLS = { project: 'dr-missing', logstore: 'records', region: 'cn-hangzhou' } as const;
 
@@ -77,4 +78,29 @@ describe('records when the log store fails', () => {
     expect(stored.length).toBe(spooled.length);
     expect(new Set(stored.map((r) => r.recordId)).size).toBe(spooled.length);
   });
+});
+
+describe('a log store that hangs', () => {
+  const bed = useDemoCloud();
+  let proxy: LoopbackProxy | undefined;
+  afterEach(async () => {
+    await proxy?.close();
+  });
+
+  it('holds the run at most about 10 s (bounded PutLogs), and the records are spooled', async () => {
+    // Every SLS request is held without an answer; ECS and KMS pass through.
+    proxy = await startProxy(bed.emulator.url, (req) => (req.url ?? '').startsWith('/logstores'));
+    const policy = await bed.ws.policy('p.yaml', (p) => {
+      p.source.copyMode = 'latest';
+      p.log = { type: 'sls', ...SLS };
+    });
+    const env = { ...emulatorEnv(bed.emulator), DR_REPLICATOR_ENDPOINT: proxy.url };
+    const io = captureIo(env);
+
+    const started = performance.now();
+    expect(await cli(io, 'run', '--policy', policy, '--output', 'json')).toBe(3);
+    // A contract, not a benchmark: 4 attempts of 10 s each took 42 s before writes were bounded.
+    expect(performance.now() - started).toBeLessThan(25_000);
+    expect(io.stderrText()).toMatch(/pending in \S+; the next run resends them/);
+  }, 60_000);
 });
