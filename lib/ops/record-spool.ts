@@ -20,6 +20,11 @@ export function spoolDir(env: NodeJS.ProcessEnv): string {
   return path.join(state, 'dr-replicator', 'spool');
 }
 
+/** Run leases live in the spool folder (lib/ops/run-lease.ts). */
+export function leaseDir(env: NodeJS.ProcessEnv): string {
+  return path.join(spoolDir(env), '.leases');
+}
+
 export type SpooledRecord = Record<string, string>;
 
 export class RecordSpool {

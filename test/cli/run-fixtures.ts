@@ -49,9 +49,16 @@ export function emulatorEnv(emulator: RunningEmulator): NodeJS.ProcessEnv {
     ALIBABA_CLOUD_ACCESS_KEY_ID: emulator.credentials.accessKeyId,
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.credentials.accessKeySecret,
     DR_REPLICATOR_ENDPOINT: emulator.url,
-    // Records the log store refuses are spooled here, not in the home folder of whoever tests.
-    DR_REPLICATOR_SPOOL_DIR: path.join(tmpdir(), `dr-spool-test-${randomUUID()}`),
+    ...isolatedStateEnv(),
   };
+}
+
+/**
+ * A state folder of its own (record spool, run leases), not the home folder of whoever tests:
+ * runs that share one would yield to each other's leases.
+ */
+export function isolatedStateEnv(): NodeJS.ProcessEnv {
+  return { DR_REPLICATOR_SPOOL_DIR: path.join(tmpdir(), `dr-spool-test-${randomUUID()}`) };
 }
 
 /**

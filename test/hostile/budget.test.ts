@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../lib/engine/types.ts';
-import { captureIo, cli, useDemoCloud } from '../cli/run-fixtures.ts';
+import { captureIo, cli, isolatedStateEnv, useDemoCloud } from '../cli/run-fixtures.ts';
 import { type LoopbackProxy, startProxy } from './support/proxy.ts';
 
 const HANGING = 'cn-shanghai';
@@ -23,6 +23,7 @@ describe('the time budget', () => {
       p.source.regions = [HEALTHY, HANGING];
     });
     const io = captureIo({
+      ...isolatedStateEnv(),
       ALIBABA_CLOUD_ACCESS_KEY_ID: bed.emulator.credentials.accessKeyId,
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: bed.emulator.credentials.accessKeySecret,
       DR_REPLICATOR_ENDPOINT: proxy.url,
@@ -61,6 +62,7 @@ describe('the time budget', () => {
       p.limits = { ...p.limits, maxAttempts: 1 };
     });
     const io = captureIo({
+      ...isolatedStateEnv(),
       ALIBABA_CLOUD_ACCESS_KEY_ID: bed.emulator.credentials.accessKeyId,
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: bed.emulator.credentials.accessKeySecret,
       DR_REPLICATOR_ENDPOINT: bed.emulator.url,

@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { captureIo, cli, RECORDS_FILE, useDemoCloud } from '../cli/run-fixtures.ts';
+import {
+  captureIo,
+  cli,
+  isolatedStateEnv,
+  RECORDS_FILE,
+  useDemoCloud,
+} from '../cli/run-fixtures.ts';
 import { type LoopbackProxy, startProxy } from './support/proxy.ts';
 
 /**
@@ -45,6 +51,7 @@ describe('secrets echoed back by an endpoint', () => {
     const sts = bed.emulator.admin.issueStsCredentials();
     const policy = await bed.ws.policy('p.yaml');
     const io = captureIo({
+      ...isolatedStateEnv(),
       ALIBABA_CLOUD_ACCESS_KEY_ID: sts.accessKeyId,
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: sts.accessKeySecret,
       ALIBABA_CLOUD_SECURITY_TOKEN: sts.securityToken,

@@ -55,3 +55,34 @@ describe('two runs of one policy at once', () => {
     expect(new Set(records.filter((r) => r.kind === 'run').map((r) => r.recordId)).size).toBe(4);
   });
 });
+
+describe('the run lease', () => {
+  const bed = useDemoCloud();
+
+  it('lets one of two simultaneous runs of a policy work; the other says it yielded and records nothing', async () => {
+    const policy = await bed.ws.policy('p.yaml');
+    // One machine: both runs share the state folder the lease lives in.
+    const env = emulatorEnv(bed.emulator);
+    const a = captureIo(env);
+    const b = captureIo(env);
+
+    const codes = await Promise.all([
+      cli(a, 'run', '--policy', policy, '--run-id', 'run-first'),
+      cli(b, 'run', '--policy', policy, '--run-id', 'run-second'),
+    ]);
+
+    expect(codes).toEqual([0, 0]);
+    const yielded = [a, b].filter((io) =>
+      /yielded: demo-dr is being run by run-\w+/.test(io.stderrText()),
+    );
+    expect(yielded).toHaveLength(1);
+    const runIds = new Set((await bed.ws.records()).map((r) => r.runId));
+    expect(runIds.size).toBe(1);
+
+    // Released at the end: the next run works.
+    const c = captureIo(env);
+    await cli(c, 'run', '--policy', policy, '--run-id', 'run-third');
+    expect(c.stderrText()).not.toMatch(/yielded/);
+    expect(new Set((await bed.ws.records()).map((r) => r.runId))).toContain('run-third');
+  });
+});
