@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, ReplicatorError } from '../errors.ts';
 import { neutralise } from '../terminal-safe.ts';
-import { type CliIo, type CommandContext, processIo } from './io.ts';
+import { type CliIo, type CommandContext, processIo, scrubbedIo } from './io.ts';
 
 type Register = (program: Command, ctx: CommandContext) => void;
 
@@ -32,7 +32,8 @@ async function loadCommands(argv: string[]): Promise<Register[]> {
  * Runs the CLI and resolves to the process exit code. Never throws: unexpected errors become
  * one line on stderr and exit code 2 (input) or 3 (aborted), never a stack trace.
  */
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo = processIo()): Promise<number> {
+  const io = scrubbedIo(rawIo);
   let exitCode: number = ExitCode.Ok;
   const ctx: CommandContext = {
     io,

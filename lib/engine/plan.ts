@@ -38,6 +38,11 @@ export interface WorkItem extends PlanItem {
   markReported?: 'completed' | 'failed';
   /** Copy to delete (action prune). */
   pruneTarget?: Snapshot;
+  /**
+   * Deferred behind the copy of this source snapshot that this run plans to start: recorded
+   * after execution, which knows whether that copy did start.
+   */
+  waitsForThisRun?: string;
   /** Sort key for copies: hours of RPO debt, Infinity when the disk has no copy yet. */
   debtHours: number;
   /**
@@ -116,6 +121,7 @@ class PlannedItem implements WorkItem {
   declare copyOf?: NonNullable<WorkItem['copyOf']>;
   declare markReported?: NonNullable<WorkItem['markReported']>;
   declare pruneTarget?: Snapshot;
+  declare waitsForThisRun?: string;
   /** Set in the constructor, not later: a property added after construction costs each item a backing store. */
   primary: boolean;
   action: WorkItem['action'];
@@ -148,8 +154,17 @@ class PlannedItem implements WorkItem {
 
 /** The PlanItem fields of a work item (what `plan` shows), without the run's bookkeeping. */
 export function toPlanItem(item: WorkItem): PlanItem {
-  const { outcome, recordMessage, copyOf, markReported, pruneTarget, debtHours, primary, ...plan } =
-    item;
+  const {
+    outcome,
+    recordMessage,
+    copyOf,
+    markReported,
+    pruneTarget,
+    debtHours,
+    waitsForThisRun,
+    primary,
+    ...plan
+  } = item;
   return plan;
 }
 
@@ -269,6 +284,7 @@ function planDisk(plan: DiskPlan, snapshots: Snapshot[]): void {
   let blocked: string | undefined = running
     ? waitingFor(`copy ${running.snapshotId}`, copySource(running).snapshotId)
     : undefined;
+  let blockedByThisRun: string | undefined;
   const newest = snapshots[snapshots.length - 1];
   const keep = policy.source.copyMode === 'latest' ? 1 : (dest.keepLast ?? snapshots.length);
   const firstCandidate = Math.max(0, snapshots.length - keep);
@@ -304,7 +320,9 @@ function planDisk(plan: DiskPlan, snapshots: Snapshot[]): void {
       return;
     }
     if (blocked) {
-      decide(newItem(ref, 'deferred', Outcome.Deferred, blocked));
+      const item = newItem(ref, 'deferred', Outcome.Deferred, blocked);
+      if (blockedByThisRun) item.waitsForThisRun = blockedByThisRun;
+      decide(item);
       return;
     }
     let generation = 0;
@@ -325,6 +343,7 @@ function planDisk(plan: DiskPlan, snapshots: Snapshot[]): void {
       decide(item);
       // Later snapshots of this disk wait for this copy.
       blocked = waitingFor('copy started this run', snapshot.snapshotId);
+      blockedByThisRun = snapshot.snapshotId;
     } catch (error) {
       if (!(error instanceof CopyRequestError)) throw error;
       decide(failItem(ref, error.code, error.message));

@@ -1,4 +1,6 @@
+import { scrubSecretValues } from '../cloud/secret-values.ts';
 import { ReplicatorError } from '../errors.ts';
+import { recordIdOf } from './record-id.ts';
 import {
   type AlertKind,
   type AlertRecord,
@@ -130,6 +132,11 @@ export class RecordBook {
   }
 
   #push(record: LogRecord): void {
+    // Messages carry text from the cloud and from libraries: a last scrub by value.
+    const message = (record as { message?: unknown }).message;
+    if (typeof message === 'string')
+      (record as { message: string }).message = scrubSecretValues(message);
+    record.recordId = recordIdOf(record);
     this.#pending.push(record);
     if (this.#pending.length >= FLUSH_EVERY) this.#flush();
   }

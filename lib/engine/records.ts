@@ -34,6 +34,8 @@ export const AlertKind = {
   CopyLost: 'copy-lost',
   /** Selected snapshots and recorded outcomes disagree: something was decided silently. */
   OutcomeCountMismatch: 'outcome-count-mismatch',
+  /** The API refused our request time (InvalidTimeStamp.Expired): the run aborted once. */
+  ClockSkew: 'clock-skew',
 } as const;
 export type AlertKind = (typeof AlertKind)[keyof typeof AlertKind];
 
@@ -46,6 +48,8 @@ interface RecordBase {
    * string, as SLS stores it.
    */
   dryRun?: 'true';
+  /** Deterministic (lib/engine/record-id.ts): a record written twice counts once. */
+  recordId?: string;
   /** ISO 8601 time the record was made. */
   time: string;
   /** The member account the run was in (organisation fan-out); absent for a one-account run. */

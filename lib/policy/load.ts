@@ -3,6 +3,7 @@ import { PolicyValidationError } from './errors.ts';
 import { describeIssues, type RawProblem } from './issues.ts';
 import { locate, pathToString } from './locate.ts';
 import { compareProblems, formatProblem, oneLine, type PolicyProblem } from './problems.ts';
+import { prototypeKeyProblems } from './prototype-keys.ts';
 import { readPolicySource } from './read.ts';
 import { type Policy, PolicySchema } from './schema.ts';
 import { semanticProblems } from './semantic.ts';
@@ -73,10 +74,12 @@ export function parsePolicyText(
   // A field the schema already rejects gets no second, semantic message.
   const flagged = new Set(schemaProblems.map((p) => pathToString(p.path)));
   const semantic = semanticProblems(data).filter((p) => !flagged.has(pathToString(p.path)));
-  const located = [...schemaProblems, ...semantic].map((p: RawProblem) => {
-    const pos = locate(doc, lc, p.path, p.anchor);
-    return at(pos.line, pos.col, pathToString(p.path), p.message);
-  });
+  const located = [...prototypeKeyProblems(data), ...schemaProblems, ...semantic].map(
+    (p: RawProblem) => {
+      const pos = locate(doc, lc, p.path, p.anchor);
+      return at(pos.line, pos.col, pathToString(p.path), p.message);
+    },
+  );
   const seen = new Set<string>();
   const problems = [...yamlProblems, ...located]
     .filter((p) => {

@@ -63,7 +63,7 @@ export const SelectSchema = z
       .string()
       .optional()
       .describe(
-        'A JavaScript regular expression (no flags) the source snapshot name must match, e.g. ^(mysql|pg)-.',
+        'A regular expression (RE2 syntax, matched in linear time: no backreferences or lookaround) the source snapshot name must match, e.g. ^(mysql|pg)-.',
       ),
   })
   .describe('Which source snapshots to replicate. All given selectors must match.');

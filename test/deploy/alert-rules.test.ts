@@ -109,6 +109,7 @@ const SAMPLES: LogRecord[] = [
 /** The samples each rule must match, by rule file name. */
 const EXPECTED: Record<string, string[]> = {
   'run-aborted': [`sample alert ${AlertKind.RunAborted}`],
+  'clock-skew': [`sample alert ${AlertKind.ClockSkew}`],
   'heartbeat-missed': [`sample alert ${AlertKind.HeartbeatMissed}`],
   'destination-stopped': [`sample alert ${AlertKind.DestinationStopped}`],
   'rpo-breach': [`sample alert ${AlertKind.RpoBreach}`],

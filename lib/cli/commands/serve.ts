@@ -8,6 +8,8 @@ import {
   healthLineFromFailure,
   healthLineFromSummary,
 } from '../../ops/health-line.ts';
+import { leaseDir } from '../../ops/record-spool.ts';
+import { acquireRunLease } from '../../ops/run-lease.ts';
 import { describeSchedule, scheduleIntervalMs } from '../../ops/schedule.ts';
 import { type ScheduledJob, startScheduler } from '../../ops/scheduler.ts';
 import { parseSchedule } from '../../policy/cron.ts';
@@ -112,49 +114,66 @@ function job(served: ServedPolicy, flags: ServeFlags, io: CliIo): ScheduledJob {
     schedule,
     async run(signal) {
       const runId = newRunId();
-      const startedAt = new Date();
-      // runPolicy closes the sink it is given, so each run opens its own.
-      const { sink, counts } = withAlertCount(await context.openSink());
-      let summary: RunSummary;
-      try {
-        summary = await runPolicy({
-          policy,
-          cloud,
-          sink,
-          runId,
-          budgetMs: flags.budget ?? served.intervalMs,
-          signal,
-        });
-      } catch (error) {
-        // The run may have thrown before closing its sink: flush what it wrote, post its alerts.
-        await sink.close().catch(() => undefined);
-        // A bad configuration is exit 2; anything else ended the run early, as an abort does.
-        const invalid = error instanceof InvalidInputError;
-        writeHealth(
-          io,
-          healthLineFromFailure({
-            policy: policy.name,
-            runId,
-            exitCode: invalid ? ExitCode.InvalidInput : ExitCode.Aborted,
-            errorCode: error instanceof ReplicatorError ? error.code : 'Unexpected',
-            message: describeError(error),
-            startedAt,
-            now: new Date(),
-            alerts: counts,
-          }),
+      // The scheduler's guard covers this process; the lease covers a manual run beside it.
+      const lease = await acquireRunLease(leaseDir(io.env), policy.name, runId);
+      if ('yielded' in lease) {
+        const h = lease.yielded;
+        io.stderr(
+          `dr-replicator serve: ${policy.name}: yielded: being run by ${h.runId} (pid ${h.pid} on ${h.host}) since ${h.acquiredAt}\n`,
         );
         return;
       }
+      try {
+        await leasedRun(runId, signal);
+      } finally {
+        await lease.acquired.release();
+      }
+    },
+  };
+
+  async function leasedRun(runId: string, signal: AbortSignal): Promise<void> {
+    const startedAt = new Date();
+    // runPolicy closes the sink it is given, so each run opens its own.
+    const { sink, counts } = withAlertCount(await context.openSink());
+    let summary: RunSummary;
+    try {
+      summary = await runPolicy({
+        policy,
+        cloud,
+        sink,
+        runId,
+        budgetMs: flags.budget ?? served.intervalMs,
+        signal,
+      });
+    } catch (error) {
+      // The run may have thrown before closing its sink: flush what it wrote, post its alerts.
+      await sink.close().catch(() => undefined);
+      // A bad configuration is exit 2; anything else ended the run early, as an abort does.
+      const invalid = error instanceof InvalidInputError;
       writeHealth(
         io,
-        healthLineFromSummary(summary, {
+        healthLineFromFailure({
+          policy: policy.name,
+          runId,
+          exitCode: invalid ? ExitCode.InvalidInput : ExitCode.Aborted,
+          errorCode: error instanceof ReplicatorError ? error.code : 'Unexpected',
+          message: describeError(error),
+          startedAt,
           now: new Date(),
-          interrupted: signal.aborted,
           alerts: counts,
         }),
       );
-    },
-  };
+      return;
+    }
+    writeHealth(
+      io,
+      healthLineFromSummary(summary, {
+        now: new Date(),
+        interrupted: signal.aborted,
+        alerts: counts,
+      }),
+    );
+  }
 }
 
 function writeHealth(io: CliIo, line: HealthLine): void {

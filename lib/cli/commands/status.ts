@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createStdoutSink } from '../../cloud/sinks.ts';
@@ -18,12 +17,14 @@ import { neutralise, toSafeJson } from '../../terminal-safe.ts';
 import { parseDuration } from '../budget-option.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
+import { checkOutTarget, writeOutFile } from '../out-file.ts';
 import { openPolicyContext, type PolicyContext } from '../policy-context.ts';
 
 interface StatusFlags {
   policy: string;
   output: 'text' | 'json' | 'html';
   out: string;
+  followSymlinks: boolean;
   alerts: boolean;
   renotify: number;
 }
@@ -44,6 +45,7 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
     .requiredOption('--policy <file>', 'replication policy (YAML)')
     .addOption(outputOption(['text', 'json', 'html']))
     .option('--out <file>', 'where --output html writes the page', 'status.html')
+    .option('--follow-symlinks', 'let --out write through a symbolic link', false)
     .option('--no-alerts', 'report only; write no alert records and post no webhook')
     .option(
       '--renotify <duration>',
@@ -52,6 +54,13 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
       DEFAULT_RENOTIFY_MS,
     )
     .action(async (flags: StatusFlags) => {
+      // Before the work: a wrong --out must not cost a full collection first.
+      const outTarget =
+        flags.output === 'html'
+          ? await checkOutTarget(path.resolve(ctx.io.cwd, flags.out), {
+              followSymlinks: flags.followSymlinks,
+            })
+          : undefined;
       const context = await openPolicyContext(flags.policy, ctx.io);
       const { policy } = context;
       const now = new Date();
@@ -100,9 +109,9 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
           ctx.io.stdout(`${toSafeJson(report, 2)}\n`);
           break;
         case 'html': {
-          const file = path.resolve(ctx.io.cwd, flags.out);
-          await writeFile(file, renderStatusHtml(report), 'utf8');
-          ctx.io.stderr(`dr-replicator status: wrote ${file}\n`);
+          if (outTarget === undefined) break;
+          await writeOutFile(outTarget, renderStatusHtml(report));
+          ctx.io.stderr(`dr-replicator status: wrote ${outTarget.file}\n`);
           break;
         }
         default:
