@@ -8,6 +8,7 @@ import { baselineComparison } from './scenarios/baseline.ts';
 import { cliStartup } from './scenarios/cli-startup.ts';
 import { coldStart } from './scenarios/cold-start.ts';
 import { planMemory } from './scenarios/memory.ts';
+import { statusScale } from './scenarios/status-scale.ts';
 import { throughput } from './scenarios/throughput.ts';
 import {
   type BenchReport,
@@ -56,6 +57,8 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
         : { snapshots: 200, destinations: 3, speed: 4, latencyMs: 60 },
     ),
   'cold-start': () => coldStart({ runs: quick ? 3 : 9 }),
+  'status-scale': async () =>
+    statusScale(quick ? { cells: 10_000, runs: 2 } : { cells: 100_000, runs: 12 }),
   memory: () => planMemory({ snapshots: quick ? 10_000 : 100_000 }),
   'cli-startup': () => cliStartup({ runs: quick ? 3 : 15 }),
 };
