@@ -16,9 +16,17 @@ import { inlineSlsProto } from './deploy/inline-sls-proto.ts';
 export const ORG_HANDLER_SOURCE = 'functions/org/index.ts';
 export const ORG_EXPORTS = ['dispatch', 'work'] as const;
 
+// As in scripts/build.ts: re2-wasm (the namePattern engine) loads re2.wasm from __dirname,
+// which the banner defines as the bundle's folder; the build copies re2.wasm there.
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __drCreateRequire } from 'node:module';" +
-  'const require = __drCreateRequire(import.meta.url);';
+  "import { dirname as __drDirname } from 'node:path';" +
+  "import { fileURLToPath as __drFileURLToPath } from 'node:url';" +
+  'const require = __drCreateRequire(import.meta.url);' +
+  'const __dirname = __drDirname(__drFileURLToPath(import.meta.url));';
+
+/** Files a bundled dependency reads at run time, copied beside the bundle. */
+const RUNTIME_ASSETS = ['node_modules/re2-wasm/build/wasm/re2.wasm'] as const;
 
 export class OrgBuildError extends ReplicatorError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -89,6 +97,9 @@ export async function buildOrgBundle(options: {
     await mkdir(path.dirname(target), { recursive: true });
     await copyFile(file, target);
     copied.push(relative);
+  }
+  for (const asset of RUNTIME_ASSETS) {
+    await copyFile(path.join(rootDir, asset), path.join(outDir, path.basename(asset)));
   }
   return { entryFile, bytes: (await stat(entryFile)).size, files: copied };
 }
