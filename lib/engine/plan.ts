@@ -70,9 +70,22 @@ export interface DestinationInput {
   stopped?: { errorCode: string; message: string };
 }
 
+/** A disk with copies here whose source produced no snapshot in the window: RPO runs out. */
+export interface StaleSource {
+  diskId: string;
+  sourceRegion: string;
+  destRegion: string;
+  /** Hours since the newest recovery point held here. */
+  hours: number;
+  rpoHours: number;
+  copySnapshotId: string;
+}
+
 export interface WorkPlan {
   items: WorkItem[];
   rpoBreaches: RpoBreach[];
+  /** Disks that stopped producing snapshots (not retired), past rpoHours. */
+  staleSources?: StaleSource[];
 }
 
 interface PlanInput {
@@ -578,6 +591,7 @@ export function planWork(input: PlanInput): WorkPlan {
   for (const item of excludedItems(input.sources, input.destinations)) items.push(item);
   // A source listing that failed or may be truncated leaves recovery points unknown: no prune.
   const sourcesComplete = input.sources.every((s) => !s.error && !s.truncated);
+  const staleSources = sourcesComplete ? findStaleSources(input, sourceTimes) : [];
   for (const item of pruneItems(
     policy,
     now,
@@ -593,5 +607,44 @@ export function planWork(input: PlanInput): WorkPlan {
   const copies = items.filter((i) => i.action === 'copy');
   copies.sort((a, b) => (a.debtHours === b.debtHours ? 0 : b.debtHours > a.debtHours ? 1 : -1));
   const rest = items.filter((i) => i.action !== 'copy');
-  return { items: copies.concat(rest), rpoBreaches };
+  return { items: copies.concat(rest), rpoBreaches, staleSources };
+}
+
+/**
+ * A disk that stops producing snapshots drops out of discovery, so no run would ever see its
+ * RPO run out: for every disk with our copies in a destination, no snapshot discovered this run,
+ * not retired (source.retiredDisks) and its newest recovery point older than rpoHours, one
+ * stale-source finding. Only from complete source listings (a failed region is its own alert).
+ */
+function findStaleSources(input: PlanInput, sourceTimes: SourceTimes): StaleSource[] {
+  const { policy, now } = input;
+  const discovered = new Set<string>();
+  for (const source of input.sources) {
+    for (const s of source.snapshots) discovered.add(s.sourceDiskId);
+    for (const { snapshot } of source.excluded) discovered.add(snapshot.sourceDiskId);
+  }
+  const retired = new Set(policy.source.retiredDisks ?? []);
+  const listedRegions = new Set(input.sources.map((s) => s.region));
+  const stale: StaleSource[] = [];
+  for (const { dest, copies, stopped } of input.destinations) {
+    if (stopped || copies.error || copies.truncated) continue;
+    for (const [diskId, diskCopies] of copies.byDisk) {
+      if (discovered.has(diskId) || retired.has(diskId)) continue;
+      const newest = completedPoints(diskCopies, (c) => copySource(c).snapshotId, sourceTimes)[0];
+      if (newest === undefined) continue;
+      const region = copySource(newest.copy).region;
+      if (!listedRegions.has(region)) continue;
+      const hours = (now.getTime() - newest.pointMs) / HOUR_MS;
+      if (hours <= dest.rpoHours) continue;
+      stale.push({
+        diskId,
+        sourceRegion: region,
+        destRegion: dest.region,
+        hours,
+        rpoHours: dest.rpoHours,
+        copySnapshotId: newest.copy.snapshotId,
+      });
+    }
+  }
+  return stale;
 }

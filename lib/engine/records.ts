@@ -36,6 +36,11 @@ export const AlertKind = {
   OutcomeCountMismatch: 'outcome-count-mismatch',
   /** The API refused our request time (InvalidTimeStamp.Expired): the run aborted once. */
   ClockSkew: 'clock-skew',
+  /**
+   * A disk with copies produced no snapshot in the lookback window and its newest recovery
+   * point is older than rpoHours (retire it with source.retiredDisks if that is intended).
+   */
+  SourceStale: 'source-stale',
 } as const;
 export type AlertKind = (typeof AlertKind)[keyof typeof AlertKind];
 

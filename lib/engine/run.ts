@@ -259,6 +259,14 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
         message: `newest recovery point of ${breach.diskId} in ${breach.destRegion} is ${breach.hours.toFixed(1)} h old (RPO ${breach.rpoHours} h)${breach.copySnapshotId ? `: ${breach.copySnapshotId}` : ': no completed copy'}`,
       });
     }
+    for (const stale of prepared.work.staleSources ?? []) {
+      book.alert(AlertKind.SourceStale, {
+        destRegion: stale.destRegion,
+        sourceRegion: stale.sourceRegion,
+        diskId: stale.diskId,
+        message: `${stale.diskId} in ${stale.sourceRegion} produced no snapshot in the lookback window: its newest recovery point in ${stale.destRegion} (${stale.copySnapshotId}) is ${stale.hours.toFixed(1)} h old (RPO ${stale.rpoHours} h). Check the disk's snapshot policy, or list it in source.retiredDisks if it was decommissioned`,
+      });
+    }
     // Decisions that need no call are recorded first; then copies, then pruning.
     for (const item of prepared.work.items) {
       if (

@@ -90,6 +90,13 @@ export const SourceSchema = z
       .describe(
         'latest: copy only the newest snapshot of each disk (older ones are superseded); all: copy every snapshot in the lookback window, oldest first, one at a time per disk and destination (ECS allows one unfinished copy per disk per region).',
       ),
+    retiredDisks: z
+      .array(z.string().min(1).max(64))
+      .max(10_000)
+      .optional()
+      .describe(
+        'Disk ids that no longer produce snapshots on purpose (decommissioned): no source-stale alert for them. Their copies stay, and prune keeps treating them by the usual rules.',
+      ),
   })
   .describe('Where snapshots come from.');
 

@@ -110,6 +110,7 @@ const SAMPLES: LogRecord[] = [
 const EXPECTED: Record<string, string[]> = {
   'run-aborted': [`sample alert ${AlertKind.RunAborted}`],
   'clock-skew': [`sample alert ${AlertKind.ClockSkew}`],
+  'source-stale': [`sample alert ${AlertKind.SourceStale}`],
   'heartbeat-missed': [`sample alert ${AlertKind.HeartbeatMissed}`],
   'destination-stopped': [`sample alert ${AlertKind.DestinationStopped}`],
   'rpo-breach': [`sample alert ${AlertKind.RpoBreach}`],
