@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { updateReadme } from '../scripts/bench-readme.ts';
-import { apiEfficiency } from './scenarios/api-efficiency.ts';
+import { apiEfficiency, apiEfficiencySteady } from './scenarios/api-efficiency.ts';
 import { baselineComparison } from './scenarios/baseline.ts';
 import { cliStartup } from './scenarios/cli-startup.ts';
 import { coldStart } from './scenarios/cold-start.ts';
@@ -42,7 +42,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
       quick ? { snapshots: 500, destinations: 3 } : { snapshots: 10_000, destinations: 3 },
     ),
   'api-efficiency-100k': () =>
-    apiEfficiency(
+    apiEfficiencySteady(
       quick ? { snapshots: 2_000, destinations: 3 } : { snapshots: 100_000, destinations: 3 },
     ),
   throughput: () => throughput(quick ? { backlog: 2_000, speed: 6 } : { backlog: 5_000, speed: 6 }),
