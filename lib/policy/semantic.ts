@@ -159,6 +159,19 @@ function checkDestinations(p: Obj, sourceRegions: Set<string>, out: RawProblem[]
         message: `encrypted: true needs kmsKeyId, the KMS key in ${region} that encrypts the copies`,
       });
     }
+    const lock = obj(d.lock);
+    const lockDays = lock?.days;
+    if (
+      typeof lockDays === 'number' &&
+      typeof d.retentionDays === 'number' &&
+      lockDays > d.retentionDays
+    ) {
+      out.push({
+        path: ['destinations', i, 'lock', 'days'],
+        anchor: 'value',
+        message: `a ${lockDays}-day lock outlives retentionDays ${d.retentionDays}: ECS requires a lock to expire on or before the copy's retention ends`,
+      });
+    }
     const keyRegion = /^acs:kms:([^:]+):/.exec(str(d.kmsKeyId) ?? '')?.[1];
     if (keyRegion !== undefined && keyRegion !== region) {
       out.push({
