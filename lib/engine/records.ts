@@ -34,6 +34,8 @@ export const AlertKind = {
   CopyLost: 'copy-lost',
   /** Selected snapshots and recorded outcomes disagree: something was decided silently. */
   OutcomeCountMismatch: 'outcome-count-mismatch',
+  /** A completed copy of a locking destination could not be locked (LockSnapshot refused). */
+  CopyUnlocked: 'copy-unlocked',
 } as const;
 export type AlertKind = (typeof AlertKind)[keyof typeof AlertKind];
 
@@ -56,6 +58,8 @@ export interface ItemRecord extends RecordBase {
   attempts: number;
   durationMs: number;
   requestId?: string;
+  /** ISO 8601: the copy is locked (compliance mode) until then; absent = not known locked. */
+  lockedUntil?: string;
   message: string;
 }
 
