@@ -6,6 +6,7 @@ import { updateReadme } from '../scripts/bench-readme.ts';
 import { apiEfficiency } from './scenarios/api-efficiency.ts';
 import { baselineComparison } from './scenarios/baseline.ts';
 import { coldStart } from './scenarios/cold-start.ts';
+import { lockCost } from './scenarios/lock-cost.ts';
 import { planMemory } from './scenarios/memory.ts';
 import { throughput } from './scenarios/throughput.ts';
 import {
@@ -56,6 +57,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
     ),
   'cold-start': () => coldStart({ runs: quick ? 3 : 9 }),
   memory: () => planMemory({ snapshots: quick ? 10_000 : 100_000 }),
+  'lock-cost': () => lockCost({ snapshots: quick ? 200 : 2_000 }),
 };
 
 async function main(): Promise<number> {
