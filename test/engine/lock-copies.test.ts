@@ -141,3 +141,39 @@ describe('runPolicy: prune and locked copies', () => {
     expect(lockCalls(bed).filter((c) => c.params.SnapshotId === oldest.snapshotId)).toHaveLength(1);
   });
 });
+
+describe('runPolicy: when locking fails', () => {
+  it('raises copy-unlocked for a copy LockSnapshot refused, and locks it on the next run', async () => {
+    bed = await startBed({ disksPerRegion: 1, snapshotsPerDisk: 1 });
+    await run(bed, locking());
+    finishCopies(bed);
+    bed.emu.admin.setFaults({ errorRate5xx: 1, actions: ['LockSnapshot'] });
+
+    const refused = await run(bed, locking());
+
+    const alerts = refused.records.filter((r) => r.kind === 'alert' && r.alert === 'copy-unlocked');
+    expect(alerts).toHaveLength(1);
+    const completed = refused.items.find((i) => i.outcome === 'completed');
+    expect(completed?.lockedUntil).toBeUndefined();
+    expect(completed?.message).toMatch(/not locked: /);
+    expect(copiesIn(bed, 'cn-beijing')[0]?.lock).toBeUndefined();
+
+    bed.emu.admin.setFaults({});
+    const next = await run(bed, locking());
+    expect(next.summary.apiCalls.LockSnapshot).toBe(1);
+    expect(copiesIn(bed, 'cn-beijing')[0]?.lock).toBeDefined();
+  });
+
+  it('neither locks nor prunes where the locks could not be listed, and says so', async () => {
+    bed = await startBed({ disksPerRegion: 1, snapshotsPerDisk: 3 });
+    await copyAll(bed, 3, policy());
+    bed.emu.admin.setFaults({ serviceUnavailableRate: 1, actions: ['DescribeLockedSnapshots'] });
+
+    const result = await run(bed, locking({ keepLast: 1 }));
+
+    expect(result.summary.apiCalls.LockSnapshot ?? 0).toBe(0);
+    expect(bed.emu.admin.calls({ action: 'DeleteSnapshot' })).toEqual([]);
+    const alert = result.records.find((r) => r.kind === 'alert' && r.alert === 'copy-unlocked');
+    expect(alert?.message).toMatch(/locks in cn-beijing could not be listed/);
+  });
+});
