@@ -159,17 +159,19 @@ function checkDestinations(p: Obj, sourceRegions: Set<string>, out: RawProblem[]
         message: `encrypted: true needs kmsKeyId, the KMS key in ${region} that encrypts the copies`,
       });
     }
-    const lock = obj(d.lock);
-    const lockDays = lock?.days;
+    // Only between two valid values: a field already out of range has its own problem.
+    const lockDays = obj(d.lock)?.days;
+    const retention = d.retentionDays;
     if (
-      typeof lockDays === 'number' &&
-      typeof d.retentionDays === 'number' &&
-      lockDays > d.retentionDays
+      Number.isInteger(lockDays) &&
+      Number.isInteger(retention) &&
+      (retention as number) >= 1 &&
+      (lockDays as number) > (retention as number)
     ) {
       out.push({
         path: ['destinations', i, 'lock', 'days'],
         anchor: 'value',
-        message: `a ${lockDays}-day lock outlives retentionDays ${d.retentionDays}: ECS requires a lock to expire on or before the copy's retention ends`,
+        message: `a ${lockDays}-day lock outlives retentionDays ${retention}: ECS requires a lock to expire on or before the copy's retention ends`,
       });
     }
     const keyRegion = /^acs:kms:([^:]+):/.exec(str(d.kmsKeyId) ?? '')?.[1];
