@@ -151,8 +151,14 @@ export async function lockCopies(
 ): Promise<void> {
   const { ctx, book, stop } = options;
   for (const task of tasks) {
-    if (stop.aborted || stop.destinations.has(task.destRegion)) continue;
     const { copy } = task;
+    // Stopped, aborted, signalled or out of time budget: the next run locks it.
+    const blocked = stop.reason(task.destRegion);
+    if (blocked) {
+      if (task.item)
+        task.item.recordMessage = `${task.baseMessage}; not locked this run: ${blocked.message}`;
+      continue;
+    }
     try {
       const done = await ctx.call('LockSnapshot', task.destRegion, () =>
         ctx.ecs.lockSnapshot({
