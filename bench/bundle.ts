@@ -53,7 +53,7 @@ const INVENTORY_SIZES = [1_000, 10_000] as const;
 const SNAPSHOTS_PER_DISK = 10;
 
 const BENCH_POLICY = `name: bench-memory
-schedule: '@every 1h'
+schedule: '@every 60m'
 source:
   regions: [cn-hangzhou]
   select: { tags: { dr: "true" } }

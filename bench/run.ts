@@ -3,11 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { updateReadme } from '../scripts/bench-readme.ts';
-import { apiEfficiency } from './scenarios/api-efficiency.ts';
+import { apiEfficiency, apiEfficiencySteady } from './scenarios/api-efficiency.ts';
 import { baselineComparison } from './scenarios/baseline.ts';
+import { cliStartup } from './scenarios/cli-startup.ts';
 import { coldStart } from './scenarios/cold-start.ts';
 import { lockCost } from './scenarios/lock-cost.ts';
 import { planMemory } from './scenarios/memory.ts';
+import { statusScale } from './scenarios/status-scale.ts';
 import { throughput } from './scenarios/throughput.ts';
 import {
   type BenchReport,
@@ -41,7 +43,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
       quick ? { snapshots: 500, destinations: 3 } : { snapshots: 10_000, destinations: 3 },
     ),
   'api-efficiency-100k': () =>
-    apiEfficiency(
+    apiEfficiencySteady(
       quick ? { snapshots: 2_000, destinations: 3 } : { snapshots: 100_000, destinations: 3 },
     ),
   throughput: () => throughput(quick ? { backlog: 2_000, speed: 6 } : { backlog: 5_000, speed: 6 }),
@@ -56,7 +58,10 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
         : { snapshots: 200, destinations: 3, speed: 4, latencyMs: 60 },
     ),
   'cold-start': () => coldStart({ runs: quick ? 3 : 9 }),
+  'status-scale': async () =>
+    statusScale(quick ? { cells: 10_000, runs: 2 } : { cells: 100_000, runs: 12 }),
   memory: () => planMemory({ snapshots: quick ? 10_000 : 100_000 }),
+  'cli-startup': () => cliStartup({ runs: quick ? 3 : 15 }),
   'lock-cost': () => lockCost({ snapshots: quick ? 200 : 2_000 }),
 };
 

@@ -36,6 +36,8 @@ function benchPolicy(): Policy {
 interface ListResult {
   listMs: number;
   listPages: number;
+  /** Peak RSS of the listing-only child: what holding the listings alone costs. */
+  maxRssKiB: number;
 }
 
 interface PlanResult {
@@ -72,6 +74,7 @@ async function listChild(): Promise<ListResult> {
   ]);
   return {
     listMs: performance.now() - listStarted,
+    maxRssKiB: process.resourceUsage().maxRSS,
     listPages: listings.reduce((n, l) => n + l.calls, 0),
   };
 }
@@ -167,6 +170,7 @@ async function main(): Promise<void> {
       `calls (made + copies) / minimum (listing pages + copies): ${made + copies} / ${minimum} = ${((made + copies) / minimum).toFixed(3)}`,
       `listing pages: plan ${r.made.DescribeSnapshots ?? 0}, listing-only pass ${list.listPages}, minimum ${minimumPages}`,
       `plan time / listing-only time: ${(r.planMs / 1000).toFixed(2)} s / ${(list.listMs / 1000).toFixed(2)} s = ${(r.planMs / list.listMs).toFixed(2)} (target ≤ ${TARGET.planOverList})`,
+      `listing-only peak RSS: ${(list.maxRssKiB / 1024).toFixed(0)} MiB`,
       `planner peak RSS: ${rssMiB.toFixed(0)} MiB (target < ${TARGET.rssMiB} MiB); the same process planning nothing: ${(floor.maxRssKiB / 1024).toFixed(0)} MiB`,
       `verdict: ${r.planMs < TARGET.planMs && rssMiB <= TARGET.rssMiB && r.planMs / list.listMs <= TARGET.planOverList ? 'within targets' : 'OUTSIDE TARGETS'}`,
     ];

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so `npm ci && npm start` needs no build step.
+// Development launcher: runs the TypeScript sources through tsx (a devDependency), so an edit
+// needs no rebuild. The package's bin is the compiled build/cli/dr-replicator.mjs (npm run build:cli).
 import { register } from 'tsx/esm/api';
 
 register();

@@ -388,8 +388,10 @@ export class EmulatorCore implements EmulatorAdmin {
     this.store?.markDirty();
   }
 
-  issueStsCredentials(): StsCredentials {
-    const creds = this.credentials.issueSts();
+  issueStsCredentials(ttlSeconds?: number): StsCredentials {
+    const creds = this.credentials.issueSts(
+      ttlSeconds === undefined ? undefined : ttlSeconds * 1000,
+    );
     this.store?.markDirty();
     return creds;
   }

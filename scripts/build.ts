@@ -24,9 +24,17 @@ export const HANDLER_SOURCE = 'functions/replicate/index.ts';
 
 // pop-core, @alicloud/log and their dependencies are CommonJS and call require() for Node
 // built-ins; an ES module has no require, so the bundle makes one.
+// re2-wasm (the namePattern engine) loads re2.wasm from __dirname, which an ES module lacks:
+// the banner defines it as the bundle's folder, and the build copies re2.wasm there.
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __drCreateRequire } from 'node:module';" +
-  'const require = __drCreateRequire(import.meta.url);';
+  "import { dirname as __drDirname } from 'node:path';" +
+  "import { fileURLToPath as __drFileURLToPath } from 'node:url';" +
+  'const require = __drCreateRequire(import.meta.url);' +
+  'const __dirname = __drDirname(__drFileURLToPath(import.meta.url));';
+
+/** Files a bundled dependency reads at run time, copied beside the bundle. */
+const RUNTIME_ASSETS = ['node_modules/re2-wasm/build/wasm/re2.wasm'] as const;
 
 export interface BuildOptions {
   rootDir: string;
@@ -121,6 +129,10 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   );
   if (output === undefined || !output[1].exports.includes(fn.handlerExport)) {
     throw new BuildError(`${HANDLER_SOURCE} does not export ${fn.handlerExport}`);
+  }
+
+  for (const asset of RUNTIME_ASSETS) {
+    await copyFile(path.join(rootDir, asset), path.join(outDir, path.basename(asset)));
   }
 
   for (const policy of policies) {

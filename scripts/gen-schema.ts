@@ -4,12 +4,14 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { orgJsonSchemaText } from '../lib/org/json-schema.ts';
 import { policyJsonSchemaText } from '../lib/policy/json-schema.ts';
 import { policyReferenceMarkdown } from '../lib/policy/reference-doc.ts';
 
 const outputs = [
   { path: '../policies/policy.schema.json', text: policyJsonSchemaText() },
   { path: '../policies/POLICY-REFERENCE.md', text: policyReferenceMarkdown() },
+  { path: '../policies/org.schema.json', text: orgJsonSchemaText() },
 ];
 
 for (const { path, text } of outputs) {

@@ -28,7 +28,8 @@ export interface EmulatorAdmin {
   setAccount(flags: Partial<AccountFlags>): void;
   setCopyModel(model: Partial<CopyModel>): void;
   setRamPolicy(policy: RamPolicy | null): void;
-  issueStsCredentials(): StsCredentials;
+  /** `ttlSeconds`: how long the pair works (default 3600). */
+  issueStsCredentials(ttlSeconds?: number): StsCredentials;
   setKeyState(region: string, keyId: string, state: KeyState): void;
   calls(filter?: CallFilter): CallLogEntry[];
   /** Model snapshots (copies of the records; times are virtual epoch ms). */

@@ -40,8 +40,9 @@ export class CredentialStore {
     private readonly stsTtlMs = 3_600_000,
   ) {}
 
-  issueSts(): StsCredentials {
-    const expiresAtMs = this.realNow() + this.stsTtlMs;
+  /** `ttlMs`: an AssumeRole session's DurationSeconds; default an hour. */
+  issueSts(ttlMs: number = this.stsTtlMs): StsCredentials {
+    const expiresAtMs = this.realNow() + ttlMs;
     const record: StsRecord = {
       accessKeyId: `STS.${randomBytes(12).toString('base64url')}`,
       accessKeySecret: randomBytes(24).toString('base64url'),

@@ -129,6 +129,8 @@ export function createHandler(deps: HandlerDeps = {}) {
             errorCode: error instanceof ReplicatorError ? error.code : 'Unexpected',
             errorMessage: redactSecrets(error instanceof Error ? error.message : String(error)),
           }),
+        {},
+        env,
       );
       const summary = await runPolicy({
         policy,

@@ -6,7 +6,8 @@ const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$/;
 /** "10m", "1h30m", "90s", "1500ms" -> milliseconds; a bare number is seconds, as FC's timeout. */
 export function parseDuration(text: string): number {
   const value = text.trim();
-  if (/^\d+(?:\.\d+)?$/.test(value)) return Number(value) * 1000;
+  // A zero budget would start nothing and still exit 0, as if all were well.
+  if (/^\d+(?:\.\d+)?$/.test(value)) return positive(Number(value) * 1000, text);
   if (!DURATION.test(value)) {
     throw new InvalidArgumentError(`"${text}" is not a duration; use e.g. 90s, 10m or 1h30m`);
   }
@@ -14,7 +15,11 @@ export function parseDuration(text: string): number {
   for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
     ms += Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
   }
-  if (ms <= 0) throw new InvalidArgumentError(`"${text}" must be longer than zero`);
+  return positive(ms, text);
+}
+
+function positive(ms: number, text: string): number {
+  if (!(ms > 0)) throw new InvalidArgumentError(`"${text}" must be longer than zero`);
   return ms;
 }
 

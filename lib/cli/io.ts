@@ -1,3 +1,5 @@
+import { scrubSecretValues } from '../cloud/secret-values.ts';
+
 /**
  * What a command may touch of the process. Tests pass their own to capture output; the
  * binary passes the real streams. Data goes to stdout, messages to stderr.
@@ -17,6 +19,19 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
+  };
+}
+
+/**
+ * The same io with every registered credential value and signature value scrubbed from what
+ * is printed: the last line of defence for text no error class or record saw (a library's
+ * message, an echo in an unexpected shape).
+ */
+export function scrubbedIo(io: CliIo): CliIo {
+  return {
+    ...io,
+    stdout: (text) => io.stdout(scrubSecretValues(text)),
+    stderr: (text) => io.stderr(scrubSecretValues(text)),
   };
 }
 

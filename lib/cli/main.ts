@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, ReplicatorError } from '../errors.ts';
-import { type CliIo, type CommandContext, processIo } from './io.ts';
+import { neutralise } from '../terminal-safe.ts';
+import { type CliIo, type CommandContext, processIo, scrubbedIo } from './io.ts';
 
 type Register = (program: Command, ctx: CommandContext) => void;
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   serve: async () => (await import('./commands/serve.ts')).registerServe,
   emulator: async () => (await import('./commands/emulator.ts')).registerEmulator,
   demo: async () => (await import('./commands/demo.ts')).registerDemo,
+  org: async () => (await import('./commands/org.ts')).registerOrg,
 };
 
 /** The command named in argv, or every command (for help and for unknown-command errors). */
@@ -30,7 +32,8 @@ async function loadCommands(argv: string[]): Promise<Register[]> {
  * Runs the CLI and resolves to the process exit code. Never throws: unexpected errors become
  * one line on stderr and exit code 2 (input) or 3 (aborted), never a stack trace.
  */
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo = processIo()): Promise<number> {
+  const io = scrubbedIo(rawIo);
   let exitCode: number = ExitCode.Ok;
   const ctx: CommandContext = {
     io,
@@ -55,7 +58,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
     const code = error instanceof ReplicatorError ? error.code : 'Unexpected';
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`dr-replicator: ${code}: ${message}\n`);
+    // Messages can quote cloud text (ids, error messages): shown escaped on one line.
+    io.stderr(`dr-replicator: ${neutralise(code)}: ${neutralise(message)}\n`);
     return exitCode === ExitCode.Ok ? ExitCode.InvalidInput : exitCode;
   }
   return exitCode;

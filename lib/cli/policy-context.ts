@@ -6,9 +6,12 @@ import type { LogSink } from '../engine/records.ts';
 import type { CloudClients } from '../engine/types.ts';
 import { ReplicatorError } from '../errors.ts';
 import { withPolicyAlerts } from '../ops/policy-alerts.ts';
+import { RecordSpool, spoolDir } from '../ops/record-spool.ts';
 import { loadPolicyFile } from '../policy/load.ts';
 import type { LogTarget, Policy } from '../policy/schema.ts';
+import { neutralise } from '../terminal-safe.ts';
 import type { CliIo } from './io.ts';
+import { withSpool } from './spooled-sink.ts';
 
 /**
  * What a command needs to act on a policy: the validated policy, the cloud clients and the
@@ -56,8 +59,10 @@ export async function openPolicyContext(
   const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
   // A webhook failure is reported, never fatal: the records in the log store are the truth.
   const onWebhookError = (error: unknown) =>
-    stderr(`dr-replicator: ${policy.name}: alert webhook: ${describeError(error)}\n`);
-  const withAlerts = (sink: LogSink) => withPolicyAlerts(policy, sink, onWebhookError);
+    stderr(
+      `dr-replicator: ${neutralise(policy.name)}: alert webhook: ${neutralise(describeError(error))}\n`,
+    );
+  const withAlerts = (sink: LogSink) => withPolicyAlerts(policy, sink, onWebhookError, {}, io.env);
   return {
     policy,
     policyPath,
@@ -65,23 +70,26 @@ export async function openPolicyContext(
     endpoint,
     cloud,
     withAlerts,
-    openSink: async (target = policy.log) =>
-      withAlerts(
-        // Through io, not process.stdout: records are data, and tests capture io.
-        target.type === 'stdout'
-          ? createStdoutSink((text) => io.stdout(text))
-          : await createSink(target, {
-              credentials,
-              endpoint,
-              baseDir: path.dirname(policyPath),
-              // Records SLS would not take go to stderr as JSON lines rather than nowhere.
-              onDropped: (records) => {
-                for (const record of records) {
-                  stderr(`dr-replicator: record not written to SLS: ${JSON.stringify(record)}\n`);
-                }
-              },
-            }),
-      ),
+    openSink: async (target = policy.log) => {
+      // Through io, not process.stdout: records are data, and tests capture io.
+      if (target.type === 'stdout') return withAlerts(createStdoutSink((text) => io.stdout(text)));
+      const open = (onDropped?: (records: Record<string, string>[]) => void) =>
+        createSink(target, {
+          credentials,
+          endpoint,
+          baseDir: path.dirname(policyPath),
+          // Records SLS would not take go to stderr as JSON lines rather than nowhere.
+          onDropped: (records) => {
+            for (const record of records) {
+              stderr(`dr-replicator: record not written to SLS: ${JSON.stringify(record)}\n`);
+            }
+            onDropped?.(records);
+          },
+        });
+      if (target.type !== 'sls') return withAlerts(await open());
+      const spool = new RecordSpool(spoolDir(io.env), policy.name);
+      return withAlerts(await withSpool(open, spool, (text) => stderr(`dr-replicator: ${text}`)));
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { ReplicatorError } from '../errors.ts';
+import { scrubSecretValues } from './secret-values.ts';
 
 /**
  * One failed cloud API call, with what the caller needs to classify it and what an operator
@@ -10,6 +11,11 @@ export class CloudApiError extends ReplicatorError {
   readonly requestId: string | undefined;
   readonly api: string;
   readonly region: string;
+  /**
+   * For InvalidTimeStamp.Expired: local clock minus the API's (from the Date header of its
+   * answer), in ms; positive = the local clock is ahead.
+   */
+  readonly clockSkewMs: number | undefined;
 
   constructor(init: {
     code: string;
@@ -18,6 +24,7 @@ export class CloudApiError extends ReplicatorError {
     region: string;
     httpStatus?: number | undefined;
     requestId?: string | undefined;
+    clockSkewMs?: number | undefined;
     cause?: unknown;
   }) {
     super(init.code, redactSecrets(init.message), { cause: scrubCause(init.cause) });
@@ -25,8 +32,11 @@ export class CloudApiError extends ReplicatorError {
     this.region = init.region;
     this.httpStatus = init.httpStatus;
     this.requestId = init.requestId;
+    this.clockSkewMs = init.clockSkewMs;
   }
 }
+
+export const CLOCK_SKEW_CODE = 'InvalidTimeStamp.Expired';
 
 /** Codes for failures that never reached the API (no body, no code from the server). */
 export const TransportErrorCode = {
@@ -42,11 +52,12 @@ const SECRET_PARAMS = ['Signature', 'SecurityToken', 'AccessKeyId', 'AccessKeySe
 const PARAM_PATTERN = new RegExp(`((?:${SECRET_PARAMS.join('|')})(?:=|%3D))[^&\\s,"']*`, 'gi');
 
 /**
- * Removes what must never be logged: the ", URL: ..." tail pop-core appends, and any
+ * Removes what must never be logged: every registered credential value and signature value
+ * (whatever shape an echo gave them), the ", URL: ..." tail pop-core appends, and any
  * Signature / SecurityToken / AccessKeyId parameter left anywhere else in the text.
  */
 export function redactSecrets(text: string): string {
-  return text
+  return scrubSecretValues(text)
     .replace(/,?\s*URL:\s*\S+/g, '')
     .replace(/https?:\/\/[^\s,"']*\?[^\s,"']*/g, (url) => url.slice(0, url.indexOf('?')))
     .replace(PARAM_PATTERN, '$1[redacted]');
@@ -57,7 +68,7 @@ interface PopCoreError {
   code?: unknown;
   message?: unknown;
   data?: unknown;
-  entry?: { response?: { statusCode?: unknown } };
+  entry?: { response?: { statusCode?: unknown; headers?: Record<string, unknown> } };
 }
 
 /**
@@ -82,6 +93,8 @@ export function toCloudApiError(error: unknown, api: string, region: string): Cl
   const requestId = typeof data.RequestId === 'string' ? data.RequestId : undefined;
   const apiCode = typeof data.Code === 'string' ? data.Code : undefined;
   const code = apiCode ?? transportCode(e, message);
+  const serverDate = e.entry?.response?.headers?.date;
+  const serverMs = typeof serverDate === 'string' ? Date.parse(serverDate) : Number.NaN;
   return new CloudApiError({
     code,
     message: `${api} in ${region} failed: ${code}: ${typeof data.Message === 'string' ? data.Message : message}`,
@@ -89,6 +102,9 @@ export function toCloudApiError(error: unknown, api: string, region: string): Cl
     region,
     httpStatus,
     requestId,
+    ...(code === CLOCK_SKEW_CODE && !Number.isNaN(serverMs)
+      ? { clockSkewMs: Date.now() - serverMs }
+      : {}),
     cause: { name: typeof e.name === 'string' ? e.name : 'Error' },
   });
 }

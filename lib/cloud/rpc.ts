@@ -1,6 +1,8 @@
 import RPCClient from '@alicloud/pop-core';
-import { toCloudApiError } from './errors.ts';
+import { CALL_TIMEOUT_FLOOR_MS, callTimeLeftMs, TIME_BUDGET_CODE } from './call-deadline.ts';
+import { CloudApiError, toCloudApiError } from './errors.ts';
 import type { Credentials } from './ports.ts';
+import { registerCredentials } from './secret-values.ts';
 
 /** pop-core's 3 s default is far too short: CopySnapshot may take tens of seconds to answer. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -27,6 +29,7 @@ export class RpcCaller {
 
   constructor(options: RpcOptions) {
     this.#options = options;
+    registerCredentials(options.credentials);
   }
 
   async call<T>(region: string, action: string, params: RpcParams): Promise<T> {
@@ -34,10 +37,21 @@ export class RpcCaller {
     for (const [key, value] of Object.entries(params)) {
       if (value !== undefined) clean[key] = value;
     }
+    const configured = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const left = callTimeLeftMs();
+    if (left !== undefined && left < CALL_TIMEOUT_FLOOR_MS) {
+      throw new CloudApiError({
+        code: TIME_BUDGET_CODE,
+        message: `${action} in ${region} not sent: the run's time budget is spent`,
+        api: action,
+        region,
+      });
+    }
     try {
       return await this.#client(region).request<T>(action, clean, {
         method: 'POST',
-        timeout: this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        // Never past the run's deadline: a hanging endpoint must not outlast the budget.
+        timeout: left === undefined ? configured : Math.min(configured, Math.floor(left)),
         formatParams: false,
       });
     } catch (error) {

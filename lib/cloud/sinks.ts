@@ -2,6 +2,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { LogRecord, LogSink } from '../engine/records.ts';
 import type { LogTarget } from '../policy/schema.ts';
+import { toSafeJson } from '../terminal-safe.ts';
 import type { Credentials } from './ports.ts';
 
 /**
@@ -48,7 +49,7 @@ export class MemorySink implements LogSink {
 }
 
 export function toJsonLines(records: LogRecord[]): string {
-  return records.map((r) => `${JSON.stringify(r)}\n`).join('');
+  return records.map((r) => `${toSafeJson(r)}\n`).join('');
 }
 
 export interface SinkOptions {

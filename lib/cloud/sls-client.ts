@@ -3,6 +3,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import SlsClient, { type SlsRequestOptions } from '@alicloud/log';
 import type { Credentials } from './ports.ts';
+import { registerSecretValues } from './secret-values.ts';
 
 export interface SlsConnection {
   client: SlsClient;
@@ -38,8 +39,10 @@ export function connectSls(opts: SlsConnectOptions): SlsConnection {
     ...(securityToken === undefined ? {} : { securityToken }),
     userAgent: 'dr-replicator',
   };
-  const timeout = opts.timeoutMs ?? 10_000;
+  // PutLogs of at most 3 MB answers in well under a second; a hang must not hold the run.
+  const timeout = opts.timeoutMs ?? 5_000;
   const secrets = [accessKeySecret, ...(securityToken === undefined ? [] : [securityToken])];
+  registerSecretValues(secrets);
   if (opts.endpoint === undefined || opts.endpoint === '') {
     return {
       client: new SlsClient({ ...base, region: opts.region, use_https: true }),

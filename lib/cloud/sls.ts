@@ -14,9 +14,16 @@ export interface SlsRetryOptions {
   attempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** No new attempt starts this long after the first (a hanging SLS must not hold the run). */
+  maxTotalMs: number;
 }
 
-const DEFAULT_RETRY: SlsRetryOptions = { attempts: 4, baseDelayMs: 200, maxDelayMs: 5_000 };
+const DEFAULT_RETRY: SlsRetryOptions = {
+  attempts: 4,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  maxTotalMs: 10_000,
+};
 
 export interface SlsReaderOptions {
   project: string;
@@ -27,7 +34,7 @@ export interface SlsReaderOptions {
   endpoint?: string;
   source?: string;
   retry?: Partial<SlsRetryOptions>;
-  /** Per-request timeout; default 10 s. */
+  /** Per-request timeout; default 5 s. */
   timeoutMs?: number;
 }
 
@@ -61,6 +68,9 @@ export function createSlsSink(opts: SlsSinkOptions): LogSink {
   let buffer: SlsLog[] = [];
   let bufferedBytes = 0;
   let queue: Promise<void> = Promise.resolve();
+  // After one batch failed for good, the rest of this sink's batches are not tried: each would
+  // wait out the same outage again. They are handed to onDropped (the spool) at once.
+  let broken: unknown;
 
   const send = async (batch: SlsLog[]): Promise<void> => {
     const data: SlsPutLogsData = { logs: batch };
@@ -89,8 +99,10 @@ export function createSlsSink(opts: SlsSinkOptions): LogSink {
     bufferedBytes = buffer.reduce((n, log) => n + estimateLogBytes(log), 0);
     for (let i = 0; i < toSend.length; i++) {
       try {
+        if (broken !== undefined) throw broken;
         await send(toSend[i]!);
       } catch (error) {
+        broken ??= error;
         // Keep what was not attempted; the failed batch is reported and dropped.
         opts.onDropped?.(toSend[i]!);
         const rest = toSend.slice(i + 1).flat();
@@ -198,6 +210,7 @@ async function withRetry<T>(
   what: string,
   call: () => Promise<T>,
 ): Promise<T> {
+  const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     let failure: SlsFailure;
     try {
@@ -205,7 +218,9 @@ async function withRetry<T>(
     } catch (error) {
       failure = describeSlsFailure(error, conn.secrets);
     }
-    if (!failure.retryable || attempt >= retry.attempts) {
+    const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+    const outOfTime = Date.now() - started + ceiling >= retry.maxTotalMs;
+    if (!failure.retryable || attempt >= retry.attempts || outOfTime) {
       const id = failure.requestId === undefined ? '' : ` (request ${failure.requestId})`;
       throw new LogSinkError({
         message: scrub(
@@ -217,7 +232,6 @@ async function withRetry<T>(
         cause: { name: failure.name },
       });
     }
-    const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
     await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
   }
 }

@@ -41,10 +41,11 @@ export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
   ConnectionRefused: RetryNow,
   NetworkError: RetryNow,
   InvalidResponse: RetryNow,
-  'InvalidTimeStamp.Expired': RetryNow,
   SignatureNonceUsed: RetryNow,
 
   // Not now, later.
+  // Not sent, or given up, because the run's time budget was spent (lib/cloud/call-deadline.ts).
+  TimeBudgetExceeded: RetryNextRun,
   'InvalidSnapshotId.NotReady': RetryNextRun,
   'InvalidOperation.UnfinishedCrossRegionCopy': RetryNextRun,
   'InvalidOperation.UnfinishedEncryptedSnapshotCopy': RetryNextRun,
@@ -120,6 +121,9 @@ export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
   'InvalidSecurityToken.Malformed': StopRun,
   'InvalidSecurityToken.MismatchWithAccessKey': StopRun,
   'InvalidTimeStamp.Format': StopRun,
+  // The request time is more than 15 minutes off the API's: every call would fail alike, so
+  // the run stops once with the measured skew instead of failing call by call.
+  'InvalidTimeStamp.Expired': StopRun,
   IllegalTimestamp: StopRun,
 
   // What we sent is wrong: a bug in the policy or in our rendering.

@@ -2,6 +2,7 @@ import { CloudApiError } from '../cloud/errors.ts';
 import type { Snapshot, SnapshotQuery } from '../cloud/ports.ts';
 import { type ListingRoute, listSnapshots } from '../domain/listing.ts';
 import { sourceExclusion } from '../domain/provenance.ts';
+import { compileNamePattern } from '../policy/name-pattern.ts';
 import type { EngineContext } from './context.ts';
 import { inShard } from './context.ts';
 
@@ -83,7 +84,9 @@ export function matchesSelectors(ctx: Pick<EngineContext, 'policy'>, snapshot: S
   for (const [key, value] of Object.entries(select.tags ?? {})) {
     if (snapshot.tags[key] !== value) return false;
   }
-  if (select.namePattern && !new RegExp(select.namePattern).test(snapshot.name)) return false;
+  if (select.namePattern && !compileNamePattern(select.namePattern).test(snapshot.name)) {
+    return false;
+  }
   return snapshot.status === 'accomplished';
 }
 

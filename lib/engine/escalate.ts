@@ -1,4 +1,4 @@
-import type { CloudApiError } from '../cloud/errors.ts';
+import { CLOCK_SKEW_CODE, type CloudApiError } from '../cloud/errors.ts';
 import type { EngineContext } from './context.ts';
 import type { RecordBook } from './record.ts';
 import { AlertKind } from './records.ts';
@@ -34,11 +34,34 @@ interface Escalation {
  * and exactly one run-aborted alert names the code and the API (later aborts are no-ops).
  */
 export function abortRun({ book, stop }: Escalation, error: CloudApiError): string {
+  if (error.code === CLOCK_SKEW_CODE) {
+    const message = describeClockSkew(error);
+    if (stop.abort(error.code, message)) {
+      book.alert(AlertKind.ClockSkew, { errorCode: error.code, message });
+    }
+    return message;
+  }
   const message = describeCallError(error);
   if (stop.abort(error.code, message)) {
     book.alert(AlertKind.RunAborted, { errorCode: error.code, message });
   }
   return message;
+}
+
+/** "the clock here is 20 min 3 s ahead of the API's ...": what to fix, measured. */
+export function describeClockSkew(error: CloudApiError): string {
+  const skew = error.clockSkewMs;
+  const measured =
+    skew === undefined
+      ? "the clock here is off from the API's (the answer carried no Date to measure by)"
+      : `the clock here is ${formatSkew(Math.abs(skew))} ${skew >= 0 ? 'ahead of' : 'behind'} the API's (measured from the Date of its answer)`;
+  return `${CLOCK_SKEW_CODE} from ${error.api}${error.region ? ` in ${error.region}` : ''}: ${measured}; requests are signed with the local time and the API accepts at most 15 minutes of difference: set the clock (NTP) and run again`;
+}
+
+function formatSkew(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const minutes = Math.floor(seconds / 60);
+  return minutes > 0 ? `${minutes} min ${seconds % 60} s` : `${seconds} s`;
 }
 
 /** One destination-stopped alert per destination and run, with the progress event. */

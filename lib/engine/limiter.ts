@@ -5,6 +5,35 @@ export type MonotonicClock = () => number;
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/**
+ * Sleepers waiting on one AbortSignal. Under throttling hundreds of calls back off at once on
+ * the run's signal; one listener each would trip Node's MaxListenersExceededWarning (a false
+ * leak report on the operator's terminal), so each signal gets one listener that wakes them all.
+ */
+const sleepersBySignal = new WeakMap<AbortSignal, Set<() => void>>();
+
+function onAbort(signal: AbortSignal, wake: () => void): () => void {
+  let sleepers = sleepersBySignal.get(signal);
+  if (sleepers === undefined) {
+    const set = new Set<() => void>();
+    sleepers = set;
+    sleepersBySignal.set(signal, set);
+    signal.addEventListener(
+      'abort',
+      () => {
+        sleepersBySignal.delete(signal);
+        for (const sleeper of set) sleeper();
+      },
+      { once: true },
+    );
+  }
+  sleepers.add(wake);
+  const set = sleepers;
+  return () => {
+    set.delete(wake);
+  };
+}
+
 export const realSleep: Sleep = (ms, signal) =>
   new Promise((resolve) => {
     if (ms <= 0 || signal?.aborted) {
@@ -12,12 +41,12 @@ export const realSleep: Sleep = (ms, signal) =>
       return;
     }
     const timer = setTimeout(done, ms);
+    const forget = signal ? onAbort(signal, done) : undefined;
     function done() {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      forget?.();
       resolve();
     }
-    signal?.addEventListener('abort', done, { once: true });
   });
 
 /** Unknown APIs get this rate; every API the engine calls has a default in the schema. */

@@ -38,6 +38,11 @@ export interface WorkItem extends PlanItem {
   markReported?: 'completed' | 'failed';
   /** Copy to delete (action prune). */
   pruneTarget?: Snapshot;
+  /**
+   * Deferred behind the copy of this source snapshot that this run plans to start: recorded
+   * after execution, which knows whether that copy did start.
+   */
+  waitsForThisRun?: string;
   /** Sort key for copies: hours of RPO debt, Infinity when the disk has no copy yet. */
   debtHours: number;
   /**
@@ -69,9 +74,22 @@ export interface DestinationInput {
   stopped?: { errorCode: string; message: string };
 }
 
+/** A disk with copies here whose source produced no snapshot in the window: RPO runs out. */
+export interface StaleSource {
+  diskId: string;
+  sourceRegion: string;
+  destRegion: string;
+  /** Hours since the newest recovery point held here. */
+  hours: number;
+  rpoHours: number;
+  copySnapshotId: string;
+}
+
 export interface WorkPlan {
   items: WorkItem[];
   rpoBreaches: RpoBreach[];
+  /** Disks that stopped producing snapshots (not retired), past rpoHours. */
+  staleSources?: StaleSource[];
 }
 
 interface PlanInput {
@@ -120,6 +138,7 @@ class PlannedItem implements WorkItem {
   declare copyOf?: NonNullable<WorkItem['copyOf']>;
   declare markReported?: NonNullable<WorkItem['markReported']>;
   declare pruneTarget?: Snapshot;
+  declare waitsForThisRun?: string;
   declare lockedUntil?: string;
   /** Set in the constructor, not later: a property added after construction costs each item a backing store. */
   primary: boolean;
@@ -153,8 +172,17 @@ class PlannedItem implements WorkItem {
 
 /** The PlanItem fields of a work item (what `plan` shows), without the run's bookkeeping. */
 export function toPlanItem(item: WorkItem): PlanItem {
-  const { outcome, recordMessage, copyOf, markReported, pruneTarget, debtHours, primary, ...plan } =
-    item;
+  const {
+    outcome,
+    recordMessage,
+    copyOf,
+    markReported,
+    pruneTarget,
+    debtHours,
+    waitsForThisRun,
+    primary,
+    ...plan
+  } = item;
   return plan;
 }
 
@@ -274,6 +302,7 @@ function planDisk(plan: DiskPlan, snapshots: Snapshot[]): void {
   let blocked: string | undefined = running
     ? waitingFor(`copy ${running.snapshotId}`, copySource(running).snapshotId)
     : undefined;
+  let blockedByThisRun: string | undefined;
   const newest = snapshots[snapshots.length - 1];
   const keep = policy.source.copyMode === 'latest' ? 1 : (dest.keepLast ?? snapshots.length);
   const firstCandidate = Math.max(0, snapshots.length - keep);
@@ -309,7 +338,9 @@ function planDisk(plan: DiskPlan, snapshots: Snapshot[]): void {
       return;
     }
     if (blocked) {
-      decide(newItem(ref, 'deferred', Outcome.Deferred, blocked));
+      const item = newItem(ref, 'deferred', Outcome.Deferred, blocked);
+      if (blockedByThisRun) item.waitsForThisRun = blockedByThisRun;
+      decide(item);
       return;
     }
     let generation = 0;
@@ -330,6 +361,7 @@ function planDisk(plan: DiskPlan, snapshots: Snapshot[]): void {
       decide(item);
       // Later snapshots of this disk wait for this copy.
       blocked = waitingFor('copy started this run', snapshot.snapshotId);
+      blockedByThisRun = snapshot.snapshotId;
     } catch (error) {
       if (!(error instanceof CopyRequestError)) throw error;
       decide(failItem(ref, error.code, error.message));
@@ -569,6 +601,7 @@ export function planWork(input: PlanInput): WorkPlan {
   for (const item of excludedItems(input.sources, input.destinations)) items.push(item);
   // A source listing that failed or may be truncated leaves recovery points unknown: no prune.
   const sourcesComplete = input.sources.every((s) => !s.error && !s.truncated);
+  const staleSources = sourcesComplete ? findStaleSources(input, sourceTimes) : [];
   for (const item of pruneItems(
     policy,
     now,
@@ -584,5 +617,44 @@ export function planWork(input: PlanInput): WorkPlan {
   const copies = items.filter((i) => i.action === 'copy');
   copies.sort((a, b) => (a.debtHours === b.debtHours ? 0 : b.debtHours > a.debtHours ? 1 : -1));
   const rest = items.filter((i) => i.action !== 'copy');
-  return { items: copies.concat(rest), rpoBreaches };
+  return { items: copies.concat(rest), rpoBreaches, staleSources };
+}
+
+/**
+ * A disk that stops producing snapshots drops out of discovery, so no run would ever see its
+ * RPO run out: for every disk with our copies in a destination, no snapshot discovered this run,
+ * not retired (source.retiredDisks) and its newest recovery point older than rpoHours, one
+ * stale-source finding. Only from complete source listings (a failed region is its own alert).
+ */
+function findStaleSources(input: PlanInput, sourceTimes: SourceTimes): StaleSource[] {
+  const { policy, now } = input;
+  const discovered = new Set<string>();
+  for (const source of input.sources) {
+    for (const s of source.snapshots) discovered.add(s.sourceDiskId);
+    for (const { snapshot } of source.excluded) discovered.add(snapshot.sourceDiskId);
+  }
+  const retired = new Set(policy.source.retiredDisks ?? []);
+  const listedRegions = new Set(input.sources.map((s) => s.region));
+  const stale: StaleSource[] = [];
+  for (const { dest, copies, stopped } of input.destinations) {
+    if (stopped || copies.error || copies.truncated) continue;
+    for (const [diskId, diskCopies] of copies.byDisk) {
+      if (discovered.has(diskId) || retired.has(diskId)) continue;
+      const newest = completedPoints(diskCopies, (c) => copySource(c).snapshotId, sourceTimes)[0];
+      if (newest === undefined) continue;
+      const region = copySource(newest.copy).region;
+      if (!listedRegions.has(region)) continue;
+      const hours = (now.getTime() - newest.pointMs) / HOUR_MS;
+      if (hours <= dest.rpoHours) continue;
+      stale.push({
+        diskId,
+        sourceRegion: region,
+        destRegion: dest.region,
+        hours,
+        rpoHours: dest.rpoHours,
+        copySnapshotId: newest.copy.snapshotId,
+      });
+    }
+  }
+  return stale;
 }

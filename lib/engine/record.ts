@@ -1,4 +1,6 @@
+import { scrubSecretValues } from '../cloud/secret-values.ts';
 import { ReplicatorError } from '../errors.ts';
+import { recordIdOf } from './record-id.ts';
 import {
   type AlertKind,
   type AlertRecord,
@@ -30,7 +32,7 @@ export class RecordBook {
   readonly totals = emptyTotals();
   readonly perDestination = new Map<string, Record<Outcome, number>>();
   readonly #sink: LogSink;
-  readonly #base: { runId: string; policy: string };
+  readonly #base: { runId: string; policy: string; dryRun?: 'true' };
   readonly #now: () => Date;
   readonly #onItem: ((record: ItemRecord) => void) | undefined;
   #pending: LogRecord[] = [];
@@ -45,9 +47,15 @@ export class RecordBook {
     policy: string;
     now: () => Date;
     onItem?: (record: ItemRecord) => void;
+    /** Marks every record as a rehearsal's (`dryRun: "true"`). */
+    dryRun?: boolean;
   }) {
     this.#sink = options.sink;
-    this.#base = { runId: options.runId, policy: options.policy };
+    this.#base = {
+      runId: options.runId,
+      policy: options.policy,
+      ...(options.dryRun ? { dryRun: 'true' as const } : {}),
+    };
     this.#now = options.now;
     this.#onItem = options.onItem;
   }
@@ -124,6 +132,11 @@ export class RecordBook {
   }
 
   #push(record: LogRecord): void {
+    // Messages carry text from the cloud and from libraries: a last scrub by value.
+    const message = (record as { message?: unknown }).message;
+    if (typeof message === 'string')
+      (record as { message: string }).message = scrubSecretValues(message);
+    record.recordId = recordIdOf(record);
     this.#pending.push(record);
     if (this.#pending.length >= FLUSH_EVERY) this.#flush();
   }

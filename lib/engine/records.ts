@@ -34,6 +34,13 @@ export const AlertKind = {
   CopyLost: 'copy-lost',
   /** Selected snapshots and recorded outcomes disagree: something was decided silently. */
   OutcomeCountMismatch: 'outcome-count-mismatch',
+  /** The API refused our request time (InvalidTimeStamp.Expired): the run aborted once. */
+  ClockSkew: 'clock-skew',
+  /**
+   * A disk with copies produced no snapshot in the lookback window and its newest recovery
+   * point is older than rpoHours (retire it with source.retiredDisks if that is intended).
+   */
+  SourceStale: 'source-stale',
   /** A completed copy of a locking destination could not be locked (LockSnapshot refused). */
   CopyUnlocked: 'copy-unlocked',
 } as const;
@@ -42,8 +49,18 @@ export type AlertKind = (typeof AlertKind)[keyof typeof AlertKind];
 interface RecordBase {
   runId: string;
   policy: string;
+  /**
+   * Set on every record of a `run --dry-run`: a rehearsal. Status, the heartbeat and the alert
+   * rules ignore such records, so a dry run never counts as a run nor raises a real alert. A
+   * string, as SLS stores it.
+   */
+  dryRun?: 'true';
+  /** Deterministic (lib/engine/record-id.ts): a record written twice counts once. */
+  recordId?: string;
   /** ISO 8601 time the record was made. */
   time: string;
+  /** The member account the run was in (organisation fan-out); absent for a one-account run. */
+  accountId?: string;
 }
 
 export interface ItemRecord extends RecordBase {

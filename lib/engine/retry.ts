@@ -1,3 +1,4 @@
+import { callTimeLeftMs } from '../cloud/call-deadline.ts';
 import { CloudApiError } from '../cloud/errors.ts';
 import { classify, ErrorClass, isThrottling } from './classify.ts';
 import { realSleep, type Sleep } from './limiter.ts';
@@ -86,7 +87,11 @@ export interface Attempted<T> {
 export class RetriesExhaustedError extends CloudApiError {
   readonly attempts: number;
 
-  constructor(last: CloudApiError, attempts: number, why: 'attempts' | 'budget' | 'aborted') {
+  constructor(
+    last: CloudApiError,
+    attempts: number,
+    why: 'attempts' | 'budget' | 'aborted' | 'time budget',
+  ) {
     super({
       code: last.code,
       message: `${last.message} (gave up after ${attempts} attempt(s): ${why})`,
@@ -130,9 +135,16 @@ export async function withRetry<T>(
       if (options.signal?.aborted) throw new RetriesExhaustedError(error, attempts, 'aborted');
       const cost = options.budget.tryAcquire(error.code);
       if (cost === undefined) throw new RetriesExhaustedError(error, attempts, 'budget');
-      spent += cost;
       const base = isThrottling(error.code) ? config.throttlingBaseDelayMs : config.baseDelayMs;
-      await sleep(backoffDelay(attempt, base, config.maxDelayMs, options.random), options.signal);
+      const delay = backoffDelay(attempt, base, config.maxDelayMs, options.random);
+      // A retry that could only start after the deadline is not worth the wait.
+      const left = callTimeLeftMs();
+      if (left !== undefined && delay >= left) {
+        options.budget.release(cost);
+        throw new RetriesExhaustedError(error, attempts, 'time budget');
+      }
+      spent += cost;
+      await sleep(delay, options.signal);
     }
   }
 }

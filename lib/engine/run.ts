@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withCallDeadline } from '../cloud/call-deadline.ts';
 import type { CloudApiError } from '../cloud/errors.ts';
 import { ExitCode, RunAbortedError } from '../errors.ts';
 import { classify, ErrorClass } from './classify.ts';
@@ -14,8 +15,10 @@ import { prune } from './prune.ts';
 import { type DestinationCopies, indexCopies, reconcile } from './reconcile.ts';
 import { RecordBook } from './record.ts';
 import { AlertKind, Outcome } from './records.ts';
+import { InvalidRunIdError, runIdProblem } from './run-id.ts';
 import { StopState } from './stop.ts';
 import type { Plan, PlanOptions, RunOptions, RunSummary } from './types.ts';
+import { BlockingCopies } from './waiting.ts';
 
 /** A correlation id for runs started outside FC (which passes its request id). */
 export function newRunId(): string {
@@ -36,12 +39,49 @@ function isStopRun(error: CloudApiError | undefined): error is CloudApiError {
   return error !== undefined && classify(error.code, error.httpStatus) === ErrorClass.StopRun;
 }
 
+/**
+ * Deadlines within a time budget (fractions of it). Listings (preflight, discover, reconcile)
+ * must be done by half of the copy window, so a region whose API hangs gives up and leaves the
+ * other half to the copies of the regions that answered; no call runs past the middle of what
+ * remains after the copy window, which leaves the rest for records.
+ */
+const LISTING_SHARE_OF_COPY_WINDOW = 0.5;
+/**
+ * Floors, so a short budget (serve's one-second test schedules, a small FC timeout) is not all
+ * spent on deadlines: listings get at least this much of the copy window, and a call in flight
+ * at least this long after the copy window closes (a cut call is an unknown outcome).
+ */
+const LISTING_FLOOR_MS = 5_000;
+const CALL_FLOOR_MS = 5_000;
+
+interface CallDeadlines {
+  /** performance.now() ms after which no listing call runs. */
+  listing?: number | undefined;
+  /** performance.now() ms after which no call at all runs. */
+  calls?: number | undefined;
+}
+
+function callDeadlines(
+  startedMs: number,
+  budgetMs: number | undefined,
+  fraction: number,
+): CallDeadlines {
+  if (budgetMs === undefined) return {};
+  const window = budgetMs * fraction;
+  return {
+    listing:
+      startedMs +
+      Math.max(window * LISTING_SHARE_OF_COPY_WINDOW, Math.min(window, LISTING_FLOOR_MS)),
+    calls: startedMs + Math.max((budgetMs * (1 + fraction)) / 2, window + CALL_FLOOR_MS),
+  };
+}
+
 /** Steps 2-5: preflight, discover, reconcile, plan. Reads only. */
-async function prepare(ctx: EngineContext): Promise<Prepared> {
+async function prepare(ctx: EngineContext, deadline?: number): Promise<Prepared> {
   const { policy } = ctx;
   const destinations = policy.destinations.filter((d) => inShard(ctx.shard?.destRegions, d.region));
   ctx.emit({ type: 'phase', phase: 'preflight' });
-  const checks = await preflight(ctx, destinations);
+  const checks = await withCallDeadline(deadline, () => preflight(ctx, destinations));
   const empty: WorkPlan = { items: [], rpoBreaches: [] };
   const preflightAbort = checks.find((c) => c.abort)?.abort;
   if (preflightAbort)
@@ -50,13 +90,15 @@ async function prepare(ctx: EngineContext): Promise<Prepared> {
   const usable = destinations.filter((d) => checks.find((c) => c.region === d.region)?.ok);
   // Sources and destinations are listed side by side: they share nothing but the limiter.
   ctx.emit({ type: 'phase', phase: 'discover' });
-  const discovering = discover(ctx);
+  const discovering = withCallDeadline(deadline, () => discover(ctx));
   ctx.emit({ type: 'phase', phase: 'reconcile' });
   const [sources, listings] = await Promise.all([
     discovering,
-    reconcile(
-      ctx,
-      usable.map((d) => d.region),
+    withCallDeadline(deadline, () =>
+      reconcile(
+        ctx,
+        usable.map((d) => d.region),
+      ),
     ),
   ]);
   const listingAbort = [...sources, ...listings].map((x) => x.error).find(isStopRun);
@@ -145,6 +187,11 @@ export async function planPolicy(opts: PlanOptions): Promise<Plan> {
 
 /** Steps 2-8: one run of a policy. Resolves with the summary; records go to opts.sink. */
 export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
+  const badRunId = runIdProblem(opts.runId);
+  if (badRunId !== undefined) {
+    await opts.sink.close().catch(() => {});
+    throw new InvalidRunIdError(badRunId);
+  }
   const now = opts.now ?? (() => new Date());
   const startedAt = now();
   const started = performance.now();
@@ -152,6 +199,7 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
   const ctx = createContext({ ...opts, now });
   // Records of each selected (source, destination): the no-silent-skip check counts them.
   const decided = new Map<string, number>();
+  const blocking = new BlockingCopies();
   const book = new RecordBook({
     sink: opts.sink,
     runId: opts.runId,
@@ -160,7 +208,9 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     onItem: (record) => {
       const key = `${record.destRegion}|${record.sourceRegion}|${record.sourceSnapshotId}`;
       decided.set(key, (decided.get(key) ?? 0) + 1);
+      blocking.observe(record);
     },
+    dryRun,
   });
   const { policy } = opts;
   const stop = new StopState({
@@ -181,9 +231,10 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     listings,
   };
 
+  const deadlines = callDeadlines(started, opts.budgetMs, policy.limits.timeBudgetFraction);
   let prepared: Prepared;
   try {
-    prepared = await prepare(ctx);
+    prepared = await withCallDeadline(deadlines.calls, () => prepare(ctx, deadlines.listing));
   } catch (error) {
     // A bug, not a cloud error: release the sink before the error goes up.
     await opts.sink.close().catch(() => {});
@@ -217,6 +268,14 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
         message: `newest recovery point of ${breach.diskId} in ${breach.destRegion} is ${breach.hours.toFixed(1)} h old (RPO ${breach.rpoHours} h)${breach.copySnapshotId ? `: ${breach.copySnapshotId}` : ': no completed copy'}`,
       });
     }
+    for (const stale of prepared.work.staleSources ?? []) {
+      book.alert(AlertKind.SourceStale, {
+        destRegion: stale.destRegion,
+        sourceRegion: stale.sourceRegion,
+        diskId: stale.diskId,
+        message: `${stale.diskId} in ${stale.sourceRegion} produced no snapshot in the lookback window: its newest recovery point in ${stale.destRegion} (${stale.copySnapshotId}) is ${stale.hours.toFixed(1)} h old (RPO ${stale.rpoHours} h). Check the disk's snapshot policy, or list it in source.retiredDisks if it was decommissioned`,
+      });
+    }
     for (const { dest, locksUnknown } of prepared.destinations) {
       if (!locksUnknown) continue;
       book.alert(AlertKind.CopyUnlocked, {
@@ -229,7 +288,14 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     if (!dryRun) await lockCopies(execOptions, prepared.locks);
     // Decisions that need no call are recorded first; then copies, then pruning.
     for (const item of prepared.work.items) {
-      if (item.action === 'copy' || item.action === 'prune' || item.action === 'keep') continue;
+      if (
+        item.action === 'copy' ||
+        item.action === 'prune' ||
+        item.action === 'keep' ||
+        item.waitsForThisRun
+      ) {
+        continue;
+      }
       recordItem(execOptions, item, {
         outcome: item.outcome,
         attempts: 0,
@@ -241,9 +307,18 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
       });
     }
     ctx.emit({ type: 'phase', phase: 'execute' });
-    await execute(execOptions, prepared.work.items);
+    await withCallDeadline(deadlines.calls, () => execute(execOptions, prepared.work.items));
+    for (const item of prepared.work.items) {
+      if (item.waitsForThisRun === undefined) continue;
+      recordItem(execOptions, item, {
+        outcome: item.outcome,
+        attempts: 0,
+        durationMs: 0,
+        ...blocking.waitingRecord(item, item.waitsForThisRun, dryRun),
+      });
+    }
     ctx.emit({ type: 'phase', phase: 'prune' });
-    await prune(execOptions, prepared.work.items);
+    await withCallDeadline(deadlines.calls, () => prune(execOptions, prepared.work.items));
     countMismatch = checkOutcomeCounts(book, prepared, decided);
   }
 
@@ -253,7 +328,11 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     // Completion records must be durable before the copies are tagged as reported.
     await book.flush();
     // Not when the records were lost: the next run must record these completions again.
-    if (!book.writeFailed) unmarked = await markReported(execOptions, prepared.work.items);
+    if (!book.writeFailed) {
+      unmarked = await withCallDeadline(deadlines.calls, () =>
+        markReported(execOptions, prepared.work.items),
+      );
+    }
   }
   const finishedAt = now();
   const durationMs = Math.round(performance.now() - started);

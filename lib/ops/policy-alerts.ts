@@ -2,6 +2,7 @@ import type { LogSink } from '../engine/records.ts';
 import type { Policy } from '../policy/schema.ts';
 import { withAlertNotifications } from './alert-sink.ts';
 import { createWebhookNotifier, type WebhookOptions } from './webhook.ts';
+import { resolveWebhookTarget } from './webhook-target.ts';
 
 /**
  * The policy's sink, plus its `alerts.webhook` when one is configured: every alert record
@@ -13,12 +14,11 @@ export function withPolicyAlerts(
   sink: LogSink,
   onError: (error: unknown) => void,
   options: WebhookOptions = {},
+  /** Where `urlEnv` and `secretEnv` are read: the process's own unless a caller passes one. */
+  env: NodeJS.ProcessEnv = process.env,
 ): LogSink {
   const webhook = policy.alerts.webhook;
   if (webhook === undefined) return sink;
-  const target =
-    webhook.secret === undefined
-      ? { url: webhook.url }
-      : { url: webhook.url, secret: webhook.secret };
+  const target = resolveWebhookTarget(webhook, env);
   return withAlertNotifications(sink, createWebhookNotifier(target, options), onError);
 }

@@ -11,15 +11,19 @@ import {
 /**
  * Reads a record back from the log store. SLS contents are all strings and a JSON-lines file
  * may hold numbers and objects, so every field is accepted in either form. A line that is not
- * one of our records (another writer, a truncated line) yields undefined and is ignored.
+ * one of our records (another writer, a truncated line) yields undefined and is ignored, and
+ * so does a dry run's record (`dryRun: "true"`): a rehearsal is neither a run nor an alert.
  */
 export function parseLogRecord(raw: Record<string, unknown>): LogRecord | undefined {
+  if (String(raw.dryRun) === 'true') return undefined;
   const kind = str(raw.kind);
   const runId = str(raw.runId);
   const policy = str(raw.policy);
   const time = str(raw.time) ?? str(raw.finishedAt);
   if (runId === undefined || policy === undefined || time === undefined) return undefined;
-  const base = { runId, policy, time };
+  // accountId: organisation fan-out stamps the member account on every record.
+  const accountId = str(raw.accountId);
+  const base = { runId, policy, time, ...(accountId === undefined ? {} : { accountId }) };
   switch (kind) {
     case 'item':
       return parseItem(raw, base);
@@ -44,7 +48,7 @@ export function parseLogLine(line: string): LogRecord | undefined {
   }
 }
 
-type Base = Pick<ItemRecord, 'runId' | 'policy' | 'time'>;
+type Base = Pick<ItemRecord, 'runId' | 'policy' | 'time' | 'accountId'>;
 
 const OUTCOMES = new Set<string>(Object.values(Outcome));
 const ALERT_KINDS = new Set<string>(Object.values(AlertKinds));

@@ -1,3 +1,4 @@
+import { recordIdOf } from '../engine/record-id.ts';
 import { AlertKind, type AlertRecord } from '../engine/records.ts';
 import { HeartbeatState } from './heartbeat.ts';
 import { isBreach, RpoState, type StatusReport } from './status-model.ts';
@@ -38,5 +39,7 @@ export function alertsFromReport(report: StatusReport, runId: string): AlertReco
       message: report.heartbeat.message,
     });
   }
+  // Alert rules count distinct record ids: a record without one would never fire them.
+  for (const alert of alerts) alert.recordId = recordIdOf(alert);
   return alerts;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HeartbeatState } from './heartbeat.ts';
 import { formatDuration } from './schedule.ts';
 import { RpoState, type RunEntry, type StatusCell, type StatusReport } from './status-model.ts';
@@ -31,6 +32,7 @@ export function renderStatusHtml(report: StatusReport): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <style>${CSS}</style>
@@ -78,7 +80,7 @@ function summary(report: StatusReport): string {
   const s = report.summary;
   const parts = (Object.keys(StateLabel) as RpoState[]).map(
     (state) =>
-      `<span class="count"><i style="background:${StateColour[state]}"></i>${s[state]} ${esc(StateLabel[state])}</span>`,
+      `<span class="count"><i style="${swatch(StateColour[state])}"></i>${s[state]} ${esc(StateLabel[state])}</span>`,
   );
   parts.push(`<span class="count">${s.inFlight} in flight</span>`);
   return `<p class="summary">${parts.join(' ')}</p>`;
@@ -132,12 +134,12 @@ function gridCell(cell: StatusCell): string {
     copy === undefined
       ? ''
       : ` title="${esc(`${copy.snapshotId}: recovery point ${copy.recoveryPointTime}, copied ${copy.copyTime}${copy.recoveryPointNote === undefined ? '' : ` (${copy.recoveryPointNote})`}`)}"`;
-  return `<td class="cell ${cell.state}" style="background:${StateColour[cell.state]}"${tip}>${lines.join('')}</td>`;
+  return `<td class="cell ${cell.state}" style="${swatch(StateColour[cell.state])}"${tip}>${lines.join('')}</td>`;
 }
 
 function legend(): string {
   const items = (Object.keys(StateLabel) as RpoState[])
-    .map((s) => `<span><i style="background:${StateColour[s]}"></i>${esc(StateLabel[s])}</span>`)
+    .map((s) => `<span><i style="${swatch(StateColour[s])}"></i>${esc(StateLabel[s])}</span>`)
     .join('');
   return `<p class="legend">${items}</p>`;
 }
@@ -190,6 +192,11 @@ ${rows}
 </tbody></table>`;
 }
 
+/** The only inline style the page uses; each value is admitted by hash in the CSP. */
+function swatch(colour: string): string {
+  return `background:${colour}`;
+}
+
 function formatHours(hours: number): string {
   return hours < 48 ? `${hours.toFixed(1)}h` : `${(hours / 24).toFixed(1)}d`;
 }
@@ -228,3 +235,23 @@ table.runs th,table.runs td{padding:3px 10px 3px 0;text-align:left}
 table.runs td.id{color:#6e7781;font-family:ui-monospace,monospace}
 .empty{color:#6e7781}
 `;
+
+const sha256 = (text: string): string =>
+  `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+/**
+ * The page shows text from the cloud and from records, escaped; the policy is the second line
+ * of defence should an escape ever be missed: no script at all, no request anywhere (images,
+ * fonts, frames, forms, base), and only this page's own stylesheet and its colour swatch
+ * attributes (by hash: 'unsafe-hashes' admits exactly those style="" values, nothing else).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'none'",
+  `style-src ${sha256(CSS)} 'unsafe-hashes' ${Object.values(StateColour)
+    .map((colour) => sha256(swatch(colour)))
+    .join(' ')}`,
+  "img-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');

@@ -1,3 +1,4 @@
+import { neutralise } from '../terminal-safe.ts';
 import { HeartbeatState } from './heartbeat.ts';
 import { formatDuration } from './schedule.ts';
 import { RecoveryPointFrom, RpoState, type StatusCell, type StatusReport } from './status-model.ts';
@@ -67,7 +68,8 @@ export function renderStatusText(report: StatusReport): string {
         ? 'ALERT: heartbeat missed'
         : 'ALERT: RPO breached',
   );
-  return `${lines.join('\n')}\n`;
+  // Ids, names and messages come from the cloud: each line shows them escaped, never obeyed.
+  return `${lines.map(neutralise).join('\n')}\n`;
 }
 
 function cellRow(cell: StatusCell): string[] {
@@ -88,7 +90,9 @@ function cellRow(cell: StatusCell): string[] {
   ];
 }
 
-function table(rows: string[][]): string[] {
+function table(rawRows: string[][]): string[] {
+  // Escaped before measuring, so a hostile cell does not shift the columns after it.
+  const rows = rawRows.map((row) => row.map(neutralise));
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((value, i) => {

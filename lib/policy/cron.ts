@@ -3,14 +3,14 @@ import { ScheduleSyntaxError } from './errors.ts';
 
 /**
  * The FC timer trigger syntax: a 6-field cron expression with seconds first, evaluated in UTC
- * unless prefixed with `CRON_TZ=Area/City `, or `@every <duration>` (e.g. `@every 1h30m`).
+ * unless prefixed with `CRON_TZ=Area/City `, or `@every <n>m`. FC documents the interval in
+ * whole minutes only (the console's "every n minutes"), so `@every 1h` or `@every 90s`, which
+ * other cron dialects accept, are refused here rather than by FC at deploy time.
  */
 export type Schedule = { timezone?: string; expression: string } | { everyMs: number };
 
 /** FC fires timers at most once a minute. */
 export const MIN_EVERY_MS = 60_000;
-
-const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000 } as const;
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -22,19 +22,47 @@ function isTimeZone(tz: string): boolean {
 }
 
 function parseEvery(duration: string): { everyMs: number } {
-  if (!/^(?:\d+[hms])+$/.test(duration)) {
+  const minutes = /^(\d+)m$/.exec(duration);
+  if (!minutes) {
+    const hint = /^(?:\d+[hms])+$/.test(duration)
+      ? `FC takes @every in whole minutes only (${duration} would be @every ${suggestMinutes(duration)})`
+      : 'not an interval in minutes';
     throw new ScheduleSyntaxError(
-      `"@every ${duration}" is not a duration; use e.g. @every 30m, @every 4h or @every 1h30m`,
+      `"@every ${duration}": ${hint}; use e.g. @every 30m or @every 240m`,
     );
   }
-  let everyMs = 0;
-  for (const m of duration.matchAll(/(\d+)([hms])/g)) {
-    everyMs += Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
-  }
+  const everyMs = Number(minutes[1]) * 60_000;
   if (everyMs < MIN_EVERY_MS) {
     throw new ScheduleSyntaxError(`@every ${duration} is shorter than FC's minimum of 1 minute`);
   }
   return { everyMs };
+}
+
+/** "1h30m" -> "90m"; "90s" -> "2m" (rounded up: FC cannot fire more often than a minute). */
+function suggestMinutes(duration: string): string {
+  const unit = { h: 3600, m: 60, s: 1 } as const;
+  let seconds = 0;
+  for (const m of duration.matchAll(/(\d+)([hms])/g)) {
+    seconds += Number(m[1]) * unit[m[2] as keyof typeof unit];
+  }
+  return `${Math.max(1, Math.ceil(seconds / 60))}m`;
+}
+
+/** The largest value of each field, seconds first: what `start/step` runs up to. */
+const FIELD_MAX = [59, 59, 23, 31, 12, 7] as const;
+
+/**
+ * FC (like Quartz) writes "from n every s" as `n/s` (`0 0/30 * * * *`); node-cron, which checks
+ * and runs the schedule here, only knows `n-max/s`, which fires at the same times.
+ */
+function expandStartStep(field: string, index: number): string {
+  return field
+    .split(',')
+    .map((part) => {
+      const m = /^(\d+)\/(\d+)$/.exec(part);
+      return m ? `${m[1]}-${FIELD_MAX[index] ?? 59}/${m[2]}` : part;
+    })
+    .join(',');
 }
 
 /** Parses and validates a schedule; throws ScheduleSyntaxError with a message fit for the user. */
@@ -59,7 +87,7 @@ export function parseSchedule(s: string): Schedule {
       `a cron schedule needs 6 fields, seconds first (e.g. "0 0 */4 * * *"); found ${fields.length}`,
     );
   }
-  const expression = fields.join(' ');
+  const expression = fields.map(expandStartStep).join(' ');
   const check = validateDetailed(expression);
   if (!check.valid) {
     const why = check.errors

@@ -3,6 +3,7 @@ import { PolicyValidationError } from './errors.ts';
 import { describeIssues, type RawProblem } from './issues.ts';
 import { locate, pathToString } from './locate.ts';
 import { compareProblems, formatProblem, oneLine, type PolicyProblem } from './problems.ts';
+import { prototypeKeyProblems } from './prototype-keys.ts';
 import { readPolicySource } from './read.ts';
 import { type Policy, PolicySchema } from './schema.ts';
 import { semanticProblems } from './semantic.ts';
@@ -24,12 +25,13 @@ const EMPTY_MESSAGE =
 
 /**
  * Parses and validates policy text. Returns every problem (YAML syntax, schema, semantic),
- * each located at `file:line:col`; `policy` is set only when there are none.
+ * each located at `file:line:col`; `policy` is set only when there are none. `warnings` are
+ * things a valid policy should not do (a secret written inline): reported, never fatal.
  */
 export function parsePolicyText(
   text: string,
   file: string,
-): { policy?: Policy; problems: PolicyProblem[] } {
+): { policy?: Policy; problems: PolicyProblem[]; warnings?: PolicyProblem[] } {
   const at = (line: number, col: number, path: string, message: string): PolicyProblem => ({
     file,
     line,
@@ -72,10 +74,12 @@ export function parsePolicyText(
   // A field the schema already rejects gets no second, semantic message.
   const flagged = new Set(schemaProblems.map((p) => pathToString(p.path)));
   const semantic = semanticProblems(data).filter((p) => !flagged.has(pathToString(p.path)));
-  const located = [...schemaProblems, ...semantic].map((p: RawProblem) => {
-    const pos = locate(doc, lc, p.path, p.anchor);
-    return at(pos.line, pos.col, pathToString(p.path), p.message);
-  });
+  const located = [...prototypeKeyProblems(data), ...schemaProblems, ...semantic].map(
+    (p: RawProblem) => {
+      const pos = locate(doc, lc, p.path, p.anchor);
+      return at(pos.line, pos.col, pathToString(p.path), p.message);
+    },
+  );
   const seen = new Set<string>();
   const problems = [...yamlProblems, ...located]
     .filter((p) => {
@@ -85,14 +89,46 @@ export function parsePolicyText(
       return true;
     })
     .sort(compareProblems);
-  return problems.length === 0 && parsed.success ? { policy: parsed.data, problems } : { problems };
+  if (problems.length > 0 || !parsed.success) return { problems };
+  const warnings = policyWarnings(parsed.data).map((w) => {
+    const pos = locate(doc, lc, w.path, w.anchor);
+    return at(pos.line, pos.col, pathToString(w.path), w.message);
+  });
+  return warnings.length === 0
+    ? { policy: parsed.data, problems }
+    : { policy: parsed.data, problems, warnings };
+}
+
+/** What a valid policy should still not do. */
+function policyWarnings(policy: Policy): RawProblem[] {
+  const out: RawProblem[] = [];
+  if (policy.alerts.webhook?.secret !== undefined) {
+    out.push({
+      path: ['alerts', 'webhook', 'secret'],
+      anchor: 'key',
+      message:
+        'the signing secret is written in the policy file, so it is in every copy of it (repository, FC code package); name an environment variable with secretEnv instead',
+    });
+  }
+  const lookbackDays = policy.source.lookbackHours / 24;
+  policy.destinations.forEach((dest, i) => {
+    if (dest.retentionDays === undefined || dest.retentionDays >= lookbackDays) return;
+    // A copy ECS releases while its source is still in the window is missing to the next run,
+    // which copies the source again (re-copy, copy-lost alert) until the source leaves it.
+    out.push({
+      path: ['destinations', i, 'retentionDays'],
+      anchor: 'value',
+      message: `retentionDays ${dest.retentionDays} is shorter than the lookback window (lookbackHours ${policy.source.lookbackHours} = ${Math.round(lookbackDays * 10) / 10} days): ECS releases each copy while its source is still selected, so every later run copies it again (a re-copy record and a copy-lost alert each time) until the source is older than the window. Make retentionDays at least ${Math.ceil(lookbackDays)}, or shorten lookbackHours`,
+    });
+  });
+  return out;
 }
 
 /** Reads and validates a policy file; never throws for a bad file, returns its problems. */
 export async function checkPolicyFile(
   path: string,
   file: string = path,
-): Promise<{ policy?: Policy; problems: PolicyProblem[] }> {
+): Promise<{ policy?: Policy; problems: PolicyProblem[]; warnings?: PolicyProblem[] }> {
   const read = await readPolicySource(path);
   if (!read.ok) return { problems: [{ file, line: 0, col: 0, path: '', message: read.message }] };
   if (read.text.trim() === '') {

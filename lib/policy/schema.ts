@@ -63,7 +63,7 @@ export const SelectSchema = z
       .string()
       .optional()
       .describe(
-        'A JavaScript regular expression (no flags) the source snapshot name must match, e.g. ^(mysql|pg)-.',
+        'A regular expression (RE2 syntax, matched in linear time: no backreferences or lookaround) the source snapshot name must match, e.g. ^(mysql|pg)-.',
       ),
   })
   .describe('Which source snapshots to replicate. All given selectors must match.');
@@ -89,6 +89,13 @@ export const SourceSchema = z
       .default('all')
       .describe(
         'latest: copy only the newest snapshot of each disk (older ones are superseded); all: copy every snapshot in the lookback window, oldest first, one at a time per disk and destination (ECS allows one unfinished copy per disk per region).',
+      ),
+    retiredDisks: z
+      .array(z.string().min(1).max(64))
+      .max(10_000)
+      .optional()
+      .describe(
+        'Disk ids that no longer produce snapshots on purpose (decommissioned): no source-stale alert for them. Their copies stay, and prune keeps treating them by the usual rules.',
       ),
   })
   .describe('Where snapshots come from.');
@@ -279,14 +286,49 @@ export const LogSchema = z
   ])
   .describe('Where item, run and alert records go.');
 
+/** An environment variable name, as POSIX shells and FC environmentVariables accept. */
+const ENV_NAME = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name (letters, digits, _)');
+
 export const AlertsSchema = z
   .strictObject({
     webhook: z
       .strictObject({
         url: z
           .url({ protocol: /^https?$/ })
-          .describe('Webhook URL (http or https). Never echoed in messages: it may hold a token.'),
-        secret: z.string().optional().describe('DingTalk-style signing secret.'),
+          .optional()
+          .describe(
+            'Webhook URL (http or https). Never echoed in messages: it may hold a token. Give url or urlEnv.',
+          ),
+        urlEnv: ENV_NAME.optional().describe(
+          'Name of the environment variable holding the webhook URL (in FC: environmentVariables), instead of url.',
+        ),
+        secret: z
+          .string()
+          .optional()
+          .describe(
+            'DingTalk-style signing secret, written in the policy (validate warns: prefer secretEnv).',
+          ),
+        secretEnv: ENV_NAME.optional().describe(
+          'Name of the environment variable holding the signing secret, instead of secret.',
+        ),
+      })
+      .superRefine((webhook, ctx) => {
+        if ((webhook.url === undefined) === (webhook.urlEnv === undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [webhook.url === undefined ? 'url' : 'urlEnv'],
+            message: 'give exactly one of url and urlEnv',
+          });
+        }
+        if (webhook.secret !== undefined && webhook.secretEnv !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['secret'],
+            message: 'give at most one of secret and secretEnv',
+          });
+        }
       })
       .optional()
       .describe('Alert records are also POSTed here (DingTalk-compatible JSON).'),
@@ -312,7 +354,7 @@ export const PolicySchema = z
       .string()
       .min(1)
       .describe(
-        'FC timer syntax: a cron expression of 6 fields, seconds first (e.g. "0 0 */4 * * *"), in UTC unless prefixed with "CRON_TZ=Area/City "; or "@every 30m" (h, m, s units; at least 1 minute).',
+        'FC timer syntax: a cron expression of 6 fields, seconds first (e.g. "0 0 */4 * * *"), in UTC unless prefixed with "CRON_TZ=Area/City "; or "@every 30m" (whole minutes only, as FC documents; at least 1 minute).',
       ),
     source: SourceSchema,
     destinations: z

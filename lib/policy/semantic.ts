@@ -2,6 +2,7 @@ import { isKnownRegion, REGIONS } from '../regions.ts';
 import { API_LIMITS, tagKeyProblem, tagValueProblem } from './api-rules.ts';
 import { longestGapMs, parseSchedule, type Schedule } from './cron.ts';
 import type { RawProblem } from './issues.ts';
+import { compileNamePattern } from './name-pattern.ts';
 import { PROVENANCE_TAG_KEYS } from './render.ts';
 import { DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_RPO_HOURS } from './schema.ts';
 import { didYouMean } from './suggest.ts';
@@ -94,12 +95,12 @@ function checkSource(p: Obj, out: RawProblem[]): Set<string> {
   const pattern = str(select?.namePattern);
   if (pattern !== undefined) {
     try {
-      new RegExp(pattern);
+      compileNamePattern(pattern);
     } catch (error) {
       out.push({
         path: ['source', 'select', 'namePattern'],
         anchor: 'value',
-        message: `not a valid regular expression: ${(error as Error).message}`,
+        message: (error as Error).message,
       });
     }
   }

@@ -32,8 +32,6 @@ export interface LogTarget {
 
 export interface RamPolicyInput {
   policies: Policy[];
-  /** FC writes the function's stdout to this logstore with the same role (logConfig). */
-  functionLog?: LogTarget;
   /** The account id, when known; `*` otherwise (the role can only act in its own account). */
   accountId?: string;
 }
@@ -68,7 +66,6 @@ export function renderRamPolicy(input: RamPolicyInput): RamPolicyDocument {
   const logTargets: LogTarget[] = input.policies.flatMap((p) =>
     p.log.type === 'sls' ? [p.log] : [],
   );
-  if (input.functionLog) logTargets.push(input.functionLog);
   const logstores = logTargets.map(
     (t) => `acs:log:${t.region}:${account}:project/${t.project}/logstore/${t.logstore}`,
   );
@@ -144,18 +141,9 @@ export async function ramPolicyForService(
   const service = await readServiceFile(rootDir);
   const files = sorted(service.functions.flatMap(policiesOf));
   const policies = await Promise.all(files.map((file) => loadPolicyFile(path.join(rootDir, file))));
-  const [fn] = service.functions;
-  const logConfig = fn?.props.logConfig as { project?: string; logstore?: string } | undefined;
-  const region = fn?.props.region;
-  const functionLog =
-    logConfig?.project && logConfig.logstore && typeof region === 'string'
-      ? { region, project: logConfig.project, logstore: logConfig.logstore }
-      : undefined;
-  return renderRamPolicy({
-    policies,
-    ...(functionLog ? { functionLog } : {}),
-    ...(accountId ? { accountId } : {}),
-  });
+  // s.yaml's logConfig logstore is not here: FC 3.0 delivers the function's own output with its
+  // service-linked role (AliyunServiceRoleForFC), never with the function's role.
+  return renderRamPolicy({ policies, ...(accountId ? { accountId } : {}) });
 }
 
 export function formatRamPolicy(document: RamPolicyDocument): string {

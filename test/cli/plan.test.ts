@@ -7,9 +7,9 @@ const WRITES = ['CopySnapshot', 'DeleteSnapshot', 'TagResources', 'UntagResource
 describe('dr-replicator plan', () => {
   const bed = useDemoCloud();
 
-  async function planJson(policy: string): Promise<Plan> {
+  async function planJson(policy: string, exitCode = 0): Promise<Plan> {
     const io = captureIo(emulatorEnv(bed.emulator));
-    expect(await cli(io, 'plan', '--policy', policy, '--output', 'json')).toBe(0);
+    expect(await cli(io, 'plan', '--policy', policy, '--output', 'json')).toBe(exitCode);
     return JSON.parse(io.stdoutText()) as Plan;
   }
 
@@ -63,7 +63,8 @@ describe('dr-replicator plan', () => {
         if (dest.region === 'ap-southeast-1') delete dest.kmsKeyId;
       }
     });
-    const plan = await planJson(policy);
+    // Exit 1, as the run: a plan with an item that would fail is not a clean plan.
+    const plan = await planJson(policy, 1);
     const planned = plan.items.filter(
       (i) => i.errorCode === 'PolicyError.EncryptedSourceWithoutKey',
     );
@@ -109,11 +110,11 @@ describe('dr-replicator plan', () => {
     );
   });
 
-  it('shows a destination whose KMS key is disabled as skipped, with the error', async () => {
+  it('shows a destination whose KMS key is disabled as skipped, with the error, and exits 1', async () => {
     bed.emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
     const io = captureIo(emulatorEnv(bed.emulator));
 
-    expect(await cli(io, 'plan', '--policy', await bed.ws.policy('p.yaml'))).toBe(0);
+    expect(await cli(io, 'plan', '--policy', await bed.ws.policy('p.yaml'))).toBe(1);
 
     expect(io.stdoutText()).toMatch(/^ {2}cn-beijing +skipped: \S+/m);
     expect(io.stdoutText()).toMatch(/^ {2}ap-southeast-1 +ok$/m);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,7 +49,16 @@ export function emulatorEnv(emulator: RunningEmulator): NodeJS.ProcessEnv {
     ALIBABA_CLOUD_ACCESS_KEY_ID: emulator.credentials.accessKeyId,
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.credentials.accessKeySecret,
     DR_REPLICATOR_ENDPOINT: emulator.url,
+    ...isolatedStateEnv(),
   };
+}
+
+/**
+ * A state folder of its own (record spool, run leases), not the home folder of whoever tests:
+ * runs that share one would yield to each other's leases.
+ */
+export function isolatedStateEnv(): NodeJS.ProcessEnv {
+  return { DR_REPLICATOR_SPOOL_DIR: path.join(tmpdir(), `dr-spool-test-${randomUUID()}`) };
 }
 
 /**

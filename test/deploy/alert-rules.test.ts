@@ -100,11 +100,17 @@ const SAMPLES: LogRecord[] = [
   ...Object.values(AlertKind).map(alert),
   ...Object.values(Outcome).map(item),
   run,
+  // A dry run's records are a rehearsal: no rule may fire on them (nor count them as a run).
+  ...[...Object.values(AlertKind).map(alert), ...Object.values(Outcome).map(item), run].map(
+    (record) => ({ ...record, dryRun: 'true' as const, message: 'dry run' }),
+  ),
 ];
 
 /** The samples each rule must match, by rule file name. */
 const EXPECTED: Record<string, string[]> = {
   'run-aborted': [`sample alert ${AlertKind.RunAborted}`],
+  'clock-skew': [`sample alert ${AlertKind.ClockSkew}`],
+  'source-stale': [`sample alert ${AlertKind.SourceStale}`],
   'heartbeat-missed': [`sample alert ${AlertKind.HeartbeatMissed}`],
   'destination-stopped': [`sample alert ${AlertKind.DestinationStopped}`],
   'rpo-breach': [`sample alert ${AlertKind.RpoBreach}`],

@@ -16,7 +16,7 @@ const fc3 = (name: string, code: string, payload: string) => `
       triggers:
         - triggerName: t
           triggerType: timer
-          triggerConfig: { cronExpression: '@every 1h', enable: true, payload: '${payload}' }
+          triggerConfig: { cronExpression: '@every 60m', enable: true, payload: '${payload}' }
 `;
 
 /** The build's refusals; the happy path is bundle.test.ts. */
@@ -47,7 +47,7 @@ describe('buildBundle', () => {
 
   it('refuses a policy that does not validate, with its file:line:col problems', async () => {
     await mkdir(path.join(root, 'policies'));
-    await writeFile(path.join(root, 'policies', 'p.yaml'), 'name: p\nschedule: "@every 1h"\n');
+    await writeFile(path.join(root, 'policies', 'p.yaml'), 'name: p\nschedule: "@every 60m"\n');
     await serviceFile(fc3('a', './dist', '{"policy":"policies/p.yaml"}'));
     await expect(buildBundle({ rootDir: root })).rejects.toThrow(/p\.yaml:\d+:\d+/);
   });

@@ -67,6 +67,10 @@ describe('the FC bundle', () => {
     expect(policiesOf(fn).filter((file) => !existsSync(path.join(outDir, file)))).toEqual([]);
   });
 
+  it('carries re2.wasm beside the handler: the namePattern engine loads it at start', () => {
+    expect(existsSync(path.join(outDir, 're2.wasm'))).toBe(true);
+  });
+
   it('runs the policy of each trigger: several policies, one function', () => {
     expect(invocation.results.map((r) => r.policy)).toEqual(
       fn.timers.map((timer) =>

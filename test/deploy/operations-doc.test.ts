@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classify, ErrorClass } from '../../lib/engine/classify.ts';
 import { ALIBABA_API_REFERENCE, OPERATIONS_DOC, seedPages } from './support/paths.ts';
@@ -62,5 +63,18 @@ describe('docs/operations.md troubleshooting table', () => {
 
   it('tells the operator what to do for every row', () => {
     expect(rows.filter((row) => row.operator.length < 8 || row.meaning.length < 8)).toEqual([]);
+  });
+});
+
+describe('docs/operations.md on FC 3.0', () => {
+  const doc = readFileSync(OPERATIONS_DOC, 'utf8');
+
+  it("attributes the function's own log delivery to FC's service-linked role, not the function's role", () => {
+    expect(doc).toContain('AliyunServiceRoleForFC');
+    expect(doc).not.toMatch(/stdout to its logstore with the same role/);
+  });
+
+  it('relies on no instanceConcurrency setting', () => {
+    expect(doc).not.toMatch(/instanceConcurrency: 1/);
   });
 });

@@ -36,6 +36,15 @@ describe('policies/ram-policy.json', () => {
     expect(JSON.parse(readFileSync(RAM_POLICY_FILE, 'utf8'))).toEqual(rendered);
   });
 
+  it("grants nothing on s.yaml's logConfig logstore: FC 3.0 writes it with its service-linked role", async () => {
+    const service = readFileSync(path.join(REPO_ROOT, 's.yaml'), 'utf8');
+    const fcLogstore = /^\s*fcLogstore:\s*(\S+)/m.exec(service)?.[1];
+    expect(fcLogstore).toBeDefined();
+    const resources = policy.Statement.flatMap(resourcesOf);
+    expect(resources.some((arn) => arn.includes('/logstore/'))).toBe(true);
+    expect(resources.filter((arn) => arn.endsWith(`/logstore/${fcLogstore}`))).toEqual([]);
+  });
+
   it('allows only, never through a wildcard action or a bare * resource', () => {
     for (const statement of policy.Statement) {
       expect(statement.Effect).toBe('Allow');
@@ -74,7 +83,7 @@ describe('policies/ram-policy.json', () => {
 describe('renderRamPolicy', () => {
   const policyInput = (overrides: Partial<PolicyInput> = {}): PolicyInput => ({
     name: 'p',
-    schedule: '@every 1h',
+    schedule: '@every 60m',
     source: { regions: ['cn-hangzhou'] },
     destinations: [{ region: 'cn-beijing', encrypted: true, kmsKeyId: 'key-1' }],
     log: { type: 'sls', project: 'proj', logstore: 'store', region: 'cn-hangzhou' },

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scheduleIntervalMs } from '../../lib/ops/schedule.ts';
@@ -110,5 +110,19 @@ describe('s.yaml', () => {
 
   it('enables every timer trigger', () => {
     expect(timers().filter(({ timer }) => !timer.enable)).toEqual([]);
+  });
+
+  it('keeps one JSON record per log entry: logBeginRule None, not the date-led DefaultRegex', () => {
+    for (const fn of functions) {
+      const logConfig = fn.props.logConfig as { logBeginRule?: string } | undefined;
+      expect(logConfig?.logBeginRule, fn.resource).toBe('None');
+    }
+  });
+
+  it('sets no instanceConcurrency, which FC 3.0 standard runtimes do not support, nor relies on it', () => {
+    for (const fn of functions)
+      expect(fn.props, fn.resource).not.toHaveProperty('instanceConcurrency');
+    const text = readFileSync(path.join(REPO_ROOT, 's.yaml'), 'utf8');
+    expect(text).not.toMatch(/instanceConcurrency|one invocation per instance/i);
   });
 });

@@ -209,3 +209,46 @@ describe('no silent skip', () => {
     ).toBe(false);
   });
 });
+
+describe('a disk that stops producing snapshots', () => {
+  const stalePolicy = (retired: string[] = []) =>
+    policy({
+      source: {
+        regions: [SOURCE],
+        lookbackHours: 48,
+        copyMode: 'latest',
+        ...(retired.length > 0 ? { retiredDisks: retired } : {}),
+      },
+      destinations: [{ region: DEST, rpoHours: 24 }],
+    });
+
+  it('raises source-stale once its newest recovery point is older than rpoHours', async () => {
+    bed = await startBed();
+    bed.emu.admin.loadWorld(oneDisk(1));
+    await settle(bed, stalePolicy());
+    // Three days later the disk has made no snapshot: nothing is discovered for it.
+    bed.emu.admin.advanceClock(3 * DAY);
+
+    const ran = await run(bed, stalePolicy());
+
+    const stale = ran.records.filter(
+      (r) => r.kind === 'alert' && r.alert === AlertKind.SourceStale,
+    );
+    expect(stale).toHaveLength(1);
+    expect(stale[0]?.message).toMatch(/produced no snapshot in the lookback window/);
+  });
+
+  it('stays quiet for a disk listed in source.retiredDisks', async () => {
+    bed = await startBed();
+    bed.emu.admin.loadWorld(oneDisk(1));
+    const disk = bed.emu.admin.snapshots(SOURCE)[0]?.sourceDiskId ?? '';
+    await settle(bed, stalePolicy([disk]));
+    bed.emu.admin.advanceClock(3 * DAY);
+
+    const ran = await run(bed, stalePolicy([disk]));
+
+    expect(
+      ran.records.filter((r) => r.kind === 'alert' && r.alert === AlertKind.SourceStale),
+    ).toEqual([]);
+  });
+});

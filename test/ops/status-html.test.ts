@@ -3,9 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeartbeatState } from '../../lib/ops/heartbeat.ts';
-import { renderStatusHtml, StateColour } from '../../lib/ops/status-html.ts';
+import {
+  CONTENT_SECURITY_POLICY,
+  renderStatusHtml,
+  StateColour,
+} from '../../lib/ops/status-html.ts';
 import { buildStatusReport, RpoState, type StatusReport } from '../../lib/ops/status-model.ts';
-import { screenshot } from './chromium.ts';
+import { renderInChromium } from './chromium.ts';
 import { copy, item, POLICY, run } from './fixtures.ts';
 import { countColour, decodePng } from './png.ts';
 
@@ -95,6 +99,22 @@ describe('renderStatusHtml', () => {
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img onerror=alert(1)&gt;');
   });
+
+  it('carries a strict Content-Security-Policy: no script, no request, its own styles by hash', () => {
+    const html = renderStatusHtml(mixedReport());
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
+    );
+    const directives = CONTENT_SECURITY_POLICY.split('; ');
+    expect(directives).toContain("default-src 'none'");
+    expect(directives).toContain("script-src 'none'");
+    const style = directives.find((d) => d.startsWith('style-src '));
+    // Hashes only: never 'unsafe-inline', which would admit any injected style.
+    expect(style).not.toContain("'unsafe-inline'");
+    expect(style?.match(/'sha256-[A-Za-z0-9+/]+=*'/g)).toHaveLength(
+      1 + Object.keys(StateColour).length,
+    );
+  });
 });
 
 describe('status page in headless Chromium', () => {
@@ -113,7 +133,11 @@ describe('status page in headless Chromium', () => {
     const html = join(dir, 'status.html');
     await writeFile(html, renderStatusHtml(report));
 
-    const png = await screenshot(html, dir);
+    const page = await renderInChromium(html, dir);
+    const png = page.png;
+
+    // Every style the page uses is admitted by the CSP: a missed hash is a console violation.
+    expect(page.console.filter((m) => /Content Security Policy/i.test(m))).toEqual([]);
 
     expect((await stat(png)).size).toBeGreaterThan(10_000);
     const image = decodePng(await readFile(png));
@@ -124,5 +148,19 @@ describe('status page in headless Chromium', () => {
     expect(breached).toBeGreaterThan(10_000);
     // Three healthy cells to one breached one.
     expect(healthy).toBeGreaterThan(2 * breached);
+  });
+
+  it('runs no script even if one reached the page: the CSP blocks it', async () => {
+    const html = join(dir, 'injected.html');
+    const page = renderStatusHtml(mixedReport()).replace(
+      '</body>',
+      "<script>document.title = 'script ran'</script></body>",
+    );
+    await writeFile(html, page);
+
+    const rendered = await renderInChromium(html, dir);
+
+    expect(rendered.title).toBe(`dr-replicator status: ${POLICY}`);
+    expect(rendered.console.join('\n')).toMatch(/Content Security Policy/);
   });
 });

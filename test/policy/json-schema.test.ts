@@ -39,7 +39,7 @@ describe('policies/policy.schema.json', () => {
     const validate = new Ajv(AJV_OPTIONS).compile(JSON.parse(await readFile(SCHEMA_PATH, 'utf8')));
     const policy = {
       name: 'x1',
-      schedule: '@every 1h',
+      schedule: '@every 60m',
       source: { regions: ['cn-nowhere'] },
       destinations: [{ region: 'cn-beijing', retentionDay: 3 }],
     };

@@ -79,7 +79,7 @@ describe('checkPolicyFile', () => {
   });
   it('ignores a UTF-8 byte order mark', async () => {
     const text =
-      '\uFEFFname: demo\nschedule: "@every 1h"\nsource: {regions: [cn-hangzhou]}\ndestinations: [{region: cn-beijing}]\n';
+      '\uFEFFname: demo\nschedule: "@every 60m"\nsource: {regions: [cn-hangzhou]}\ndestinations: [{region: cn-beijing}]\n';
     expect((await checkPolicyFile(await file('bom.yaml', text))).problems).toEqual([]);
   });
 });

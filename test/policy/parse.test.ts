@@ -145,7 +145,7 @@ describe('parsePolicyText', () => {
       expect(p).toMatchObject({ line: 2, col: 11, message: expect.stringMatching(/6 fields/) });
     });
     it('rejects an @every schedule slower than a destination RPO', () => {
-      const text = MINIMAL.replace('0 0 */4 * * *', '"@every 30h"');
+      const text = MINIMAL.replace('0 0 */4 * * *', '"@every 1800m"');
       expect(problemAt(text, 'destinations.0.rpoHours').message).toMatch(/30 h between runs/);
     });
     it('rejects a weekday-only cron schedule against a 24 h RPO (the weekend gap)', () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,8 +29,18 @@ import { countsPhrase, formatMs } from '../render/table.ts';
  * Loopback only; nothing leaves the machine.
  */
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const DEMO_POLICY = path.join(ROOT, 'policies', 'example.yaml');
+/** The package root, found upwards: this module runs from lib/cli/commands or, compiled, build/cli/chunks. */
+function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return dir;
+}
+
+export const DEMO_POLICY = path.join(packageRoot(), 'policies', 'example.yaml');
 
 /** The policy logs to stdout; the demo sends records to the emulated SLS to read them back. */
 export const DEMO_LOG_TARGET = {

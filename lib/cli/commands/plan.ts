@@ -3,6 +3,7 @@ import { redactSecrets } from '../../cloud/errors.ts';
 import { planPolicy } from '../../engine/run.ts';
 import type { Plan } from '../../engine/types.ts';
 import { ExitCode, InvalidInputError, ReplicatorError } from '../../errors.ts';
+import { neutralise, toSafeJson } from '../../terminal-safe.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
 import { openPolicyContext } from '../policy-context.ts';
@@ -16,6 +17,8 @@ interface PlanFlags {
 /**
  * `plan --policy F`: what a run would do, item by item with the reason, and the API calls it
  * would make. Read-only: it lists and describes, never copies, tags, deletes or records.
+ * Exit code: 0 nothing would fail, 1 an item would fail or a destination or source is unusable,
+ * 2 invalid input, 3 aborted.
  */
 export function registerPlan(program: Command, ctx: CommandContext): void {
   program
@@ -32,13 +35,27 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
         if (error instanceof InvalidInputError) throw error;
         // The account or the credentials cannot do the work at all: the exit code of an aborted run.
         const code = error instanceof ReplicatorError ? error.code : 'Unexpected';
-        const message = redactSecrets(error instanceof Error ? error.message : String(error));
+        const message = neutralise(
+          redactSecrets(error instanceof Error ? error.message : String(error)),
+        );
         ctx.io.stderr(`dr-replicator plan: aborted: ${code}: ${message}\n`);
         ctx.setExitCode(ExitCode.Aborted);
         return;
       }
-      ctx.io.stdout(
-        flags.output === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan),
-      );
+      ctx.io.stdout(flags.output === 'json' ? `${toSafeJson(plan, 2)}\n` : renderPlan(plan));
+      ctx.setExitCode(planExitCode(plan));
     });
+}
+
+/**
+ * 1 when the plan foresees trouble a run would record: an item that would fail, a destination
+ * it could not use (preflight), a source region it could not list. A pipeline can gate a policy
+ * change on `plan` the way it gates on `run`. 0 otherwise.
+ */
+export function planExitCode(plan: Plan): number {
+  const trouble =
+    plan.items.some((item) => item.action === 'fail') ||
+    plan.destinations.some((destination) => !destination.ok) ||
+    (plan.sources ?? []).some((source) => !source.ok);
+  return trouble ? ExitCode.ItemsFailed : ExitCode.Ok;
 }

@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import { redactSecrets } from '../../cloud/errors.ts';
 import { newRunId, runPolicy } from '../../engine/run.ts';
+import { InvalidRunIdError, runIdProblem } from '../../engine/run-id.ts';
 import type { RunSummary } from '../../engine/types.ts';
 import { ExitCode, InvalidInputError, ReplicatorError } from '../../errors.ts';
+import { leaseDir } from '../../ops/record-spool.ts';
+import { acquireRunLease } from '../../ops/run-lease.ts';
+import { neutralise, toSafeJson } from '../../terminal-safe.ts';
 import { budgetOption } from '../budget-option.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
@@ -36,6 +40,10 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .option('--run-id <id>', 'correlation id stamped on every record (default: generated)')
     .addOption(outputOption())
     .action(async (flags: RunFlags) => {
+      // Checked here, not by commander, whose message would echo the raw id (ESC and all).
+      const runId = flags.runId ?? newRunId();
+      const badRunId = runIdProblem(runId);
+      if (badRunId !== undefined) throw new InvalidRunIdError(badRunId);
       const progress = createProgressReporter({
         write: (text) => ctx.io.stderr(text),
         tty: ctx.io.isTTY,
@@ -50,6 +58,18 @@ export function registerRun(program: Command, ctx: CommandContext): void {
           ctx.io.stdout(text);
         },
       });
+      // One run of a policy at a time where runs share the state folder; a dry run only reads.
+      const lease = flags.dryRun
+        ? undefined
+        : await acquireRunLease(leaseDir(ctx.io.env), context.policy.name, runId);
+      if (lease !== undefined && 'yielded' in lease) {
+        const h = lease.yielded;
+        progress.finish();
+        ctx.io.stderr(
+          `dr-replicator run: yielded: ${context.policy.name} is being run by ${h.runId} (pid ${h.pid} on ${h.host}) since ${h.acquiredAt}; its lease expires at ${h.expiresAt}\n`,
+        );
+        return;
+      }
       const sink = await context.openSink();
       const stop = new AbortController();
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -63,7 +83,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
           policy: context.policy,
           cloud: context.cloud,
           sink,
-          runId: flags.runId ?? newRunId(),
+          runId,
           dryRun: flags.dryRun,
           ...(flags.budget === undefined ? {} : { budgetMs: flags.budget }),
           onEvent: (event) => progress.onEvent(event),
@@ -74,18 +94,21 @@ export function registerRun(program: Command, ctx: CommandContext): void {
         // The run stopped without a summary (account, permissions, the log store): it was
         // aborted, exit 3, not the exit 2 of bad input that main() gives other errors.
         const code = error instanceof ReplicatorError ? error.code : 'Unexpected';
-        const message = redactSecrets(error instanceof Error ? error.message : String(error));
+        const message = neutralise(
+          redactSecrets(error instanceof Error ? error.message : String(error)),
+        );
         ctx.io.stderr(`dr-replicator run: aborted: ${code}: ${message}\n`);
         ctx.setExitCode(ExitCode.Aborted);
         return;
       } finally {
         progress.finish();
         for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+        await lease?.acquired.release();
       }
       // One line of JSON: with a stdout log target the records precede it as JSON lines, and
       // the whole of stdout stays one JSON-lines stream.
       ctx.io.stdout(
-        flags.output === 'json' ? `${JSON.stringify(summary)}\n` : renderRunSummary(summary),
+        flags.output === 'json' ? `${toSafeJson(summary)}\n` : renderRunSummary(summary),
       );
       ctx.setExitCode(summary.exitCode);
     });

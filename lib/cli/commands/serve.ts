@@ -8,9 +8,12 @@ import {
   healthLineFromFailure,
   healthLineFromSummary,
 } from '../../ops/health-line.ts';
+import { leaseDir } from '../../ops/record-spool.ts';
+import { acquireRunLease } from '../../ops/run-lease.ts';
 import { describeSchedule, scheduleIntervalMs } from '../../ops/schedule.ts';
 import { type ScheduledJob, startScheduler } from '../../ops/scheduler.ts';
 import { parseSchedule } from '../../policy/cron.ts';
+import { neutralise, toSafeJson } from '../../terminal-safe.ts';
 import { budgetOption } from '../budget-option.ts';
 import type { CliIo, CommandContext } from '../io.ts';
 import { openPolicyContext, type PolicyContext } from '../policy-context.ts';
@@ -49,15 +52,18 @@ export function registerServe(program: Command, ctx: CommandContext): void {
       const scheduler = startScheduler(jobs, {
         onSkipped: (name, at) =>
           ctx.io.stderr(
-            `dr-replicator serve: ${name}: tick at ${at.toISOString()} skipped, the previous run is still in flight\n`,
+            `dr-replicator serve: ${neutralise(name)}: tick at ${at.toISOString()} skipped, the previous run is still in flight\n`,
           ),
         onFailed: (name, error) =>
-          ctx.io.stderr(`dr-replicator serve: ${name}: run failed: ${describeError(error)}\n`),
-        onWarning: (name, message) => ctx.io.stderr(`dr-replicator serve: ${name}: ${message}\n`),
+          ctx.io.stderr(
+            `dr-replicator serve: ${neutralise(name)}: run failed: ${neutralise(describeError(error))}\n`,
+          ),
+        onWarning: (name, message) =>
+          ctx.io.stderr(`dr-replicator serve: ${neutralise(name)}: ${neutralise(message)}\n`),
       });
       for (const p of policies) {
         ctx.io.stderr(
-          `dr-replicator serve: ${p.context.policy.name} scheduled ${describeSchedule(p.schedule)}\n`,
+          `dr-replicator serve: ${neutralise(p.context.policy.name)} scheduled ${describeSchedule(p.schedule)}\n`,
         );
       }
       if (flags.runNow) for (const p of policies) scheduler.trigger(p.context.policy.name);
@@ -108,53 +114,70 @@ function job(served: ServedPolicy, flags: ServeFlags, io: CliIo): ScheduledJob {
     schedule,
     async run(signal) {
       const runId = newRunId();
-      const startedAt = new Date();
-      // runPolicy closes the sink it is given, so each run opens its own.
-      const { sink, counts } = withAlertCount(await context.openSink());
-      let summary: RunSummary;
-      try {
-        summary = await runPolicy({
-          policy,
-          cloud,
-          sink,
-          runId,
-          budgetMs: flags.budget ?? served.intervalMs,
-          signal,
-        });
-      } catch (error) {
-        // The run may have thrown before closing its sink: flush what it wrote, post its alerts.
-        await sink.close().catch(() => undefined);
-        // A bad configuration is exit 2; anything else ended the run early, as an abort does.
-        const invalid = error instanceof InvalidInputError;
-        writeHealth(
-          io,
-          healthLineFromFailure({
-            policy: policy.name,
-            runId,
-            exitCode: invalid ? ExitCode.InvalidInput : ExitCode.Aborted,
-            errorCode: error instanceof ReplicatorError ? error.code : 'Unexpected',
-            message: describeError(error),
-            startedAt,
-            now: new Date(),
-            alerts: counts,
-          }),
+      // The scheduler's guard covers this process; the lease covers a manual run beside it.
+      const lease = await acquireRunLease(leaseDir(io.env), policy.name, runId);
+      if ('yielded' in lease) {
+        const h = lease.yielded;
+        io.stderr(
+          `dr-replicator serve: ${policy.name}: yielded: being run by ${h.runId} (pid ${h.pid} on ${h.host}) since ${h.acquiredAt}\n`,
         );
         return;
       }
+      try {
+        await leasedRun(runId, signal);
+      } finally {
+        await lease.acquired.release();
+      }
+    },
+  };
+
+  async function leasedRun(runId: string, signal: AbortSignal): Promise<void> {
+    const startedAt = new Date();
+    // runPolicy closes the sink it is given, so each run opens its own.
+    const { sink, counts } = withAlertCount(await context.openSink());
+    let summary: RunSummary;
+    try {
+      summary = await runPolicy({
+        policy,
+        cloud,
+        sink,
+        runId,
+        budgetMs: flags.budget ?? served.intervalMs,
+        signal,
+      });
+    } catch (error) {
+      // The run may have thrown before closing its sink: flush what it wrote, post its alerts.
+      await sink.close().catch(() => undefined);
+      // A bad configuration is exit 2; anything else ended the run early, as an abort does.
+      const invalid = error instanceof InvalidInputError;
       writeHealth(
         io,
-        healthLineFromSummary(summary, {
+        healthLineFromFailure({
+          policy: policy.name,
+          runId,
+          exitCode: invalid ? ExitCode.InvalidInput : ExitCode.Aborted,
+          errorCode: error instanceof ReplicatorError ? error.code : 'Unexpected',
+          message: describeError(error),
+          startedAt,
           now: new Date(),
-          interrupted: signal.aborted,
           alerts: counts,
         }),
       );
-    },
-  };
+      return;
+    }
+    writeHealth(
+      io,
+      healthLineFromSummary(summary, {
+        now: new Date(),
+        interrupted: signal.aborted,
+        alerts: counts,
+      }),
+    );
+  }
 }
 
 function writeHealth(io: CliIo, line: HealthLine): void {
-  io.stdout(`${JSON.stringify(line)}\n`);
+  io.stdout(`${toSafeJson(line)}\n`);
 }
 
 /** Resolves with the first SIGTERM/SIGINT and stops listening. */

@@ -1,33 +1,40 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createStdoutSink } from '../../cloud/sinks.ts';
-import type { LogSink } from '../../engine/records.ts';
+import type { LogRecord, LogSink } from '../../engine/records.ts';
 import { ExitCode } from '../../errors.ts';
+import { DEFAULT_RENOTIFY_MS, withoutRepeats } from '../../ops/alert-repeat.ts';
 import { StatusUnavailableError } from '../../ops/errors.ts';
 import { fileRecordSource, type RecordSource } from '../../ops/record-source.ts';
+import { formatDuration } from '../../ops/schedule.ts';
 import { slsRecordSource } from '../../ops/sls-record-source.ts';
 import { alertsFromReport } from '../../ops/status-alerts.ts';
 import { collectStatus } from '../../ops/status-collect.ts';
 import { renderStatusHtml } from '../../ops/status-html.ts';
 import { renderStatusText } from '../../ops/status-text.ts';
+import { neutralise, toSafeJson } from '../../terminal-safe.ts';
+import { parseDuration } from '../budget-option.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
+import { checkOutTarget, writeOutFile } from '../out-file.ts';
 import { openPolicyContext, type PolicyContext } from '../policy-context.ts';
 
 interface StatusFlags {
   policy: string;
   output: 'text' | 'json' | 'html';
   out: string;
+  followSymlinks: boolean;
   alerts: boolean;
+  renotify: number;
 }
 
 /**
- * `status --policy F [--output text|json|html] [--out status.html] [--no-alerts]`: for each
+ * `status --policy F [--output text|json|html] [--out status.html] [--no-alerts] [--renotify 24h]`: for each
  * (disk, destination) the newest completed copy and its age against the RPO, copies in flight
  * and the last failure, plus the heartbeat (a run within twice the schedule). Breaches and a
- * missed heartbeat are written as alert records (and posted to the webhook) unless --no-alerts.
+ * missed heartbeat are written as alert records (and posted to the webhook) unless --no-alerts;
+ * one already recorded within --renotify (default 24h) is not written or posted again.
  * Exit code: 0 all within RPO, 1 a breach or a missed heartbeat, 2 invalid input, 3 the state
  * could not be read (listing or log store failed).
  */
@@ -38,8 +45,22 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
     .requiredOption('--policy <file>', 'replication policy (YAML)')
     .addOption(outputOption(['text', 'json', 'html']))
     .option('--out <file>', 'where --output html writes the page', 'status.html')
+    .option('--follow-symlinks', 'let --out write through a symbolic link', false)
     .option('--no-alerts', 'report only; write no alert records and post no webhook')
+    .option(
+      '--renotify <duration>',
+      'an alert already recorded within this interval is not written or posted again',
+      parseDuration,
+      DEFAULT_RENOTIFY_MS,
+    )
     .action(async (flags: StatusFlags) => {
+      // Before the work: a wrong --out must not cost a full collection first.
+      const outTarget =
+        flags.output === 'html'
+          ? await checkOutTarget(path.resolve(ctx.io.cwd, flags.out), {
+              followSymlinks: flags.followSymlinks,
+            })
+          : undefined;
       const context = await openPolicyContext(flags.policy, ctx.io);
       const { policy } = context;
       const now = new Date();
@@ -54,13 +75,24 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
       } catch (error) {
         if (!(error instanceof StatusUnavailableError)) throw error;
         // Not an input problem: the state is unknown, which must not read as healthy.
-        ctx.io.stderr(`dr-replicator status: ${error.code}: ${error.message}\n`);
+        ctx.io.stderr(`dr-replicator status: ${error.code}: ${neutralise(error.message)}\n`);
         ctx.setExitCode(ExitCode.Aborted);
         return;
       }
 
       if (flags.alerts) {
-        const alerts = alertsFromReport(report, `status-${randomUUID()}`);
+        const all = alertsFromReport(report, `status-${randomUUID()}`);
+        // The log store is the memory: what was alerted lately is not posted again.
+        const history = await recentHistory(context, now, flags.renotify);
+        const { fresh: alerts, repeated } = withoutRepeats(all, history, {
+          now,
+          renotifyMs: flags.renotify,
+        });
+        if (repeated.length > 0) {
+          ctx.io.stderr(
+            `dr-replicator status: ${repeated.length} alert(s) already recorded within ${formatDuration(flags.renotify)}: not repeated\n`,
+          );
+        }
         if (alerts.length > 0) {
           const sink = await alertSink(context, ctx);
           try {
@@ -74,12 +106,12 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
 
       switch (flags.output) {
         case 'json':
-          ctx.io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+          ctx.io.stdout(`${toSafeJson(report, 2)}\n`);
           break;
         case 'html': {
-          const file = path.resolve(ctx.io.cwd, flags.out);
-          await writeFile(file, renderStatusHtml(report), 'utf8');
-          ctx.io.stderr(`dr-replicator status: wrote ${file}\n`);
+          if (outTarget === undefined) break;
+          await writeOutFile(outTarget, renderStatusHtml(report));
+          ctx.io.stderr(`dr-replicator status: wrote ${outTarget.file}\n`);
           break;
         }
         default:
@@ -87,6 +119,22 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
       }
       ctx.setExitCode(report.ok ? ExitCode.Ok : ExitCode.ItemsFailed);
     });
+}
+
+/**
+ * Records of the last `renotifyMs`, for alert hygiene. None for a stdout log (every breach is
+ * then alerted each time), and none when the read fails: repeating an alert is the safe side.
+ */
+async function recentHistory(
+  context: PolicyContext,
+  now: Date,
+  renotifyMs: number,
+): Promise<LogRecord[]> {
+  const source = recordSourceFor(context);
+  if (source === undefined) return [];
+  return source
+    .read({ from: new Date(now.getTime() - renotifyMs), to: now })
+    .catch(() => [] as LogRecord[]);
 }
 
 /** The log store the policy's runs write to, read back; none for stdout. */

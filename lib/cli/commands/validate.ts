@@ -23,6 +23,10 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
         const result = await checkPolicyFile(path, file);
         if (result.problems.length > 0) invalidFiles++;
         problems.push(...result.problems);
+        // On stderr in both output modes: the JSON on stdout stays the list of problems.
+        for (const w of result.warnings ?? []) {
+          ctx.io.stderr(`warning: ${formatProblem(w)}\n`);
+        }
         if (options.output === 'text' && result.problems.length === 0) {
           ctx.io.stderr(`${file}: ok\n`);
         }

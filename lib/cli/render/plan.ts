@@ -1,4 +1,5 @@
 import type { Plan, PlanAction, PlanItem } from '../../engine/types.ts';
+import { neutralise } from '../../terminal-safe.ts';
 import { apiCallsPhrase } from './summary.ts';
 import { type Column, countsPhrase, renderTable } from './table.ts';
 
@@ -79,7 +80,7 @@ export function renderPlan(plan: Plan): string {
       copyCell(item),
       item.reason,
     ]);
-    out.push(renderTable(COLUMNS, rows).trimEnd());
+    out.push(...renderTable(COLUMNS, rows).trimEnd().split('\n'));
   }
   out.push('');
 
@@ -87,5 +88,6 @@ export function renderPlan(plan: Plan): string {
   out.push(`${plan.items.length} item(s): ${countsPhrase(counts, PLAN_ACTION_ORDER)}`);
   out.push(`API calls made for this plan: ${apiCallsPhrase(plan.apiCalls.made)}`);
   out.push(`API calls a run would add: ${apiCallsPhrase(plan.apiCalls.wouldMake)}`);
-  return `${out.join('\n')}\n`;
+  // Every line is one line: a newline or escape sequence in a cloud value is shown, not obeyed.
+  return `${out.map(neutralise).join('\n')}\n`;
 }

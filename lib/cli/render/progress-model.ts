@@ -1,5 +1,6 @@
 import type { Outcome } from '../../engine/records.ts';
 import type { RunEvent } from '../../engine/types.ts';
+import { neutralise } from '../../terminal-safe.ts';
 import { OUTCOME_ORDER } from './summary.ts';
 
 /**
@@ -76,11 +77,17 @@ export function renderFrame(state: ProgressState, columns = 80): string[] {
     if (stop !== undefined) parts.push(`STOPPED ${stop}`);
     return `  ${region.padEnd(width)}  ${parts.join('  ') || 'waiting'}`;
   });
-  return [head, ...lines].map((line) => (line.length > columns ? line.slice(0, columns) : line));
+  return [head, ...lines]
+    .map(neutralise)
+    .map((line) => (line.length > columns ? line.slice(0, columns) : line));
 }
 
 /** One line per event for logs and pipes, where a redrawn bar would be noise. */
 export function plainLine(event: RunEvent): string {
+  return neutralise(plainText(event));
+}
+
+function plainText(event: RunEvent): string {
   switch (event.type) {
     case 'phase':
       return `phase ${event.phase}`;

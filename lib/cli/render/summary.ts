@@ -1,6 +1,7 @@
 import { Outcome } from '../../engine/records.ts';
 import type { RunSummary } from '../../engine/types.ts';
 import { ExitCode } from '../../errors.ts';
+import { neutralise } from '../../terminal-safe.ts';
 import { Align, type Column, formatMs, renderTable } from './table.ts';
 
 /** Columns in the order an operator reads a run: what moved, what waits, what broke. */
@@ -56,7 +57,7 @@ export function renderRunSummary(summary: RunSummary): string {
 
   const title =
     `Run ${summary.runId} of policy ${summary.policy}${summary.dryRun ? ' (dry run)' : ''}: ` +
-    `${resultWord(summary.exitCode)} in ${formatMs(summary.durationMs)}\n`;
+    `${resultWord(summary.exitCode)} in ${formatMs(summary.durationMs)}`;
   const notes: string[] = [];
   if (summary.aborted) {
     notes.push(`Aborted: ${summary.aborted.errorCode}: ${summary.aborted.message}`);
@@ -69,7 +70,8 @@ export function renderRunSummary(summary: RunSummary): string {
     }
   }
   notes.push(`API calls: ${apiCallsPhrase(summary.apiCalls)}`);
-  return `${title}\n${renderTable(columns, rows)}\n${notes.join('\n')}\n`;
+  // Error messages and ids come from the cloud: shown escaped, one line each.
+  return `${neutralise(title)}\n\n${renderTable(columns, rows)}\n${notes.map(neutralise).join('\n')}\n`;
 }
 
 /** "10 (CopySnapshot 4, DescribeSnapshots 6)": sorted by name so runs compare line by line. */

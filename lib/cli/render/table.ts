@@ -3,6 +3,8 @@
  * between columns. No colours and no box drawing, so output pastes cleanly into tickets.
  */
 
+import { neutralise } from '../../terminal-safe.ts';
+
 export const Align = { Left: 'left', Right: 'right' } as const;
 export type Align = (typeof Align)[keyof typeof Align];
 
@@ -13,8 +15,10 @@ export interface Column {
 
 export function renderTable(
   columns: readonly Column[],
-  rows: readonly (readonly string[])[],
+  rawRows: readonly (readonly string[])[],
 ): string {
+  // Cells hold cloud text; escaped before measuring, so columns stay aligned.
+  const rows = rawRows.map((row) => row.map(neutralise));
   const widths = columns.map((column, i) =>
     Math.max(column.header.length, ...rows.map((row) => (row[i] ?? '').length)),
   );

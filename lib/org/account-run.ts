@@ -1,0 +1,116 @@
+import { setTimeout as defaultSleep } from 'node:timers/promises';
+import { createCloudClients } from '../cloud/clients.ts';
+import { CloudApiError, redactSecrets } from '../cloud/errors.ts';
+import type { Credentials } from '../cloud/ports.ts';
+import { AlertKind, type LogSink } from '../engine/records.ts';
+import { runPolicy } from '../engine/run.ts';
+import type { EngineTuning, RunSummary } from '../engine/types.ts';
+import { ExitCode } from '../errors.ts';
+import type { Policy } from '../policy/schema.ts';
+import { accountSink } from './account-sink.ts';
+import type { StsApi } from './ports.ts';
+import { sessionName } from './sts.ts';
+
+/** What one (account, policy) run came to; the org view of a RunSummary. */
+export interface AccountRunResult {
+  accountId: string;
+  policy: string;
+  runId: string;
+  exitCode: number;
+  errorCode?: string;
+  message?: string;
+  summary?: RunSummary;
+}
+
+export interface AccountRunInput {
+  accountId: string;
+  roleArn: string;
+  policy: Policy;
+  runId: string;
+  durationSeconds: number;
+  /** STS in the management account (the caller's credentials). */
+  sts: StsApi;
+  /** The central sink; records get this account's id. */
+  sink: LogSink;
+  endpoint?: string | undefined;
+  budgetMs?: number;
+  tuning?: EngineTuning;
+  /** The engine under the member role; tests and the emulator pass nothing else. */
+  cloudFor?: (credentials: Credentials) => ReturnType<typeof createCloudClients>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** AssumeRole attempts: a timeout, a 5xx or throttling is retried; a refusal is final. */
+export const ASSUME_ROLE_ATTEMPTS = 3;
+const ASSUME_BACKOFF_MS = 1_000;
+
+function transient(error: unknown): boolean {
+  if (!(error instanceof CloudApiError)) return false;
+  if (error.code.startsWith('Throttling')) return true;
+  return error.httpStatus === undefined || error.httpStatus >= 500;
+}
+
+async function assumeWithRetry(input: AccountRunInput): Promise<Credentials> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await input.sts.assumeRole({
+        roleArn: input.roleArn,
+        sessionName: sessionName(`dr-${input.runId}`),
+        durationSeconds: input.durationSeconds,
+      });
+    } catch (error) {
+      if (attempt >= ASSUME_ROLE_ATTEMPTS || !transient(error)) throw error;
+      await (input.sleep ?? defaultSleep)(ASSUME_BACKOFF_MS * 2 ** (attempt - 1));
+    }
+  }
+}
+
+/**
+ * One policy in one member account: assume the member role (the session name carries the run
+ * id, so CloudTrail-style audit shows which run did what), then the normal engine under those
+ * credentials. A refused AssumeRole is this account's alert and exit status only.
+ */
+export async function runInAccount(input: AccountRunInput): Promise<AccountRunResult> {
+  const sink = accountSink(input.sink, input.accountId);
+  const base = { accountId: input.accountId, policy: input.policy.name, runId: input.runId };
+  let credentials: Credentials;
+  try {
+    credentials = await assumeWithRetry(input);
+  } catch (error) {
+    const code = error instanceof CloudApiError ? error.code : 'AssumeRoleFailed';
+    const message = redactSecrets(
+      `cannot assume ${input.roleArn}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    await sink.write([
+      {
+        kind: 'alert',
+        alert: AlertKind.RunAborted,
+        runId: input.runId,
+        policy: input.policy.name,
+        time: new Date().toISOString(),
+        errorCode: code,
+        message,
+      },
+    ]);
+    return { ...base, exitCode: ExitCode.Aborted, errorCode: code, message };
+  }
+  const cloud = (
+    input.cloudFor ?? ((c) => createCloudClients({ credentials: c, endpoint: input.endpoint }))
+  )(credentials);
+  const summary = await runPolicy({
+    policy: input.policy,
+    cloud,
+    sink,
+    runId: input.runId,
+    ...(input.budgetMs !== undefined ? { budgetMs: input.budgetMs } : {}),
+    ...(input.tuning ? { tuning: input.tuning } : {}),
+  });
+  return {
+    ...base,
+    exitCode: summary.exitCode,
+    ...(summary.aborted
+      ? { errorCode: summary.aborted.errorCode, message: summary.aborted.message }
+      : {}),
+    summary,
+  };
+}
