@@ -7,6 +7,7 @@ import { apiEfficiency, apiEfficiencySteady } from './scenarios/api-efficiency.t
 import { baselineComparison } from './scenarios/baseline.ts';
 import { cliStartup } from './scenarios/cli-startup.ts';
 import { coldStart } from './scenarios/cold-start.ts';
+import { lockCost } from './scenarios/lock-cost.ts';
 import { planMemory } from './scenarios/memory.ts';
 import { statusScale } from './scenarios/status-scale.ts';
 import { throughput } from './scenarios/throughput.ts';
@@ -61,6 +62,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
     statusScale(quick ? { cells: 10_000, runs: 2 } : { cells: 100_000, runs: 12 }),
   memory: () => planMemory({ snapshots: quick ? 10_000 : 100_000 }),
   'cli-startup': () => cliStartup({ runs: quick ? 3 : 15 }),
+  'lock-cost': () => lockCost({ snapshots: quick ? 200 : 2_000 }),
 };
 
 async function main(): Promise<number> {

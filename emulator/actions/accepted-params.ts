@@ -65,6 +65,23 @@ const ACCEPTED: Record<string, readonly (string | RegExp)[]> = {
     /^TagFilter\.\d+\.TagValues\.\d+$/,
   ],
   DescribeKey: ['KeyId'],
+  LockSnapshot: [
+    'ClientToken',
+    'CoolOffPeriod',
+    'DryRun',
+    'LockDuration',
+    'LockMode',
+    'SnapshotId',
+  ],
+  UnlockSnapshot: ['ClientToken', 'DryRun', 'SnapshotId'],
+  DescribeLockedSnapshots: [
+    'DryRun',
+    'LockStatus',
+    'MaxResults',
+    'NextToken',
+    'SnapshotIds',
+    /^SnapshotIds\.\d+$/,
+  ],
 };
 
 /** Refuses (400 UnsupportedParameter) the first parameter `action` does not read. */

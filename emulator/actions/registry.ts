@@ -1,9 +1,12 @@
 import { copySnapshot } from '../ecs/copy-snapshot.ts';
 import { deleteSnapshot } from '../ecs/delete-snapshot.ts';
+import { describeLockedSnapshots } from '../ecs/describe-locked-snapshots.ts';
 import { describeRegions } from '../ecs/describe-regions.ts';
 import { describeSnapshots } from '../ecs/describe-snapshots.ts';
 import { describeSnapshotsUsage } from '../ecs/describe-snapshots-usage.ts';
+import { lockSnapshot } from '../ecs/lock-snapshot.ts';
 import { listTagResources, tagResources } from '../ecs/tag-resources.ts';
+import { unlockSnapshot } from '../ecs/unlock-snapshot.ts';
 import { describeKey } from '../kms/describe-key.ts';
 import { type ActionSpec, ApiVersion } from './context.ts';
 
@@ -31,6 +34,9 @@ export const SERVICES: Record<string, ServiceSpec> = {
       DescribeSnapshotsUsage: describeSnapshotsUsage,
       TagResources: tagResources,
       ListTagResources: listTagResources,
+      LockSnapshot: lockSnapshot,
+      UnlockSnapshot: unlockSnapshot,
+      DescribeLockedSnapshots: describeLockedSnapshots,
     },
   },
   [ApiVersion.Kms]: {

@@ -2,10 +2,13 @@ import { snapshotArn } from '../actions/arn.ts';
 import type { ActionSpec } from '../actions/context.ts';
 import { optional, optionalBool, required } from '../actions/params.ts';
 import { apiError } from '../protocol/api-error.ts';
+import { LockStatus, lockExpiry, lockStatus } from './snapshot-lock.ts';
+import { apiTime } from './snapshot-view.ts';
 
 /**
  * DeleteSnapshot has no RegionId: the region is the snapshot's. An unknown id answers 404
- * InvalidSnapshotId.NotFound (DOC-DEL's table); deleting a progressing snapshot cancels it.
+ * InvalidSnapshotId.NotFound (DOC-DEL's table); deleting a progressing snapshot cancels it. A
+ * locked snapshot (cool-off or compliance) is refused with 403.
  */
 export const deleteSnapshot: ActionSpec = {
   mutates: true,
@@ -19,6 +22,13 @@ export const deleteSnapshot: ActionSpec = {
     }
     ctx.region = s.regionId;
     ctx.authorize('ecs:DeleteSnapshot', snapshotArn(s.regionId, ctx.model.accountId, id), s.tags);
+    if (s.lock !== undefined && lockStatus(s.lock, ctx.now) !== LockStatus.Expired) {
+      // No user, the account owner included, deletes a locked snapshot, cool-off or not.
+      throw apiError(
+        'InvalidOperation.CoolOffPeriodExpired',
+        `(lock ${lockStatus(s.lock, ctx.now)} until ${apiTime(lockExpiry(s.lock))})`,
+      );
+    }
     ctx.model.removeSnapshot(id);
     return {};
   },

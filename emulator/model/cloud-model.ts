@@ -3,6 +3,7 @@ import type {
   DiskRecord,
   KmsKeyRecord,
   RegionRecord,
+  SnapshotLock,
   SnapshotRecord,
 } from './records.ts';
 import { SortedSnapshots } from './snapshot-index.ts';
@@ -220,6 +221,13 @@ export class CloudModel {
       s.tags[k] = v;
       addTo(this.byTag, tagKey(k, v), s.snapshotId);
     }
+    s.lastModifiedTime = now;
+  }
+
+  /** Sets (LockSnapshot) or clears (UnlockSnapshot) a snapshot's compliance lock. */
+  setLock(s: SnapshotRecord, lock: SnapshotLock | undefined, now: number): void {
+    if (lock === undefined) delete s.lock;
+    else s.lock = lock;
     s.lastModifiedTime = now;
   }
 

@@ -32,6 +32,19 @@ export interface SnapshotRecord {
   failsAtCompletion?: boolean;
   /** Size in GiB the copy moved (full or incremental); informational. */
   transferredGiB?: number;
+  /** Compliance-mode lock (LockSnapshot); absent = never locked or unlocked. */
+  lock?: SnapshotLock;
+}
+
+/** A compliance-mode snapshot lock; times are virtual epoch ms. */
+export interface SnapshotLock {
+  lockedAt: number;
+  /** Days, 1..36500. */
+  durationDays: number;
+  /** Hours, 0..72. */
+  coolOffHours: number;
+  /** When the lock duration started: the lock time, or completion for a progressing snapshot. */
+  durationStart: number;
 }
 
 export interface KmsKeyRecord {

@@ -149,6 +149,14 @@ export const ERROR_CATALOG = {
   'InvalidResourceType.NotSupported': [400, 'The specified ResourceType is not supported.'],
   'InvalidResourceId.NotFound': [404, 'The specified ResourceIds are not found in our records.'],
 
+  // LockSnapshot, UnlockSnapshot, DescribeLockedSnapshots; DeleteSnapshot of a locked snapshot
+  // (no documented code: the nearest documented one, UnlockSnapshot's, see emulator/README.md)
+  'InvalidOperation.CoolOffPeriodExpired': [
+    403,
+    'The snapshot is locked in compliance mode, and the cool-off period has expired. The current operation is not supported.',
+  ],
+  'InvalidSnapshotLock.NotFound': [404, 'The specified snapshot(s) %s is(are) not locked.'],
+
   // KMS
   'Forbidden.KeyNotFound': [404, 'The specified Key is not found.'],
 } as const satisfies Record<string, readonly [number, string]>;

@@ -33,6 +33,14 @@ export function countingEcs(ecs: EcsApi, counter: CallCounter): EcsApi {
       counter.add('TagResources');
       return ecs.tagSnapshots(regionId, ids, tags);
     },
+    lockSnapshot: (request) => {
+      counter.add('LockSnapshot');
+      return ecs.lockSnapshot(request);
+    },
+    describeLockedSnapshots: (regionId, ids, nextToken) => {
+      counter.add('DescribeLockedSnapshots');
+      return ecs.describeLockedSnapshots(regionId, ids, nextToken);
+    },
     listTaggedSnapshots: (regionId, tags, nextToken) => {
       counter.add('ListTagResources');
       return ecs.listTaggedSnapshots(regionId, tags, nextToken);

@@ -85,6 +85,30 @@ export interface TagRowPage {
   requestId: string;
 }
 
+/** DescribeLockedSnapshots LockStatus: in cool-off, locked for good, or run out. */
+export type LockStatus = 'compliance-cooloff' | 'compliance' | 'expired';
+
+/** A snapshot's compliance-mode lock as ECS reports it. */
+export interface SnapshotLock {
+  snapshotId: string;
+  status: LockStatus | string;
+  /** ISO 8601 UTC: when the lock ends. */
+  expiresAt: string;
+  /** ISO 8601 UTC: when the cool-off (UnlockSnapshot still allowed) ends. */
+  coolOffEndsAt: string;
+  lockedAt: string;
+  durationDays: number;
+}
+
+export interface LockRequest {
+  regionId: string;
+  snapshotId: string;
+  /** 1..36,500 */
+  days: number;
+  /** 0..72 */
+  coolOffHours: number;
+}
+
 export interface EcsApi {
   describeSnapshots(query: SnapshotQuery, nextToken?: string): Promise<SnapshotPage>;
   copySnapshot(request: CopySnapshotRequest): Promise<CallResult & { snapshotId: string }>;
@@ -95,6 +119,14 @@ export interface EcsApi {
     snapshotIds: string[],
     tags: Record<string, string>,
   ): Promise<CallResult>;
+  /** LockSnapshot in compliance mode. */
+  lockSnapshot(request: LockRequest): Promise<CallResult & { lock: SnapshotLock }>;
+  /** DescribeLockedSnapshots for at most 100 snapshot ids (one page of 100). */
+  describeLockedSnapshots(
+    regionId: string,
+    snapshotIds: string[],
+    nextToken?: string,
+  ): Promise<CallResult & { locks: SnapshotLock[]; nextToken?: string }>;
   /** ListTagResources for snapshots carrying every one of `tags` (no 1,000-result cap). */
   listTaggedSnapshots(
     regionId: string,

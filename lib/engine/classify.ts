@@ -71,6 +71,9 @@ export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
   'OperationDenied.SnapshotCategoryNotSupportCopy': SkipItem,
   SnapshotCreatedImage: SkipItem,
   SnapshotCreatedDisk: SkipItem,
+  // A locked snapshot (DeleteSnapshot, LockSnapshot past cool-off): left as it is.
+  'InvalidOperation.CoolOffPeriodExpired': SkipItem,
+  'InvalidSnapshotLock.NotFound': SkipItem,
   'InvalidOperation.DeleteSharedSnapshotUnsupported': SkipItem,
   'InvalidOperation.ResourceManagedByCloudProduct': SkipItem,
   'InvalidResourceId.NotFound': SkipItem,

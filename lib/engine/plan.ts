@@ -1,4 +1,4 @@
-import type { Snapshot } from '../cloud/ports.ts';
+import type { Snapshot, SnapshotLock } from '../cloud/ports.ts';
 import { CopyVerdict } from '../domain/provenance.ts';
 import {
   completedPoints,
@@ -66,6 +66,10 @@ export interface RpoBreach {
 export interface DestinationInput {
   dest: Destination;
   copies: DestinationCopies;
+  /** Locks of the completed copies (DescribeLockedSnapshots), for a destination with `lock`. */
+  locks?: ReadonlyMap<string, SnapshotLock>;
+  /** Why the locks are unknown this run: nothing is locked or pruned there. */
+  locksUnknown?: { errorCode: string; message: string };
   /** Why nothing can be done in this destination this run (preflight, listing). */
   stopped?: { errorCode: string; message: string };
 }
@@ -135,6 +139,7 @@ class PlannedItem implements WorkItem {
   declare markReported?: NonNullable<WorkItem['markReported']>;
   declare pruneTarget?: Snapshot;
   declare waitsForThisRun?: string;
+  declare lockedUntil?: string;
   /** Set in the constructor, not later: a property added after construction costs each item a backing store. */
   primary: boolean;
   action: WorkItem['action'];
@@ -494,9 +499,10 @@ function pruneItems(
 ): WorkItem[] {
   const items: WorkItem[] = [];
   let budget = policy.limits.maxDeletesPerRun;
-  for (const { dest, copies, stopped } of destinations) {
-    // Never prune where this run could not see the whole picture.
+  for (const { dest, copies, stopped, locks, locksUnknown } of destinations) {
+    // Never prune where this run could not see the whole picture (locks included).
     if (!dest.keepLast || stopped || copies.error || copies.truncated || !canPrune) continue;
+    if (locksUnknown) continue;
     const keepLast = dest.keepLast;
     const rpoFloor = now.getTime() - dest.rpoHours * HOUR_MS;
     for (const [diskId, diskCopies] of copies.byDisk) {
@@ -519,11 +525,15 @@ function pruneItems(
           newer += 1;
         }
         let guard: string | undefined;
+        const lock = locks?.get(copy.snapshotId);
         if (newer < keepLast) {
           guard =
             entry.point.from === PointFrom.CopyTime
               ? `its recovery point is unknown (source gone, no dr-replicator:source-time tag; no later than ${when}) and fewer than ${keepLast} copies are certainly newer`
               : `one of the newest ${keepLast} recovery points of ${diskId} (source taken ${when})`;
+        } else if (lock !== undefined && lock.status !== 'expired') {
+          // A locked copy counts toward keepLast (it is in `points`) and is never deleted.
+          guard = `locked until ${lock.expiresAt}`;
         } else if (entry.upper >= rpoFloor && certainlyWithinRpo <= 1 && entry.lower >= rpoFloor) {
           guard = `the only recovery point within rpoHours ${dest.rpoHours}`;
         } else if (budget <= 0) {

@@ -41,6 +41,8 @@ export const AlertKind = {
    * point is older than rpoHours (retire it with source.retiredDisks if that is intended).
    */
   SourceStale: 'source-stale',
+  /** A completed copy of a locking destination could not be locked (LockSnapshot refused). */
+  CopyUnlocked: 'copy-unlocked',
 } as const;
 export type AlertKind = (typeof AlertKind)[keyof typeof AlertKind];
 
@@ -73,6 +75,8 @@ export interface ItemRecord extends RecordBase {
   attempts: number;
   durationMs: number;
   requestId?: string;
+  /** ISO 8601: the copy is locked (compliance mode) until then; absent = not known locked. */
+  lockedUntil?: string;
   message: string;
 }
 

@@ -7,6 +7,7 @@ import { createContext, type EngineContext, inShard } from './context.ts';
 import { discover, type SourceDiscovery } from './discover.ts';
 import { abortRun, describeCallError, stopDestination } from './escalate.ts';
 import { type ExecuteOptions, execute, recordItem } from './execute.ts';
+import { type LockTask, learnLocks, lockCopies, planLocks } from './lock-copies.ts';
 import { type MarkReportedResult, markReported } from './mark-reported.ts';
 import { type DestinationInput, planWork, type WorkPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
@@ -29,6 +30,8 @@ interface Prepared {
   work: WorkPlan;
   destinations: DestinationInput[];
   sources: SourceDiscovery[];
+  /** Completed copies of locking destinations to lock this run. */
+  locks: LockTask[];
   abort?: CloudApiError;
 }
 
@@ -81,7 +84,8 @@ async function prepare(ctx: EngineContext, deadline?: number): Promise<Prepared>
   const checks = await withCallDeadline(deadline, () => preflight(ctx, destinations));
   const empty: WorkPlan = { items: [], rpoBreaches: [] };
   const preflightAbort = checks.find((c) => c.abort)?.abort;
-  if (preflightAbort) return { work: empty, destinations: [], sources: [], abort: preflightAbort };
+  if (preflightAbort)
+    return { work: empty, destinations: [], sources: [], locks: [], abort: preflightAbort };
 
   const usable = destinations.filter((d) => checks.find((c) => c.region === d.region)?.ok);
   // Sources and destinations are listed side by side: they share nothing but the limiter.
@@ -98,7 +102,8 @@ async function prepare(ctx: EngineContext, deadline?: number): Promise<Prepared>
     ),
   ]);
   const listingAbort = [...sources, ...listings].map((x) => x.error).find(isStopRun);
-  if (listingAbort) return { work: empty, destinations: [], sources, abort: listingAbort };
+  if (listingAbort)
+    return { work: empty, destinations: [], sources, locks: [], abort: listingAbort };
 
   const inputs: DestinationInput[] = destinations.map((dest) => {
     const check = checks.find((c) => c.region === dest.region);
@@ -120,6 +125,8 @@ async function prepare(ctx: EngineContext, deadline?: number): Promise<Prepared>
     }
     return input;
   });
+  const lockAbort = await learnLocks(ctx, inputs);
+  if (lockAbort) return { work: empty, destinations: [], sources, locks: [], abort: lockAbort };
   ctx.emit({ type: 'phase', phase: 'plan' });
   const work = planWork({
     policy,
@@ -128,6 +135,7 @@ async function prepare(ctx: EngineContext, deadline?: number): Promise<Prepared>
     destinations: inputs,
     shard: ctx.shard,
   });
+  const locks = planLocks(work.items, inputs, ctx.now());
   const perDestination: Record<string, number> = {};
   for (const item of work.items) {
     if (item.action === 'copy')
@@ -138,7 +146,7 @@ async function prepare(ctx: EngineContext, deadline?: number): Promise<Prepared>
     perDestination,
     total: Object.values(perDestination).reduce((a, b) => a + b, 0),
   });
-  return { work, destinations: inputs, sources };
+  return { work, destinations: inputs, sources, locks };
 }
 
 /**
@@ -158,6 +166,7 @@ export async function planPolicy(opts: PlanOptions): Promise<Plan> {
   const wouldMake: Record<string, number> = {};
   if (copies) wouldMake.CopySnapshot = copies;
   if (prunes) wouldMake.DeleteSnapshot = prunes;
+  if (prepared.locks.length) wouldMake.LockSnapshot = prepared.locks.length;
   return {
     policy: opts.policy.name,
     // Work items serialise as plan items (toJSON): no copy of a possibly huge list.
@@ -267,6 +276,16 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
         message: `${stale.diskId} in ${stale.sourceRegion} produced no snapshot in the lookback window: its newest recovery point in ${stale.destRegion} (${stale.copySnapshotId}) is ${stale.hours.toFixed(1)} h old (RPO ${stale.rpoHours} h). Check the disk's snapshot policy, or list it in source.retiredDisks if it was decommissioned`,
       });
     }
+    for (const { dest, locksUnknown } of prepared.destinations) {
+      if (!locksUnknown) continue;
+      book.alert(AlertKind.CopyUnlocked, {
+        destRegion: dest.region,
+        errorCode: locksUnknown.errorCode,
+        message: `${locksUnknown.message}: no copy is locked or pruned there this run`,
+      });
+    }
+    // Completed copies are locked before their completion is recorded (the record says so).
+    if (!dryRun) await lockCopies(execOptions, prepared.locks);
     // Decisions that need no call are recorded first; then copies, then pruning.
     for (const item of prepared.work.items) {
       if (
@@ -284,6 +303,7 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
         message: item.recordMessage ?? item.reason,
         ...(item.copySnapshotId ? { copySnapshotId: item.copySnapshotId } : {}),
         ...(item.errorCode ? { errorCode: item.errorCode } : {}),
+        ...(item.lockedUntil ? { lockedUntil: item.lockedUntil } : {}),
       });
     }
     ctx.emit({ type: 'phase', phase: 'execute' });

@@ -126,6 +126,8 @@ export interface PlanItem {
   /** For action copy: what CopySnapshot would be sent. */
   copyName?: string;
   clientToken?: string;
+  /** ISO 8601: the copy is locked (LockSnapshot, compliance mode) until then. */
+  lockedUntil?: string;
   /** Hours since the source snapshot of the newest completed copy of this disk in this destination was taken (RPO debt). */
   stalenessHours?: number;
 }

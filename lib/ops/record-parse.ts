@@ -73,6 +73,7 @@ function parseItem(raw: Record<string, unknown>, base: Base): ItemRecord | undef
     ...optional('copySnapshotId', str(raw.copySnapshotId)),
     ...optional('errorCode', str(raw.errorCode)),
     ...optional('requestId', str(raw.requestId)),
+    ...optional('lockedUntil', str(raw.lockedUntil)),
   };
 }
 

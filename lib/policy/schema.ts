@@ -100,6 +100,31 @@ export const SourceSchema = z
   })
   .describe('Where snapshots come from.');
 
+/** LockSnapshot limits (API page): duration 1-36,500 days, cool-off 0-72 hours. */
+export const LOCK_LIMITS = { minDays: 1, maxDays: 36_500, maxCoolOffHours: 72 } as const;
+
+export const LockSchema = z
+  .strictObject({
+    days: z
+      .number()
+      .int()
+      .min(LOCK_LIMITS.minDays)
+      .max(LOCK_LIMITS.maxDays)
+      .describe(
+        'Lock duration in days (1-36,500), counted from the lock; at most retentionDays when that is set (a lock must expire on or before the copy is released).',
+      ),
+    coolOffHours: z
+      .number()
+      .int()
+      .min(0)
+      .max(LOCK_LIMITS.maxCoolOffHours)
+      .default(0)
+      .describe(
+        'Cool-off in hours (0-72): during it the lock can still be removed (UnlockSnapshot). Default 0: locked for good at once.',
+      ),
+  })
+  .describe('Compliance-mode lock of each completed copy.');
+
 export const DestinationSchema = z
   .strictObject({
     region: regionId.describe(
@@ -152,6 +177,9 @@ export const DestinationSchema = z
       .describe(
         'At most this many copies (1-100) are started and unfinished at once in this destination. Default 10.',
       ),
+    lock: LockSchema.optional().describe(
+      'Lock each completed copy once in compliance mode (ECS LockSnapshot): nobody, the account owner included, can delete it until the lock expires. Unset: copies are not locked.',
+    ),
   })
   .describe('One destination region for the copies.');
 

@@ -160,6 +160,21 @@ function checkDestinations(p: Obj, sourceRegions: Set<string>, out: RawProblem[]
         message: `encrypted: true needs kmsKeyId, the KMS key in ${region} that encrypts the copies`,
       });
     }
+    // Only between two valid values: a field already out of range has its own problem.
+    const lockDays = obj(d.lock)?.days;
+    const retention = d.retentionDays;
+    if (
+      Number.isInteger(lockDays) &&
+      Number.isInteger(retention) &&
+      (retention as number) >= 1 &&
+      (lockDays as number) > (retention as number)
+    ) {
+      out.push({
+        path: ['destinations', i, 'lock', 'days'],
+        anchor: 'value',
+        message: `a ${lockDays}-day lock outlives retentionDays ${retention}: ECS requires a lock to expire on or before the copy's retention ends`,
+      });
+    }
     const keyRegion = /^acs:kms:([^:]+):/.exec(str(d.kmsKeyId) ?? '')?.[1];
     if (keyRegion !== undefined && keyRegion !== region) {
       out.push({

@@ -55,6 +55,9 @@ export function renderRamPolicy(input: RamPolicyInput): RamPolicyDocument {
   const account = input.accountId ?? '*';
   const sources = sorted(input.policies.flatMap((p) => p.source.regions));
   const destinations = sorted(input.policies.flatMap((p) => p.destinations.map((d) => d.region)));
+  const locking = sorted(
+    input.policies.flatMap((p) => p.destinations.filter((d) => d.lock).map((d) => d.region)),
+  );
   const snapshots = (regions: string[]) =>
     regions.map((region) => `acs:ecs:${region}:${account}:snapshot/*`);
   const keys = input.policies.flatMap((p) =>
@@ -99,6 +102,23 @@ export function renderRamPolicy(input: RamPolicyInput): RamPolicyDocument {
       Condition: OWN_COPIES,
     },
   ];
+  // Locking (issue 18) only where a destination has `lock`, and only our own copies: the role
+  // cannot lock a source snapshot (which would block its deletion for the lock's duration).
+  if (locking.length > 0) {
+    statements.push(
+      {
+        Effect: 'Allow',
+        Action: 'ecs:DescribeLockedSnapshots',
+        Resource: snapshots(locking),
+      },
+      {
+        Effect: 'Allow',
+        Action: 'ecs:LockSnapshot',
+        Resource: snapshots(locking),
+        Condition: OWN_COPIES,
+      },
+    );
+  }
   // Without an encrypted destination there is no key to check, so no KMS permission at all.
   if (keys.length > 0) {
     statements.push({ Effect: 'Allow', Action: 'kms:DescribeKey', Resource: sorted(keys) });

@@ -117,6 +117,7 @@ const EXPECTED: Record<string, string[]> = {
   'source-unavailable': [`sample alert ${AlertKind.SourceUnavailable}`],
   'listing-incomplete': [`sample alert ${AlertKind.ListingIncomplete}`],
   'copy-lost': [`sample alert ${AlertKind.CopyLost}`],
+  'copy-unlocked': [`sample alert ${AlertKind.CopyUnlocked}`],
   'outcome-count-mismatch': [`sample alert ${AlertKind.OutcomeCountMismatch}`],
   'item-failed': [`sample item ${Outcome.Failed} (earlier attempt failed)`],
   'no-runs': ['sample run'],

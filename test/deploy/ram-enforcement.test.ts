@@ -101,6 +101,8 @@ describe('policies/ram-policy.json, enforced', () => {
     'kms:DescribeKey',
     'ecs:DeleteSnapshot',
     'ecs:TagResources',
+    'ecs:DescribeLockedSnapshots',
+    'ecs:LockSnapshot',
   ])(
     'fails the run with a Forbidden.RAM alert naming %s when its statement is withdrawn',
     async (action) => withdrawn(action)(),

@@ -216,6 +216,28 @@ async function runUntilCaughtUp(
   }
 }
 
+/** Per locking destination: how many of the policy's completed copies ECS now holds locked. */
+function sayLocks(say: Say, context: PolicyContext, emulator: RunningEmulator): void {
+  const now = emulator.admin.now().getTime();
+  for (const dest of context.policy.destinations) {
+    if (!dest.lock) continue;
+    const copies = emulator.admin
+      .snapshots(dest.region)
+      .filter(
+        (s) =>
+          s.tags['dr-replicator:policy'] === context.policy.name && s.status === 'accomplished',
+      );
+    const locked = copies.filter(
+      (s) => s.lock !== undefined && s.lock.durationStart + s.lock.durationDays * 86_400_000 > now,
+    );
+    say(
+      `Locked in ${dest.region}: ${locked.length} of ${copies.length} completed copies ` +
+        `(compliance mode, ${dest.lock.days} days, cool-off ${dest.lock.coolOffHours} h): ` +
+        'DeleteSnapshot fails on them, whoever asks.',
+    );
+  }
+}
+
 async function sayRecords(
   say: Say,
   context: PolicyContext,
@@ -263,6 +285,7 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
         const policyShown = path.relative(io.cwd, context.policyPath) || context.policyPath;
         sayHeader(say, emulator, context, stateDir, flags.state !== undefined, policyShown);
         const last = await runUntilCaughtUp(say, context, emulator, io);
+        sayLocks(say, context, emulator);
         say();
         await sayRecords(say, context, emulator, since);
         say();

@@ -37,7 +37,13 @@ export interface RawAnswer {
 }
 
 /** Element names the RPC responses repeat for lists (a single item still parses as a list). */
-export const XML_LIST_ELEMENTS = new Set(['Snapshot', 'Region', 'TagResource', 'Tag']);
+export const XML_LIST_ELEMENTS = new Set([
+  'Snapshot',
+  'Region',
+  'TagResource',
+  'Tag',
+  'LockedSnapshotsInfo',
+]);
 
 const xml = new XMLParser({
   ignoreDeclaration: true,

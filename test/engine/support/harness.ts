@@ -135,6 +135,9 @@ export function virtualTime(bed: Bed, options: { cloud?: CloudClients; quiesce?:
       tagSnapshots: (region, ids, tags) => track(() => cloud.ecs.tagSnapshots(region, ids, tags)),
       listTaggedSnapshots: (region, tags, token) =>
         track(() => cloud.ecs.listTaggedSnapshots(region, tags, token)),
+      lockSnapshot: (r) => track(() => cloud.ecs.lockSnapshot(r)),
+      describeLockedSnapshots: (region, ids, token) =>
+        track(() => cloud.ecs.describeLockedSnapshots(region, ids, token)),
     },
     kms: { describeKey: (region, id) => track(() => cloud.kms.describeKey(region, id)) },
     ...(cloud.quotaKey === undefined ? {} : { quotaKey: cloud.quotaKey }),
