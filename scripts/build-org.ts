@@ -11,22 +11,11 @@ import { ReplicatorError } from '../lib/errors.ts';
 import { loadOrgFile } from '../lib/org/load.ts';
 import { policyPath } from '../lib/org/targets.ts';
 import { loadPolicyFile } from '../lib/policy/load.ts';
+import { ESM_REQUIRE_BANNER, RUNTIME_ASSETS } from './build.ts';
 import { inlineSlsProto } from './deploy/inline-sls-proto.ts';
 
 export const ORG_HANDLER_SOURCE = 'functions/org/index.ts';
 export const ORG_EXPORTS = ['dispatch', 'work'] as const;
-
-// As in scripts/build.ts: re2-wasm (the namePattern engine) loads re2.wasm from __dirname,
-// which the banner defines as the bundle's folder; the build copies re2.wasm there.
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __drCreateRequire } from 'node:module';" +
-  "import { dirname as __drDirname } from 'node:path';" +
-  "import { fileURLToPath as __drFileURLToPath } from 'node:url';" +
-  'const require = __drCreateRequire(import.meta.url);' +
-  'const __dirname = __drDirname(__drFileURLToPath(import.meta.url));';
-
-/** Files a bundled dependency reads at run time, copied beside the bundle. */
-const RUNTIME_ASSETS = ['node_modules/re2-wasm/build/wasm/re2.wasm'] as const;
 
 export class OrgBuildError extends ReplicatorError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -26,7 +26,7 @@ export const HANDLER_SOURCE = 'functions/replicate/index.ts';
 // built-ins; an ES module has no require, so the bundle makes one.
 // re2-wasm (the namePattern engine) loads re2.wasm from __dirname, which an ES module lacks:
 // the banner defines it as the bundle's folder, and the build copies re2.wasm there.
-const ESM_REQUIRE_BANNER =
+export const ESM_REQUIRE_BANNER =
   "import { createRequire as __drCreateRequire } from 'node:module';" +
   "import { dirname as __drDirname } from 'node:path';" +
   "import { fileURLToPath as __drFileURLToPath } from 'node:url';" +
@@ -34,7 +34,7 @@ const ESM_REQUIRE_BANNER =
   'const __dirname = __drDirname(__drFileURLToPath(import.meta.url));';
 
 /** Files a bundled dependency reads at run time, copied beside the bundle. */
-const RUNTIME_ASSETS = ['node_modules/re2-wasm/build/wasm/re2.wasm'] as const;
+export const RUNTIME_ASSETS = ['node_modules/re2-wasm/build/wasm/re2.wasm'] as const;
 
 export interface BuildOptions {
   rootDir: string;

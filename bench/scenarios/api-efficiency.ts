@@ -19,7 +19,8 @@ const UNTHROTTLED_PER_MINUTE = 100_000;
  * every source listing page, one (empty) listing page per destination, one CopySnapshot per
  * pair. Then the follow-up runs: one that sees the copies finish, and a steady-state re-run.
  */
-export async function apiEfficiency(size: ApiEfficiencySize): Promise<ScenarioResult> {
+/** One DR-tagged source region of `size.snapshots` disks, one snapshot each, and the policy. */
+function efficiencyBed(size: ApiEfficiencySize) {
   const destinations = DESTINATIONS.slice(0, size.destinations);
   const now = new Date();
   const world = syntheticWorld({
@@ -41,6 +42,11 @@ export async function apiEfficiency(size: ApiEfficiencySize): Promise<ScenarioRe
     },
     maxConcurrentCopies: 50,
   });
+  return { destinations, now, world, policy };
+}
+
+export async function apiEfficiency(size: ApiEfficiencySize): Promise<ScenarioResult> {
+  const { destinations, now, world, policy } = efficiencyBed(size);
   return withEmulator({ world, startTime: now }, async (emulator) => {
     emulator.admin.clearThrottle('CopySnapshot');
     const pairs = size.snapshots * destinations.length;
@@ -108,26 +114,7 @@ export async function apiEfficiency(size: ApiEfficiencySize): Promise<ScenarioRe
  * source (as this product writes them), and one run only has to look.
  */
 export async function apiEfficiencySteady(size: ApiEfficiencySize): Promise<ScenarioResult> {
-  const destinations = DESTINATIONS.slice(0, size.destinations);
-  const now = new Date();
-  const world = syntheticWorld({
-    regions: [SOURCE],
-    disksPerRegion: size.snapshots,
-    snapshotsPerDisk: 1,
-    now,
-    destinations: [...destinations],
-  });
-  const policy = benchPolicy({
-    name: 'bench-efficiency',
-    sourceRegions: [SOURCE],
-    destRegions: [...destinations],
-    requestsPerMinute: {
-      DescribeSnapshots: UNTHROTTLED_PER_MINUTE,
-      TagResources: UNTHROTTLED_PER_MINUTE,
-      DescribeKey: UNTHROTTLED_PER_MINUTE,
-    },
-    maxConcurrentCopies: 50,
-  });
+  const { destinations, now, world, policy } = efficiencyBed(size);
   const sources = [...world.snapshots];
   for (const dest of destinations) {
     sources.forEach((s, i) => {
