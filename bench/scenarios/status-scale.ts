@@ -129,7 +129,7 @@ export function statusScale(size: { cells: number; runs: number }): ScenarioResu
       {
         label: 'time per cell at 10× the cells / time per cell',
         value: round(perCellLarge / perCellSmall, 2),
-        meaning: '≈1 = linear (the old per-cell filters made it ~8× at 4× the cells)',
+        meaning: '≈1 = linear (per-cell filters took 32× the time at 4× the cells before)',
       },
     ],
   };
