@@ -7,7 +7,7 @@ import type { CloudClients, EngineTuning } from '../engine/types.ts';
 import { parseSchedule } from '../policy/cron.ts';
 import type { Policy } from '../policy/schema.ts';
 import { OpsErrorCode, StatusUnavailableError } from './errors.ts';
-import { checkHeartbeat, HEARTBEAT_TOLERANCE } from './heartbeat.ts';
+import { checkHeartbeat, HEARTBEAT_TOLERANCE, HeartbeatState } from './heartbeat.ts';
 import type { RecordSource } from './record-source.ts';
 import { scheduleIntervalMs } from './schedule.ts';
 import { buildStatusReport, newestRun, type StatusReport } from './status-model.ts';
@@ -42,24 +42,45 @@ export async function collectStatus(options: CollectStatusOptions): Promise<Stat
   const intervalMs = scheduleIntervalMs(parseSchedule(policy.schedule));
   const from = new Date(now.getTime() - historyWindowMs(policy, intervalMs));
 
-  // The source lookup follows the listing and overlaps the log store read.
+  // The source lookup follows the listing and overlaps the log store read. A log store that
+  // fails does not fail `status`: in an incident it is what the cloud shows that matters, so the
+  // grid is built from the copies alone under a "log store unavailable" banner.
+  let logStoreError: string | undefined;
   const [[copies, sources], records] = await Promise.all([
     Promise.all(policy.destinations.map((d) => listCopies(ctx, d.region))).then(async (x) => {
       const listed = x.flat();
       return [listed, await lookupSourceTimes(ctx, listed)] as const;
     }),
-    options.records === undefined ? Promise.resolve([]) : readRecords(options.records, from, now),
+    options.records === undefined
+      ? Promise.resolve([])
+      : readRecords(options.records, from, now).catch((error: unknown) => {
+          if (!(error instanceof StatusUnavailableError)) throw error;
+          logStoreError = error.message;
+          return [];
+        }),
   ]);
 
   const last = newestRun(records);
-  const heartbeat = checkHeartbeat({
-    intervalMs,
-    now,
-    historyAvailable: options.records !== undefined,
-    searchedFrom: from,
-    ...(last === undefined ? {} : { lastRun: { runId: last.runId, finishedAt: last.finishedAt } }),
-  });
-  return buildStatusReport({ policy, copies, sources, records, heartbeat, now });
+  const heartbeat =
+    logStoreError === undefined
+      ? checkHeartbeat({
+          intervalMs,
+          now,
+          historyAvailable: options.records !== undefined,
+          searchedFrom: from,
+          ...(last === undefined
+            ? {}
+            : { lastRun: { runId: last.runId, finishedAt: last.finishedAt } }),
+        })
+      : {
+          state: HeartbeatState.Unknown,
+          intervalMs,
+          message: `log store unavailable, so no run history can be checked: ${logStoreError}`,
+        };
+  const report = buildStatusReport({ policy, copies, sources, records, heartbeat, now });
+  return logStoreError === undefined
+    ? report
+    : { ...report, logStore: { available: false, message: logStoreError } };
 }
 
 /**

@@ -111,6 +111,11 @@ export interface StatusReport {
   summary: Record<RpoState, number> & { cells: number; inFlight: number };
   /** True when every cell is within the RPO and the heartbeat is not missed. */
   ok: boolean;
+  /**
+   * Set when the log store could not be read: the grid is what the cloud shows, without run
+   * history, failures from records or the heartbeat.
+   */
+  logStore?: { available: false; message: string };
 }
 
 export interface StatusInputs {

@@ -11,6 +11,11 @@ const COPY_TIME_FOOTNOTE =
 export function renderStatusText(report: StatusReport): string {
   const lines: string[] = [];
   lines.push(`policy ${report.policy}  (at ${report.generatedAt})`);
+  if (report.logStore !== undefined) {
+    lines.push(
+      `LOG STORE UNAVAILABLE: showing what the cloud shows, without run history (${report.logStore.message})`,
+    );
+  }
   lines.push(`heartbeat: ${report.heartbeat.state} - ${report.heartbeat.message}`);
   for (const d of report.destinations) {
     if (d.lastStop !== undefined) {

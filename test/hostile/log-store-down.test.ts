@@ -104,3 +104,36 @@ describe('a log store that hangs', () => {
     expect(io.stderrText()).toMatch(/pending in \S+; the next run resends them/);
   }, 60_000);
 });
+
+describe('status when the log store fails', () => {
+  const bed = useDemoCloud();
+
+  it('shows what the cloud shows under a "log store unavailable" banner instead of exit 3', async () => {
+    const ran = await bed.ws.policy('ran.yaml', (p) => {
+      p.source.copyMode = 'latest';
+    });
+    const env = emulatorEnv(bed.emulator);
+    await cli(captureIo(env), 'run', '--policy', ran);
+    // The same policy, logging to a project the (strict) log store does not have.
+    const policy = await bed.ws.policy('down.yaml', (p) => {
+      p.source.copyMode = 'latest';
+      p.log = {
+        type: 'sls',
+        project: 'dr-never-created',
+        logstore: 'records',
+        region: 'cn-hangzhou',
+      };
+    });
+    await setStrict(bed.emulator.url, true);
+    const io = captureIo(env);
+
+    const code = await cli(io, 'status', '--policy', policy);
+
+    expect(code).not.toBe(3);
+    expect(io.stdoutText()).toMatch(/LOG STORE UNAVAILABLE: showing what the cloud shows/);
+    expect(io.stdoutText()).toMatch(/heartbeat: unknown - log store unavailable/);
+    expect(io.stdoutText()).toMatch(/pending|healthy/);
+    expect(io.stderrText()).toMatch(/log store unavailable, showing what the cloud shows/);
+    await setStrict(bed.emulator.url, false);
+  });
+});

@@ -80,6 +80,12 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
         return;
       }
 
+      if (report.logStore !== undefined) {
+        ctx.io.stderr(
+          `dr-replicator status: log store unavailable, showing what the cloud shows without run history: ${neutralise(report.logStore.message)}\n`,
+        );
+      }
+
       if (flags.alerts) {
         const all = alertsFromReport(report, `status-${randomUUID()}`);
         // The log store is the memory: what was alerted lately is not posted again.
@@ -97,10 +103,15 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
           const sink = await alertSink(context, ctx);
           try {
             await sink.write(alerts);
-          } finally {
             await sink.close();
+            ctx.io.stderr(`dr-replicator status: ${alerts.length} alert record(s) written\n`);
+          } catch (error) {
+            // The report still goes out: a log store that refuses alerts must not hide the grid.
+            await sink.close().catch(() => {});
+            ctx.io.stderr(
+              `dr-replicator status: ${alerts.length} alert record(s) could not be written: ${neutralise((error as Error).message)}\n`,
+            );
           }
-          ctx.io.stderr(`dr-replicator status: ${alerts.length} alert record(s) written\n`);
         }
       }
 
