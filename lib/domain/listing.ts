@@ -80,11 +80,17 @@ const hasTags = (s: Snapshot, tags: Record<string, string>) => {
   return true;
 };
 
-/** Follows NextToken pages; a token seen twice ends the listing with an error (no endless loop). */
-async function pages(
+/**
+ * Follows NextToken pages of one API, each page one rate-limited, retried call. A token seen
+ * twice ends the listing with an error: following it would list the same pages until the
+ * function times out. `onPage` answering true stops early, keeping the token to resume from.
+ */
+async function follow<P extends { nextToken?: string; requestId: string }>(
   deps: ListingDeps,
-  query: SnapshotQuery,
-  onPage: (page: Snapshot[]) => boolean | undefined,
+  api: string,
+  region: string,
+  fetch: (token: string | undefined) => Promise<P>,
+  onPage: (page: P) => boolean | undefined,
   start?: string,
 ): Promise<{ calls: number; nextToken: string | undefined }> {
   let nextToken = start;
@@ -92,27 +98,41 @@ async function pages(
   const seen = new Set<string>();
   do {
     const token = nextToken;
-    const { value } = await deps.call('DescribeSnapshots', query.regionId, () =>
-      deps.ecs.describeSnapshots(query, token),
-    );
+    const { value } = await deps.call(api, region, () => fetch(token));
     calls += 1;
     nextToken = value.nextToken || undefined;
     if (nextToken !== undefined) {
       if (seen.has(nextToken)) {
         throw new CloudApiError({
           code: ListingErrorCode.NextTokenLoop,
-          message: `DescribeSnapshots in ${query.regionId} returned NextToken ${nextToken.slice(0, 32)} a second time after ${calls} page(s): listing stopped`,
-          api: 'DescribeSnapshots',
-          region: query.regionId,
+          message: `${api} in ${region} returned NextToken ${nextToken.slice(0, 32)} a second time after ${calls} page(s): listing stopped`,
+          api,
+          region,
           requestId: value.requestId || undefined,
         });
       }
       seen.add(nextToken);
     }
-    // A page callback answering true stops here, keeping the token to resume from.
-    if (onPage(value.snapshots) === true) break;
+    if (onPage(value) === true) break;
   } while (nextToken !== undefined);
   return { calls, nextToken };
+}
+
+/** DescribeSnapshots pages of one query. */
+function pages(
+  deps: ListingDeps,
+  query: SnapshotQuery,
+  onPage: (page: Snapshot[]) => boolean | undefined,
+  start?: string,
+) {
+  return follow(
+    deps,
+    'DescribeSnapshots',
+    query.regionId,
+    (token) => deps.ecs.describeSnapshots(query, token),
+    (page) => onPage(page.snapshots),
+    start,
+  );
 }
 
 /**
@@ -200,30 +220,16 @@ async function listByTagIndex(
 ): Promise<number> {
   const region = base.regionId;
   const ids = new Set<string>();
-  let calls = 0;
-  let nextToken: string | undefined;
-  const seen = new Set<string>();
-  do {
-    const token = nextToken;
-    const { value } = await deps.call('ListTagResources', region, () =>
-      deps.ecs.listTaggedSnapshots(region, tags, token),
-    );
-    calls += 1;
-    for (const row of value.rows) ids.add(row.resourceId);
-    nextToken = value.nextToken || undefined;
-    if (nextToken !== undefined) {
-      if (seen.has(nextToken)) {
-        throw new CloudApiError({
-          code: ListingErrorCode.NextTokenLoop,
-          message: `ListTagResources in ${region} returned NextToken ${nextToken.slice(0, 32)} a second time: listing stopped`,
-          api: 'ListTagResources',
-          region,
-          requestId: value.requestId || undefined,
-        });
-      }
-      seen.add(nextToken);
-    }
-  } while (nextToken !== undefined);
+  let { calls } = await follow(
+    deps,
+    'ListTagResources',
+    region,
+    (token) => deps.ecs.listTaggedSnapshots(region, tags, token),
+    (page) => {
+      for (const row of page.rows) ids.add(row.resourceId);
+      return undefined;
+    },
+  );
   calls += await describeByIds(deps, base, [...ids], keep);
   return calls;
 }

@@ -24,22 +24,18 @@ export interface RecoveryPoint {
   from: PointFrom;
 }
 
-/** Source snapshot id -> CreationTime epoch ms, for sources this run or lookup has seen. */
-export type SourceTimes = ReadonlyMap<string, number>;
-
 /** Epoch ms of an ISO time; ISO strings with and without milliseconds do not sort as text. */
 export function ms(iso: string | undefined): number {
   if (iso === undefined || iso === '') return Number.NaN;
   return Date.parse(iso);
 }
 
-/** The recovery point of one copy: ECS's source time, else our tag, else the copy's time. */
-export function recoveryPoint(
-  copy: Snapshot,
-  sourceSnapshotId: string,
-  sources: SourceTimes,
-): RecoveryPoint {
-  const fromSource = sources.get(sourceSnapshotId);
+/**
+ * The recovery point of one copy: its source's CreationTime as ECS reports it (`sourceMs`, when
+ * discovery or a lookup saw the source), else our tag, else the copy's own time.
+ */
+export function recoveryPoint(copy: Snapshot, sourceMs: number | undefined): RecoveryPoint {
+  const fromSource = sourceMs;
   if (fromSource !== undefined && !Number.isNaN(fromSource)) {
     return { copy, pointMs: fromSource, from: PointFrom.SourceSnapshot };
   }
@@ -63,12 +59,11 @@ export function byNewestPoint(a: RecoveryPoint, b: RecoveryPoint): number {
 /** The completed copies of one (disk, destination) with their points, newest point first. */
 export function completedPoints(
   copies: readonly Snapshot[],
-  sourceIdOf: (copy: Snapshot) => string,
-  sources: SourceTimes,
+  sourceMsOf: (copy: Snapshot) => number | undefined,
 ): RecoveryPoint[] {
   const points: RecoveryPoint[] = [];
   for (const c of copies) {
-    if (c.status === 'accomplished') points.push(recoveryPoint(c, sourceIdOf(c), sources));
+    if (c.status === 'accomplished') points.push(recoveryPoint(c, sourceMsOf(c)));
   }
   return points.sort(byNewestPoint);
 }

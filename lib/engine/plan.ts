@@ -1,11 +1,7 @@
 import type { Snapshot, SnapshotLock } from '../cloud/ports.ts';
 import { CopyVerdict } from '../domain/provenance.ts';
-import {
-  completedPoints,
-  PointFrom,
-  type RecoveryPoint,
-  type SourceTimes,
-} from '../domain/recovery-point.ts';
+import { completedPoints, PointFrom, type RecoveryPoint } from '../domain/recovery-point.ts';
+import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import type { Destination, Policy } from '../policy/schema.ts';
 import { buildCopyRequest, CopyRequestError } from './copy-request.ts';
 import type { SourceDiscovery } from './discover.ts';
@@ -14,6 +10,13 @@ import { Outcome } from './records.ts';
 import type { PlanItem, Shard } from './types.ts';
 
 const HOUR_MS = 3_600_000;
+
+/** Source snapshot id -> CreationTime epoch ms, for every source discovered this run. */
+type SourceTimes = ReadonlyMap<string, number>;
+
+/** How the plan reads a copy's source time: from this run's discovery. */
+const sourceMsIn = (times: SourceTimes) => (copy: Snapshot) =>
+  times.get(copySource(copy).snapshotId);
 
 /** Codes of items the plan itself fails (no API call made them fail). */
 export const PlanErrorCode = {
@@ -273,11 +276,7 @@ function planDisk(plan: DiskPlan, snapshots: Snapshot[]): void {
   const diskId = first.sourceDiskId;
   const diskCopies = copies.byDisk.get(diskId) ?? [];
   // The newest recovery point (source snapshot time), not the newest copy (domain rule).
-  const newestPoint = completedPoints(
-    diskCopies,
-    (c) => copySource(c).snapshotId,
-    plan.sourceTimes,
-  )[0];
+  const newestPoint = completedPoints(diskCopies, sourceMsIn(plan.sourceTimes))[0];
   const newestDone = newestPoint?.copy;
   const debtHours = newestPoint
     ? (now.getTime() - newestPoint.pointMs) / HOUR_MS
@@ -430,9 +429,10 @@ function foreignItems(input: DestinationInput, shard?: Shard): WorkItem[] {
 /** What a snapshot's provenance tags claim (for naming a foreign snapshot's record). */
 function claimedSource(snapshot: Snapshot) {
   return {
-    region: snapshot.tags['dr-replicator:source-region'] ?? snapshot.sourceRegionId ?? '',
-    snapshotId: snapshot.tags['dr-replicator:source-snapshot'] ?? snapshot.sourceSnapshotId ?? '',
-    diskId: snapshot.tags['dr-replicator:source-disk'] ?? '',
+    region: snapshot.tags[PROVENANCE_TAG_KEYS.sourceRegion] ?? snapshot.sourceRegionId ?? '',
+    snapshotId:
+      snapshot.tags[PROVENANCE_TAG_KEYS.sourceSnapshot] ?? snapshot.sourceSnapshotId ?? '',
+    diskId: snapshot.tags[PROVENANCE_TAG_KEYS.sourceDisk] ?? '',
   };
 }
 
@@ -509,9 +509,7 @@ function pruneItems(
       const inShard = diskCopies.filter(
         (c) => !shard?.sourceRegions || shard.sourceRegions.includes(copySource(c).region),
       );
-      const points = completedPoints(inShard, (c) => copySource(c).snapshotId, sourceTimes).map(
-        bounds,
-      );
+      const points = completedPoints(inShard, sourceMsIn(sourceTimes)).map(bounds);
       if (points.length <= keepLast) continue;
       const lowers = points.map((p) => p.lower).sort((x, y) => y - x);
       const certainlyWithinRpo = points.filter((p) => p.lower >= rpoFloor).length;
@@ -529,7 +527,7 @@ function pruneItems(
         if (newer < keepLast) {
           guard =
             entry.point.from === PointFrom.CopyTime
-              ? `its recovery point is unknown (source gone, no dr-replicator:source-time tag; no later than ${when}) and fewer than ${keepLast} copies are certainly newer`
+              ? `its recovery point is unknown (source gone, no ${PROVENANCE_TAG_KEYS.sourceTime} tag; no later than ${when}) and fewer than ${keepLast} copies are certainly newer`
               : `one of the newest ${keepLast} recovery points of ${diskId} (source taken ${when})`;
         } else if (lock !== undefined && lock.status !== 'expired') {
           // A locked copy counts toward keepLast (it is in `points`) and is never deleted.
@@ -640,7 +638,7 @@ function findStaleSources(input: PlanInput, sourceTimes: SourceTimes): StaleSour
     if (stopped || copies.error || copies.truncated) continue;
     for (const [diskId, diskCopies] of copies.byDisk) {
       if (discovered.has(diskId) || retired.has(diskId)) continue;
-      const newest = completedPoints(diskCopies, (c) => copySource(c).snapshotId, sourceTimes)[0];
+      const newest = completedPoints(diskCopies, sourceMsIn(sourceTimes))[0];
       if (newest === undefined) continue;
       const region = copySource(newest.copy).region;
       if (!listedRegions.has(region)) continue;

@@ -34,16 +34,14 @@ export function recoveryPointMs(copy: Snapshot, sources: SourceTimes): number {
 
 /** The domain rule (lib/domain/recovery-point.ts) over what `status` looked up. */
 export function pointOf(copy: Snapshot, sources: SourceTimes) {
-  const id = sourceOf(copy)?.snapshotId ?? '';
-  const found = sources.found.get(id);
-  const times = new Map<string, number>();
-  if (found !== undefined) times.set(id, ms(found));
-  return recoveryPoint(copy, id, times);
+  const id = sourceOf(copy)?.snapshotId;
+  const found = id === undefined ? undefined : sources.found.get(id);
+  return recoveryPoint(copy, found === undefined ? undefined : ms(found));
 }
 
 /** True when the copy's recovery point is known without a lookup (our source-time tag). */
 function knownByTag(copy: Snapshot): boolean {
-  return recoveryPoint(copy, '', new Map()).from === PointFrom.SourceTimeTag;
+  return recoveryPoint(copy, undefined).from === PointFrom.SourceTimeTag;
 }
 
 /**
