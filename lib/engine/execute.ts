@@ -55,8 +55,8 @@ function keyHint(dest: Destination | undefined): string {
   return dest?.kmsKeyId ? ` (KMS key ${dest.kmsKeyId})` : '';
 }
 
-/** Acts on a CopySnapshot error as its class says (DESIGN step 7). */
-function onCopyError(
+/** Acts on a CopySnapshot error as its class says. */
+export function onCopyError(
   options: ExecuteOptions,
   item: WorkItem,
   error: CloudApiError,
@@ -210,5 +210,3 @@ export async function execute(options: ExecuteOptions, items: WorkItem[]): Promi
     }),
   );
 }
-
-export { onCopyError };
