@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { World } from './model/types.ts';
 
 const tags = z.record(z.string(), z.string());

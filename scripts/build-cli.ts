@@ -1,7 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { ReplicatorError } from '../lib/errors.ts';
 
 /**
@@ -22,6 +23,25 @@ export const CLI_ENTRY = 'lib/cli/bin.ts';
 export const CLI_OUT_DIR = 'build/cli';
 export const CLI_BIN = `${CLI_OUT_DIR}/dr-replicator.mjs`;
 
+/**
+ * Pure-JavaScript dependencies compiled into the chunks: resolving and reading their hundreds
+ * of files as separate ES modules was most of `validate`'s start-up. Every other package (the
+ * SDKs, re2-wasm with its .wasm file) stays an import of the installed dependency.
+ */
+export const CLI_INLINED_PACKAGES = [
+  'commander',
+  'node-cron',
+  'p-limit',
+  'yaml',
+  'yocto-queue', // p-limit's own dependency
+  'zod',
+] as const;
+
+// commander and node-cron are CommonJS and require() Node built-ins; an ES module has none.
+const CLI_REQUIRE_BANNER =
+  "import { createRequire as __drCreateRequire } from 'node:module';" +
+  'const require = __drCreateRequire(import.meta.url);';
+
 export interface CliBuildResult {
   bin: string;
   files: number;
@@ -40,16 +60,38 @@ function importedPackages(metafile: Metafile): string[] {
   const names = new Set<string>();
   for (const output of Object.values(metafile.outputs)) {
     for (const imported of output.imports) {
-      if (!imported.external || imported.path.startsWith('node:')) continue;
+      if (!imported.external || isBuiltin(imported.path)) continue;
       names.add(packageName(imported.path));
     }
   }
   return [...names].sort();
 }
 
-export async function buildCli(rootDir: string): Promise<CliBuildResult> {
+const INLINED: ReadonlySet<string> = new Set(CLI_INLINED_PACKAGES);
+
+/** `packages: 'external'`, except for the packages compiled in. */
+const externalPackagesExceptInlined: Plugin = {
+  name: 'external-packages-except-inlined',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (isBuiltin(args.path) || INLINED.has(packageName(args.path))) return undefined;
+      // Inside an inlined package, its own bare imports resolve like any other package's.
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+/**
+ * `outDir` (relative to the root) lets a test build beside the package's own build without
+ * racing `npm pack`, which rebuilds build/cli; it must sit inside the repository so the
+ * chunks resolve their packages from its node_modules.
+ */
+export async function buildCli(
+  rootDir: string,
+  outDirName: string = CLI_OUT_DIR,
+): Promise<CliBuildResult> {
   const root = path.resolve(rootDir);
-  const outDir = path.join(root, CLI_OUT_DIR);
+  const outDir = path.join(root, outDirName);
   await rm(outDir, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: root,
@@ -59,7 +101,8 @@ export async function buildCli(rootDir: string): Promise<CliBuildResult> {
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     splitting: true,
-    packages: 'external',
+    plugins: [externalPackagesExceptInlined],
+    banner: { js: CLI_REQUIRE_BANNER },
     platform: 'node',
     target: 'node20',
     format: 'esm',
@@ -84,7 +127,7 @@ export async function buildCli(rootDir: string): Promise<CliBuildResult> {
   }
   const outputs = Object.values(result.metafile.outputs);
   return {
-    bin: path.join(root, CLI_BIN),
+    bin: path.join(outDir, 'dr-replicator.mjs'),
     files: outputs.length,
     bytes: outputs.reduce((sum, output) => sum + output.bytes, 0),
     packages,

@@ -1,6 +1,7 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { ExitCode, ReplicatorError } from '../errors.ts';
 import { neutralise } from '../terminal-safe.ts';
+import { COMMAND_LIST, type CommandName } from './command-list.ts';
 import { type CliIo, type CommandContext, processIo, scrubbedIo } from './io.ts';
 
 type Register = (program: Command, ctx: CommandContext) => void;
@@ -8,9 +9,8 @@ type Register = (program: Command, ctx: CommandContext) => void;
 /**
  * Each command module, loaded on demand: a command pulls in only its own dependencies (the
  * emulator does not load the engine, `validate` loads no SDK), which keeps start-up short.
- * The order is the order `--help` lists them in.
  */
-const COMMANDS: Record<string, () => Promise<Register>> = {
+const COMMANDS: Record<CommandName, () => Promise<Register>> = {
   validate: async () => (await import('./commands/validate.ts')).registerValidate,
   plan: async () => (await import('./commands/plan.ts')).registerPlan,
   run: async () => (await import('./commands/run.ts')).registerRun,
@@ -21,11 +21,31 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   org: async () => (await import('./commands/org.ts')).registerOrg,
 };
 
-/** The command named in argv, or every command (for help and for unknown-command errors). */
-async function loadCommands(argv: string[]): Promise<Register[]> {
-  const name = argv[2];
-  const only = name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]!] : null;
-  return Promise.all((only ?? Object.values(COMMANDS)).map((load) => load()));
+function isCommand(name: string | undefined): name is CommandName {
+  return name !== undefined && Object.hasOwn(COMMANDS, name);
+}
+
+/**
+ * The command named in argv (`x ...` or `help x`), loaded; without one (`--help`, no
+ * argument, an unknown name), every command as a stub from COMMAND_LIST, which is all the
+ * top-level help and commander's unknown-command suggestions need.
+ */
+async function registerCommands(argv: string[], program: Command, ctx: CommandContext) {
+  const name = argv[2] === 'help' ? argv[3] : argv[2];
+  if (isCommand(name)) {
+    (await COMMANDS[name]())(program, ctx);
+    return;
+  }
+  for (const [stub, { summary }] of Object.entries(COMMAND_LIST)) {
+    program.command(stub).description(summary);
+  }
+  const help = new Help();
+  program.configureHelp({
+    subcommandTerm: (cmd) => {
+      const name = cmd.name();
+      return isCommand(name) ? COMMAND_LIST[name].term : help.subcommandTerm(cmd);
+    },
+  });
 }
 
 /**
@@ -48,7 +68,7 @@ export async function main(argv: string[], rawIo: CliIo = processIo()): Promise<
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
     });
-  for (const register of await loadCommands(argv)) register(program, ctx);
+  await registerCommands(argv, program, ctx);
   try {
     await program.parseAsync(argv);
   } catch (error) {

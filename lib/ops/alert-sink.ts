@@ -10,7 +10,8 @@ export const LOG_STORE_UNAVAILABLE = 'LogStoreUnavailable';
  * runs beside the run, never inside it: a slow or failing webhook delays nothing, its failure is
  * reported through onError, and close() waits for pending posts so a shutdown does not drop them.
  * Alerts are posted even when the log store refuses them (the webhook is then the only one
- * told), and the log store's failure is itself posted once.
+ * told), and the log store's failure is itself posted once. A dry run pages nobody: its alert
+ * records are written (marked dryRun, which alert rules and status ignore) but never posted.
  */
 export function withAlertNotifications(
   sink: LogSink,
@@ -30,7 +31,7 @@ export function withAlertNotifications(
     void posting.finally(() => pending.delete(posting));
   };
   const onStoreFailure = (error: unknown): void => {
-    if (storeFailed || last === undefined) return;
+    if (storeFailed || last === undefined || last.dryRun !== undefined) return;
     storeFailed = true;
     const text = error instanceof Error ? error.message : String(error);
     post([
@@ -54,7 +55,7 @@ export function withAlertNotifications(
         onStoreFailure(error);
         throw error;
       } finally {
-        post(records.filter((r): r is AlertRecord => r.kind === 'alert'));
+        post(records.filter((r): r is AlertRecord => r.kind === 'alert' && r.dryRun === undefined));
       }
     },
     async close() {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OrgSchema } from './schema.ts';
 
 /** policies/org.schema.json: draft-07 for yaml-language-server, describing what a user writes. */

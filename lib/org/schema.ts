@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LogSchema } from '../policy/schema.ts';
 
 /** STS AssumeRole DurationSeconds: 900 s minimum; 3600 s is a role's default maximum session. */

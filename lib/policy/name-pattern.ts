@@ -1,4 +1,24 @@
-import { RE2 } from 're2-wasm';
+import { createRequire } from 'node:module';
+import type { RE2 as RE2Class } from 're2-wasm';
+
+declare const require: NodeJS.Require | undefined;
+
+let engine: typeof RE2Class | undefined;
+
+/**
+ * re2-wasm compiles its WebAssembly when it is loaded (tens of milliseconds), so it loads on
+ * the first pattern, not with the module: a policy without namePattern never pays for it. The
+ * literal require() call is what lets esbuild bundle it into the FC function (lazily); the
+ * TypeScript sources run as ES modules (tsx, vitest), which have no require, and make one.
+ */
+function re2(): typeof RE2Class {
+  engine ??= (
+    (typeof require === 'function'
+      ? require('re2-wasm')
+      : createRequire(import.meta.url)('re2-wasm')) as typeof import('re2-wasm')
+  ).RE2;
+  return engine;
+}
 
 /**
  * `select.namePattern` runs against every source snapshot name, and a name is whatever anyone
@@ -20,10 +40,10 @@ const compiled = new Map<string, NameMatcher>();
 export function compileNamePattern(pattern: string): NameMatcher {
   const hit = compiled.get(pattern);
   if (hit) return hit;
-  let re: RE2;
+  let re: RE2Class;
   try {
     // re2-wasm requires the u flag; names are plain ASCII, so it changes nothing for them.
-    re = new RE2(pattern, 'u');
+    re = new (re2())(pattern, 'u');
   } catch (error) {
     throw new UnsupportedPatternError(
       `not a valid regular expression for the linear-time engine (RE2): ${(error as Error).message.replace(/^Invalid regular expression: /, '')} (backreferences and lookaround are not supported)`,

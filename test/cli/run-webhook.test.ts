@@ -53,4 +53,16 @@ describe('dr-replicator run: alerts.webhook', () => {
     );
     expect(io.stderrText()).not.toContain('access_token');
   });
+
+  it('posts nothing for a dry run, which records its alerts marked as a rehearsal', async () => {
+    bed.emulator.admin.setKeyState('cn-beijing', 'key-demo-beijing', 'Disabled');
+    const io = captureIo(emulatorEnv(bed.emulator));
+
+    expect(await cli(io, 'run', '--dry-run', '--policy', await withWebhook())).toBe(1);
+
+    expect(receiver.received).toHaveLength(0);
+    const alerts = (await bed.ws.records()).filter((r) => r.kind === 'alert');
+    expect(alerts.map((a) => a.kind === 'alert' && a.alert)).toContain('destination-stopped');
+    expect(alerts.every((a) => a.dryRun === 'true')).toBe(true);
+  });
 });

@@ -14,6 +14,7 @@ import { parseLogRecord } from '../../ops/record-parse.ts';
 import { scheduleIntervalMs } from '../../ops/schedule.ts';
 import { parseSchedule } from '../../policy/cron.ts';
 import type { LogTarget, Policy } from '../../policy/schema.ts';
+import { COMMAND_LIST } from '../command-list.ts';
 import type { CliIo, CommandContext } from '../io.ts';
 import { openPolicyContext, type PolicyContext } from '../policy-context.ts';
 import { createProgressReporter } from '../render/progress.ts';
@@ -259,7 +260,7 @@ async function sayRecords(
 export function registerDemo(program: Command, ctx: CommandContext): void {
   program
     .command('demo')
-    .description('run the example policy end to end against an in-process emulator (npm start)')
+    .description(COMMAND_LIST.demo.summary)
     .option('--policy <file>', 'policy to run', DEMO_POLICY)
     .option('--state <dir>', 'keep the emulated cloud in this folder (default: a temporary one)')
     .action(async (flags: DemoFlags) => {

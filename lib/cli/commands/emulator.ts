@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { World } from '../../../emulator/model/types.ts';
 import { ExitCode, InvalidInputError } from '../../errors.ts';
+import { COMMAND_LIST } from '../command-list.ts';
 import type { CommandContext } from '../io.ts';
 
 interface EmulatorFlags {
@@ -63,7 +64,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 export function registerEmulator(program: Command, ctx: CommandContext): void {
   program
     .command('emulator')
-    .description('run the local Alibaba Cloud emulator (ECS, KMS, SLS) until interrupted')
+    .description(COMMAND_LIST.emulator.summary)
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', parsePort, 0)
     .option('--state <dir>', 'persist the cloud in this folder (reloaded on restart)')
     .option(

@@ -19,6 +19,7 @@ import { orgTargets, policyPath, resolveAccounts } from '../../org/targets.ts';
 import { workerTaskId } from '../../org/task-id.ts';
 import { checkPolicyFile } from '../../policy/load.ts';
 import { formatProblem, type PolicyProblem } from '../../policy/problems.ts';
+import { COMMAND_LIST } from '../command-list.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
 
@@ -46,9 +47,7 @@ async function accountsOf(org: Org, ctx: CommandContext): Promise<string[]> {
  * runs each (account, policy) here, at most `concurrency` at once, under the member role.
  */
 export function registerOrg(program: Command, ctx: CommandContext): void {
-  const org = program
-    .command('org')
-    .description('replicate across the accounts of an organisation');
+  const org = program.command('org').description(COMMAND_LIST.org.summary);
   const file = (flags: OrgFlags) => path.resolve(ctx.io.cwd, flags.org);
 
   org

@@ -4,6 +4,7 @@ import { planPolicy } from '../../engine/run.ts';
 import type { Plan } from '../../engine/types.ts';
 import { ExitCode, InvalidInputError, ReplicatorError } from '../../errors.ts';
 import { neutralise, toSafeJson } from '../../terminal-safe.ts';
+import { COMMAND_LIST } from '../command-list.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
 import { openPolicyContext } from '../policy-context.ts';
@@ -23,7 +24,7 @@ interface PlanFlags {
 export function registerPlan(program: Command, ctx: CommandContext): void {
   program
     .command('plan')
-    .description('show what a run would do, item by item with the reason (writes nothing)')
+    .description(COMMAND_LIST.plan.summary)
     .requiredOption('--policy <file>', 'replication policy (YAML)')
     .addOption(outputOption())
     .action(async (flags: PlanFlags) => {

@@ -8,6 +8,7 @@ import { leaseDir } from '../../ops/record-spool.ts';
 import { acquireRunLease } from '../../ops/run-lease.ts';
 import { neutralise, toSafeJson } from '../../terminal-safe.ts';
 import { budgetOption } from '../budget-option.ts';
+import { COMMAND_LIST } from '../command-list.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
 import { openPolicyContext } from '../policy-context.ts';
@@ -33,7 +34,7 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 export function registerRun(program: Command, ctx: CommandContext): void {
   program
     .command('run')
-    .description('replicate new snapshots to every destination and record each outcome')
+    .description(COMMAND_LIST.run.summary)
     .requiredOption('--policy <file>', 'replication policy (YAML)')
     .option('--dry-run', 'decide and record what would be copied, without copying', false)
     .addOption(budgetOption())

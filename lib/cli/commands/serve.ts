@@ -15,6 +15,7 @@ import { type ScheduledJob, startScheduler } from '../../ops/scheduler.ts';
 import { parseSchedule } from '../../policy/cron.ts';
 import { neutralise, toSafeJson } from '../../terminal-safe.ts';
 import { budgetOption } from '../budget-option.ts';
+import { COMMAND_LIST } from '../command-list.ts';
 import type { CliIo, CommandContext } from '../io.ts';
 import { openPolicyContext, type PolicyContext } from '../policy-context.ts';
 
@@ -36,7 +37,7 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 export function registerServe(program: Command, ctx: CommandContext): void {
   program
     .command('serve')
-    .description('run policies on their schedules (node-cron) until SIGTERM')
+    .description(COMMAND_LIST.serve.summary)
     .requiredOption('--policy <files...>', 'replication policies (YAML), each on its own schedule')
     .addOption(
       budgetOption().default(

@@ -15,6 +15,7 @@ import { renderStatusHtml } from '../../ops/status-html.ts';
 import { renderStatusText } from '../../ops/status-text.ts';
 import { neutralise, toSafeJson } from '../../terminal-safe.ts';
 import { parseDuration } from '../budget-option.ts';
+import { COMMAND_LIST } from '../command-list.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
 import { checkOutTarget, writeOutFile } from '../out-file.ts';
@@ -41,7 +42,7 @@ interface StatusFlags {
 export function registerStatus(program: Command, ctx: CommandContext): void {
   program
     .command('status')
-    .description('RPO state of every disk in every destination, from the cloud and the log store')
+    .description(COMMAND_LIST.status.summary)
     .requiredOption('--policy <file>', 'replication policy (YAML)')
     .addOption(outputOption(['text', 'json', 'html']))
     .option('--out <file>', 'where --output html writes the page', 'status.html')

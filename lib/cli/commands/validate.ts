@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.ts';
 import { checkPolicyFile, formatProblem, type PolicyProblem } from '../../policy/load.ts';
+import { COMMAND_LIST } from '../command-list.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
 
@@ -12,7 +13,7 @@ import { outputOption } from '../options.ts';
 export function registerValidate(program: Command, ctx: CommandContext): void {
   program
     .command('validate')
-    .description('check replication policy files; list every problem with its line and column')
+    .description(COMMAND_LIST.validate.summary)
     .argument('<files...>', 'policy YAML files')
     .addOption(outputOption())
     .action(async (files: string[], options: { output: 'text' | 'json' }) => {
