@@ -3,116 +3,71 @@
  * over loopback HTTP, and print measured ratios (never hard-coded):
  *   - API calls made (+ the copies the run would add) / the minimum (listing pages + copies),
  *   - plan wall time / a listing-only pass over the same queries,
- *   - the planner's peak RSS (a child process, so the emulator's world is not counted).
+ *   - the planner's peak RSS (a child process, so the emulator's world is not counted; the
+ *     child is bundled as the FC function is: bench/support/planner-child.ts).
  * Targets: plan < 30 s and < 300 MB RSS. Run with `npm run bench:scale` (SCALE_SNAPSHOTS to
  * change the size).
  */
 import { spawn } from 'node:child_process';
+import { copyFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { startEmulator, syntheticWorld } from '../emulator/index.ts';
-import { createCloudClients, credentialsFromEnv, endpointFromEnv } from '../lib/cloud/clients.ts';
-import { listSnapshots } from '../lib/domain/listing.ts';
-import { createContext } from '../lib/engine/context.ts';
-import { selectorTags, sourceQueries } from '../lib/engine/discover.ts';
-import { planPolicy } from '../lib/engine/run.ts';
-import { type Policy, PolicySchema } from '../lib/policy/schema.ts';
+import { ESM_REQUIRE_BANNER, RUNTIME_ASSETS } from '../scripts/build.ts';
+import { inlineSlsProto } from '../scripts/deploy/inline-sls-proto.ts';
+import {
+  DESTINATIONS,
+  type ListResult,
+  type PlanResult,
+  SOURCES,
+} from './support/planner-child.ts';
 
-const SOURCES = ['cn-hangzhou', 'cn-shanghai', 'cn-shenzhen', 'cn-qingdao'];
-const DESTINATIONS = ['cn-beijing', 'ap-southeast-1', 'us-west-1'];
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CHILD_SOURCE = path.join(ROOT, 'bench', 'support', 'planner-child.ts');
+/** Inside the repository, so the bundle's few external imports resolve from node_modules. */
+const CHILD_BUNDLE = path.join(ROOT, 'build', 'bench', 'planner-child.mjs');
+
+/**
+ * The planner child bundled as the FC function is (same banner, same assets, pop-core's RPC
+ * client only); SCALE_TSX=1 runs the TypeScript sources through tsx instead.
+ */
+async function bundleChild(): Promise<void> {
+  await mkdir(path.dirname(CHILD_BUNDLE), { recursive: true });
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: [CHILD_SOURCE],
+    outfile: CHILD_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    banner: { js: ESM_REQUIRE_BANNER },
+    minify: true,
+    keepNames: true,
+    logLevel: 'silent',
+    plugins: [inlineSlsProto()],
+    alias: { '@alicloud/pop-core': '@alicloud/pop-core/lib/rpc.js' },
+  });
+  for (const asset of RUNTIME_ASSETS) {
+    await copyFile(
+      path.join(ROOT, asset),
+      path.join(path.dirname(CHILD_BUNDLE), path.basename(asset)),
+    );
+  }
+}
+
 const SNAPSHOTS_PER_DISK = 5;
 const PAGE = 100;
 /** Issue 9: peak RSS of a 100,000 x 3 plan at most 256 MiB; plan time at most 1.25 x a listing-only pass. */
 const TARGET = { planMs: 30_000, rssMiB: 256, planOverList: 1.25 } as const;
-
-function benchPolicy(): Policy {
-  return PolicySchema.parse({
-    name: 'bench-scale',
-    schedule: '0 0 * * * *',
-    source: { regions: SOURCES, lookbackHours: 24 * 30 },
-    destinations: DESTINATIONS.map((region) => ({ region })),
-  });
-}
-
-interface ListResult {
-  listMs: number;
-  listPages: number;
-  /** Peak RSS of the listing-only child: what holding the listings alone costs. */
-  maxRssKiB: number;
-}
-
-interface PlanResult {
-  planMs: number;
-  items: number;
-  made: Record<string, number>;
-  wouldMake: Record<string, number>;
-  maxRssKiB: number;
-}
-
-function childCloud() {
-  return createCloudClients({
-    credentials: credentialsFromEnv(process.env),
-    endpoint: endpointFromEnv(process.env),
-  });
-}
-
-/** Child: the listing-only pass (same queries through the same limiter), nothing else. */
-async function listChild(): Promise<ListResult> {
-  const policy = benchPolicy();
-  const ctx = createContext({ policy, cloud: childCloud() });
-  const listStarted = performance.now();
-  const listings = await Promise.all([
-    ...SOURCES.flatMap((region) =>
-      sourceQueries(ctx, region).map((q) => listSnapshots(ctx, q, selectorTags(ctx))),
-    ),
-    ...DESTINATIONS.map((region) =>
-      listSnapshots(
-        ctx,
-        { regionId: region, status: 'all' },
-        { 'dr-replicator:policy': policy.name },
-      ),
-    ),
-  ]);
-  return {
-    listMs: performance.now() - listStarted,
-    maxRssKiB: process.resourceUsage().maxRSS,
-    listPages: listings.reduce((n, l) => n + l.calls, 0),
-  };
-}
-
-/** Child: the plan alone, so its peak RSS is the planner's (maxRSS is kept by the kernel). */
-async function planChild(): Promise<PlanResult> {
-  const started = performance.now();
-  const plan = await planPolicy({ policy: benchPolicy(), cloud: childCloud() });
-  if (process.env.SCALE_HEAP && typeof globalThis.gc === 'function') {
-    globalThis.gc();
-    const m = process.memoryUsage();
-    process.stderr.write(
-      `held after plan: heapUsed ${(m.heapUsed / 2 ** 20).toFixed(0)} MiB, rss ${(m.rss / 2 ** 20).toFixed(0)} MiB, items ${plan.items.length}\n`,
-    );
-  }
-  return {
-    planMs: performance.now() - started,
-    items: plan.items.length,
-    made: plan.apiCalls.made,
-    wouldMake: plan.apiCalls.wouldMake,
-    maxRssKiB: process.resourceUsage().maxRSS,
-  };
-}
-
-/** Child: loads the same modules and plans nothing: the RSS floor of this process (tsx). */
-async function floorChild(): Promise<{ maxRssKiB: number }> {
-  await import('../lib/engine/run.ts');
-  return { maxRssKiB: process.resourceUsage().maxRSS };
-}
 
 function runChild<T>(mode: 'list' | 'plan' | 'floor', env: NodeJS.ProcessEnv): Promise<T> {
   return new Promise((resolve, reject) => {
     const args = [
       ...(process.env.SCALE_HEAP ? ['--expose-gc'] : []),
       ...(process.env.SCALE_NODE_FLAGS ? process.env.SCALE_NODE_FLAGS.split(' ') : []),
-      '--import',
-      'tsx',
-      fileURLToPath(import.meta.url),
+      ...(process.env.SCALE_TSX ? ['--import', 'tsx', CHILD_SOURCE] : [CHILD_BUNDLE]),
       `--child=${mode}`,
     ];
     const proc = spawn(process.execPath, args, {
@@ -154,6 +109,7 @@ async function main(): Promise<void> {
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.credentials.accessKeySecret,
       DR_REPLICATOR_ENDPOINT: emulator.url,
     };
+    if (!process.env.SCALE_TSX) await bundleChild();
     const list = await runChild<ListResult>('list', env);
     const r = await runChild<PlanResult>('plan', env);
     const floor = await runChild<{ maxRssKiB: number }>('floor', env);
@@ -180,11 +136,4 @@ async function main(): Promise<void> {
   }
 }
 
-const mode = process.argv.find((a) => a.startsWith('--child='))?.slice('--child='.length);
-if (mode === 'list' || mode === 'plan' || mode === 'floor') {
-  const result =
-    mode === 'list' ? await listChild() : mode === 'plan' ? await planChild() : await floorChild();
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-} else {
-  await main();
-}
+await main();

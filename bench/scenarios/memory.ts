@@ -63,7 +63,7 @@ export async function planMemory(size: MemorySize): Promise<ScenarioResult> {
   return {
     id: 'memory',
     title: `Memory while planning ${snapshots.toLocaleString('en-US')} snapshots`,
-    method: `bench/scale.ts plans ${snapshots.toLocaleString('en-US')} source snapshots against ${destinations} destinations in a child process (node --import tsx), over loopback HTTP to an emulator in its parent; peak RSS is that child's kernel maxRSS (Node and tsx included). The function's memory is memorySize in s.yaml.`,
+    method: `bench/scale.ts plans ${snapshots.toLocaleString('en-US')} source snapshots against ${destinations} destinations in a child process (bench/support/planner-child.ts bundled as the FC function is, run with plain node), over loopback HTTP to an emulator in its parent; peak RSS is that child's kernel maxRSS (Node included). The same child through tsx adds ~40 MiB (SCALE_TSX=1). The function's memory is memorySize in s.yaml.`,
     figures: [
       { label: 'plan items', value: items },
       { label: 'planning wall time', value: planSeconds, unit: 's' },
