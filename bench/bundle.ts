@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { startEmulator, syntheticWorld, type World } from '../emulator/index.ts';
-import { buildBundle, HANDLER_SOURCE } from '../scripts/build.ts';
+import { buildBundle, builtFunction, HANDLER_SOURCE } from '../scripts/build.ts';
 import { invokeBundle } from '../scripts/deploy/invoke-bundle.ts';
 import { type FunctionResource, readServiceFile } from '../scripts/deploy/service-file.ts';
 
@@ -124,8 +124,9 @@ async function main(): Promise<void> {
   const outDir = await mkdtemp(path.join(tmpdir(), 'dr-bundle-bench-'));
   try {
     const built = await buildBundle({ rootDir: ROOT, outDir });
-    const bundle = await readFile(built.entryFile);
-    const bundleUrl = pathToFileURL(built.entryFile).href;
+    const replicator = builtFunction(built, 'replicator');
+    const bundle = await readFile(replicator.entryFile);
+    const bundleUrl = pathToFileURL(replicator.entryFile).href;
     const sourceUrl = pathToFileURL(path.join(ROOT, HANDLER_SOURCE)).href;
 
     const bundled: Sample[] = [];
@@ -148,17 +149,17 @@ async function main(): Promise<void> {
     const b = summary(bundled);
     const m = summary(mapped);
     const s = summary(source);
-    const [fn] = (await readServiceFile(ROOT)).functions;
-    if (!fn) throw new Error('s.yaml declares no function');
-    await mkdir(path.join(outDir, 'policies'), { recursive: true });
-    await writeFile(path.join(outDir, 'policies', 'bench.yaml'), BENCH_POLICY);
+    const fn = (await readServiceFile(ROOT)).functions.find((f) => f.resource === 'replicator');
+    if (!fn) throw new Error('s.yaml declares no replicator function');
+    await mkdir(path.join(replicator.codeDir, 'policies'), { recursive: true });
+    await writeFile(path.join(replicator.codeDir, 'policies', 'bench.yaml'), BENCH_POLICY);
     const [small, large] = INVENTORY_SIZES;
-    const smallMb = await peakRssMb(outDir, fn, small);
-    const largeMb = await peakRssMb(outDir, fn, large);
+    const smallMb = await peakRssMb(replicator.codeDir, fn, small);
+    const largeMb = await peakRssMb(replicator.codeDir, fn, large);
     const perSnapshotKb = ((largeMb - smallMb) * 1024) / (2 * (large - small));
 
     const lines = [
-      `bundle: ${path.basename(built.entryFile)} ${(bundle.length / 1024).toFixed(0)} KiB, ` +
+      `bundle: ${path.basename(replicator.entryFile)} ${(bundle.length / 1024).toFixed(0)} KiB, ` +
         `${(gzipSync(bundle).length / 1024).toFixed(0)} KiB gzipped, built in ${built.durationMs.toFixed(0)} ms`,
       `cold import, median of ${RUNS} fresh processes each:`,
       `  bundled ${b.importMs.toFixed(1)} ms import / ${b.processMs.toFixed(0)} ms process`,

@@ -3,15 +3,24 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { ReplicatorError } from '../lib/errors.ts';
+import { loadOrgFile } from '../lib/org/load.ts';
+import { policyPath } from '../lib/org/targets.ts';
 import { loadPolicyFile } from '../lib/policy/load.ts';
 import { inlineSlsProto } from './deploy/inline-sls-proto.ts';
-import { type FunctionResource, policiesOf, readServiceFile } from './deploy/service-file.ts';
+import {
+  type FunctionResource,
+  orgFilesOf,
+  policiesOf,
+  readServiceFile,
+} from './deploy/service-file.ts';
 
 /**
- * `npm run build`: bundles the FC handler into the folder s.yaml deploys (`code: ./dist`) as one
- * ES module FC's nodejs20 runtime loads (`<module>.mjs` exporting the handler named in s.yaml),
- * and copies beside it every policy the functions read. s.yaml is the only input, so what is
- * built is what is deployed.
+ * `npm run build`: one code package per function in s.yaml. Each function's `code:` folder under
+ * dist/ gets one ES module FC's nodejs20 runtime loads (`<module>.mjs` exporting the handler
+ * s.yaml names, bundled from the source that exports it and nothing else), the runtime assets
+ * every bundle needs, and the files that function reads: the policies its timers and
+ * POLICY_FILE name, or the organisation file (ORG_FILE) and every policy it names. s.yaml is the
+ * only input, so what is built is what is deployed.
  */
 
 export class BuildError extends ReplicatorError {
@@ -20,7 +29,18 @@ export class BuildError extends ReplicatorError {
   }
 }
 
-export const HANDLER_SOURCE = 'functions/replicate/index.ts';
+/** Every `code:` folder lives under here; `--outdir` moves the whole tree (tests, bench). */
+export const DIST_DIR = 'dist';
+
+/** Which source module exports each handler s.yaml may name. */
+export const HANDLER_SOURCES = {
+  handler: 'functions/replicate/index.ts',
+  dispatch: 'functions/org/index.ts',
+  work: 'functions/org/index.ts',
+} as const satisfies Record<string, string>;
+
+/** The single-account replication handler (the RAM policy generator reads its imports). */
+export const HANDLER_SOURCE = HANDLER_SOURCES.handler;
 
 // pop-core, @alicloud/log and their dependencies are CommonJS and call require() for Node
 // built-ins; an ES module has no require, so the bundle makes one.
@@ -33,76 +53,127 @@ export const ESM_REQUIRE_BANNER =
   'const require = __drCreateRequire(import.meta.url);' +
   'const __dirname = __drDirname(__drFileURLToPath(import.meta.url));';
 
-/** Files a bundled dependency reads at run time, copied beside the bundle. */
+/** Files a bundled dependency reads at run time, copied beside every bundle. */
 export const RUNTIME_ASSETS = ['node_modules/re2-wasm/build/wasm/re2.wasm'] as const;
 
 export interface BuildOptions {
   rootDir: string;
-  /** Defaults to the `code:` folder in s.yaml. */
+  /** Stands in for dist/: a function with `code: ./dist/x` is built into `<outDir>/x`. */
   outDir?: string;
+}
+
+export interface BuiltFunction {
+  /** The key under `resources:` in s.yaml. */
+  resource: string;
+  /** Absolute path of the function's code folder (what `s deploy` zips). */
+  codeDir: string;
+  /** Absolute path of the bundled handler module. */
+  entryFile: string;
+  handlerExport: string;
+  /** The source module the handler was bundled from. */
+  source: string;
+  bytes: number;
+  /** Policy and organisation files copied, relative to codeDir. */
+  files: string[];
 }
 
 export interface BuildResult {
   outDir: string;
-  /** Absolute path of the bundled handler module. */
-  entryFile: string;
-  handlerExport: string;
-  bytes: number;
-  /** Policy files copied, relative to outDir. */
-  policies: string[];
+  functions: BuiltFunction[];
   durationMs: number;
 }
 
-/** One bundle serves every function in s.yaml: they must agree on code folder and handler. */
-function sharedFunction(functions: FunctionResource[]): FunctionResource {
-  const [first, ...rest] = functions;
-  if (first === undefined) throw new BuildError('s.yaml declares no fc3 function');
-  for (const other of rest) {
-    if (other.codeDir !== first.codeDir || other.handlerModule !== first.handlerModule) {
-      throw new BuildError(
-        `${other.resource}: every function must use code ${first.codeDir} and handler module ${first.handlerModule}`,
-      );
-    }
-  }
-  return first;
+/** The built function for an s.yaml resource; throws when the build made none. */
+export function builtFunction(result: BuildResult, resource: string): BuiltFunction {
+  const found = result.functions.find((fn) => fn.resource === resource);
+  if (!found) throw new BuildError(`the build made no function ${resource}`);
+  return found;
 }
 
-/** Policies are referenced relative to the code root; refuse anything that would escape it. */
-function policyPath(rootDir: string, relative: string): string {
+/** Paths are relative to the repository root; refuse anything that would escape it. */
+function insideRoot(rootDir: string, relative: string, what: string): string {
   const normalised = path.posix.normalize(relative);
   if (path.isAbsolute(normalised) || normalised.startsWith('..')) {
-    throw new BuildError(`policy ${relative} must be a path inside the repository`);
+    throw new BuildError(`${what} ${relative} must be a path inside the repository`);
   }
   return path.join(rootDir, normalised);
 }
 
-export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
-  const started = performance.now();
-  const rootDir = path.resolve(options.rootDir);
-  const service = await readServiceFile(rootDir);
-  const fn = sharedFunction(service.functions);
-  const outDir = path.resolve(rootDir, options.outDir ?? fn.codeDir);
-  if (outDir === rootDir) throw new BuildError('the output folder cannot be the repository root');
-  const policies = [...new Set(service.functions.flatMap(policiesOf))].sort();
+interface FunctionPlan {
+  fn: FunctionResource;
+  /** The code folder below dist/, e.g. `replicator`. */
+  folder: string;
+  source: string;
+  /** Absolute paths of the files the function reads, all checked. */
+  files: string[];
+}
 
-  // Checked before anything is written: a missing or invalid policy fails `s deploy` at its
-  // pre-deploy build, not the function at its first tick, and leaves no half-built dist/.
-  for (const policy of policies) {
-    const file = policyPath(rootDir, policy);
+function sourceOf(fn: FunctionResource): string {
+  const source = (HANDLER_SOURCES as Record<string, string>)[fn.handlerExport];
+  if (source === undefined) {
+    throw new BuildError(
+      `${fn.resource}: no source exports handler ${fn.handlerExport} (known: ${Object.keys(HANDLER_SOURCES).join(', ')})`,
+    );
+  }
+  return source;
+}
+
+function folderOf(fn: FunctionResource): string {
+  const folder = path.posix.relative(DIST_DIR, path.posix.normalize(fn.codeDir));
+  if (folder === '' || folder.startsWith('..') || path.posix.isAbsolute(folder)) {
+    throw new BuildError(
+      `${fn.resource}: code ${fn.codeDir} must be a folder of its own under ${DIST_DIR}/ (one code package per function)`,
+    );
+  }
+  return folder;
+}
+
+/** Policies the function names, and its organisation file with every policy in it: all validated. */
+async function filesOf(rootDir: string, fn: FunctionResource): Promise<string[]> {
+  const files: string[] = [];
+  for (const policy of policiesOf(fn)) {
+    const file = insideRoot(rootDir, policy, 'policy');
     await access(file).catch((error: unknown) => {
       throw new BuildError(`s.yaml names policy ${policy}, which cannot be read`, { cause: error });
     });
     await loadPolicyFile(file).catch((error: unknown) => {
       throw new BuildError((error as Error).message, { cause: error });
     });
+    files.push(file);
   }
+  for (const orgRef of orgFilesOf(fn)) {
+    const orgFile = insideRoot(rootDir, orgRef, 'organisation file');
+    const org = await loadOrgFile(orgFile).catch((error: unknown) => {
+      throw new BuildError((error as Error).message, { cause: error });
+    });
+    files.push(orgFile);
+    for (const ref of org.policies) {
+      const file = policyPath(orgFile, ref.file);
+      insideRoot(rootDir, path.relative(rootDir, file), 'policy');
+      await loadPolicyFile(file).catch((error: unknown) => {
+        throw new BuildError((error as Error).message, { cause: error });
+      });
+      files.push(file);
+    }
+  }
+  return [...new Set(files)].sort();
+}
 
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
-  const entryFile = path.join(outDir, `${fn.handlerModule}.mjs`);
+async function bundleHandler(
+  rootDir: string,
+  plan: FunctionPlan,
+  entryFile: string,
+): Promise<void> {
+  const { fn } = plan;
+  // A re-export as the entry: the bundle holds this handler and what it imports, nothing more.
   const result = await build({
     absWorkingDir: rootDir,
-    entryPoints: [path.join(rootDir, HANDLER_SOURCE)],
+    stdin: {
+      contents: `export { ${fn.handlerExport} } from './${plan.source}';\n`,
+      resolveDir: rootDir,
+      sourcefile: `${fn.resource}.entry.ts`,
+      loader: 'ts',
+    },
     outfile: entryFile,
     bundle: true,
     platform: 'node',
@@ -121,37 +192,70 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     // bundle); only the RPC client is used, and the index re-exports it unchanged.
     alias: { '@alicloud/pop-core': '@alicloud/pop-core/lib/rpc.js' },
   }).catch((error: unknown) => {
-    throw new BuildError(`esbuild failed: ${(error as Error).message}`, { cause: error });
+    throw new BuildError(`${fn.resource}: esbuild failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   });
-
   const output = Object.entries(result.metafile.outputs).find(
     ([file]) => path.resolve(rootDir, file) === entryFile,
   );
   if (output === undefined || !output[1].exports.includes(fn.handlerExport)) {
-    throw new BuildError(`${HANDLER_SOURCE} does not export ${fn.handlerExport}`);
+    throw new BuildError(`${plan.source} does not export ${fn.handlerExport}`);
+  }
+}
+
+export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
+  const started = performance.now();
+  const rootDir = path.resolve(options.rootDir);
+  const service = await readServiceFile(rootDir);
+  if (service.functions.length === 0) throw new BuildError('s.yaml declares no fc3 function');
+  const outDir = path.resolve(rootDir, options.outDir ?? DIST_DIR);
+  if (outDir === rootDir) throw new BuildError('the output folder cannot be the repository root');
+
+  // Checked before anything is written: a missing or invalid policy or organisation file fails
+  // `s deploy` at its pre-deploy build, not the function at its first tick, and leaves no
+  // half-built dist/.
+  const plans: FunctionPlan[] = [];
+  for (const fn of service.functions) {
+    const folder = folderOf(fn);
+    const sharing = plans.find((plan) => plan.folder === folder);
+    if (sharing) {
+      throw new BuildError(
+        `${fn.resource}: code ${fn.codeDir} is also ${sharing.fn.resource}'s: every function has its own code folder`,
+      );
+    }
+    plans.push({ fn, folder, source: sourceOf(fn), files: await filesOf(rootDir, fn) });
   }
 
-  for (const asset of RUNTIME_ASSETS) {
-    await copyFile(path.join(rootDir, asset), path.join(outDir, path.basename(asset)));
-  }
-
-  for (const policy of policies) {
-    const source = policyPath(rootDir, policy);
-    const target = path.join(outDir, path.posix.normalize(policy));
-    await mkdir(path.dirname(target), { recursive: true });
-    await copyFile(source, target).catch((error: unknown) => {
-      throw new BuildError(`s.yaml names policy ${policy}, which cannot be read`, { cause: error });
+  await rm(outDir, { recursive: true, force: true });
+  const functions: BuiltFunction[] = [];
+  for (const plan of plans) {
+    const codeDir = path.join(outDir, plan.folder);
+    await mkdir(codeDir, { recursive: true });
+    const entryFile = path.join(codeDir, `${plan.fn.handlerModule}.mjs`);
+    await bundleHandler(rootDir, plan, entryFile);
+    for (const asset of RUNTIME_ASSETS) {
+      await copyFile(path.join(rootDir, asset), path.join(codeDir, path.basename(asset)));
+    }
+    const copied: string[] = [];
+    for (const file of plan.files) {
+      const relative = path.relative(rootDir, file);
+      const target = path.join(codeDir, relative);
+      await mkdir(path.dirname(target), { recursive: true });
+      await copyFile(file, target);
+      copied.push(relative.split(path.sep).join('/'));
+    }
+    functions.push({
+      resource: plan.fn.resource,
+      codeDir,
+      entryFile,
+      handlerExport: plan.fn.handlerExport,
+      source: plan.source,
+      bytes: (await stat(entryFile)).size,
+      files: copied,
     });
   }
-
-  return {
-    outDir,
-    entryFile,
-    handlerExport: fn.handlerExport,
-    bytes: (await stat(entryFile)).size,
-    policies,
-    durationMs: performance.now() - started,
-  };
+  return { outDir, functions, durationMs: performance.now() - started };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -159,11 +263,13 @@ async function main(argv: string[]): Promise<number> {
   const outDir = outFlag >= 0 ? argv[outFlag + 1] : undefined;
   try {
     const built = await buildBundle({ rootDir: process.cwd(), ...(outDir ? { outDir } : {}) });
-    const relative = path.relative(process.cwd(), built.entryFile);
-    process.stderr.write(
-      `built ${relative} (${(built.bytes / 1024).toFixed(0)} KiB) with ${built.policies.length} ` +
-        `polic${built.policies.length === 1 ? 'y' : 'ies'} in ${built.durationMs.toFixed(0)} ms\n`,
-    );
+    for (const fn of built.functions) {
+      process.stderr.write(
+        `built ${fn.resource}: ${path.relative(process.cwd(), fn.entryFile)} ` +
+          `(${(fn.bytes / 1024).toFixed(0)} KiB) with ${fn.files.join(', ') || 'no files'}\n`,
+      );
+    }
+    process.stderr.write(`in ${built.durationMs.toFixed(0)} ms\n`);
     return 0;
   } catch (error) {
     const code = error instanceof ReplicatorError ? error.code : 'Build.Failed';

@@ -11,17 +11,20 @@ import type { RoleSpec, TrustPolicy } from '../../emulator/org/trust.ts';
 import { createOrgHandlers } from '../../functions/org/index.ts';
 import { realSleep } from '../engine/limiter.ts';
 import type { EngineTuning } from '../engine/types.ts';
+import { packageRoot } from './package-root.ts';
 
 export const MANAGEMENT_ACCOUNT = '1000000000000001';
 export const SOURCE = 'cn-hangzhou';
 export const DESTINATIONS = ['cn-beijing', 'cn-shanghai'] as const;
 export const WORKER = 'dr-replicator-worker';
+export const ORG_FUNCTION_ROLE = 'dr-replicator-org-fc';
 /** Virtual seconds per real second: the quota is per virtual minute, the limiter scaled to it. */
 export const SPEED = 60;
 /** The documented CopySnapshot flow control per account (emulator default). */
 export const QUOTA_PER_MINUTE = 1000;
 
-const root = path.resolve(import.meta.dirname, '../..');
+// Compiled, this module runs from build/cli/chunks: the shipped documents are found upwards.
+const root = packageRoot();
 
 export function memberId(i: number): string {
   return `2${String(i).padStart(15, '0')}`;
@@ -103,6 +106,8 @@ export async function orgWorld(options: OrgWorldOptions): Promise<OrgWorld> {
     managementAccountId: MANAGEMENT_ACCOUNT,
     members,
     managementRolePolicy: roles.management,
+    // The role s.yaml gives the dispatcher and worker, which the member trust policy names.
+    functionRole: ORG_FUNCTION_ROLE,
     startTime: now,
     speed: options.speed ?? SPEED,
     seed: 7,

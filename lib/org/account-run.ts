@@ -50,7 +50,10 @@ function transient(error: unknown): boolean {
   return error.httpStatus === undefined || error.httpStatus >= 500;
 }
 
-async function assumeWithRetry(input: AccountRunInput): Promise<Credentials> {
+/** The member role's session; shared by the run and the plan so they assume it the same way. */
+export async function assumeMemberRole(
+  input: Pick<AccountRunInput, 'sts' | 'roleArn' | 'runId' | 'durationSeconds' | 'sleep'>,
+): Promise<Credentials> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await input.sts.assumeRole({
@@ -75,7 +78,7 @@ export async function runInAccount(input: AccountRunInput): Promise<AccountRunRe
   const base = { accountId: input.accountId, policy: input.policy.name, runId: input.runId };
   let credentials: Credentials;
   try {
-    credentials = await assumeWithRetry(input);
+    credentials = await assumeMemberRole(input);
   } catch (error) {
     const code = error instanceof CloudApiError ? error.code : 'AssumeRoleFailed';
     const message = redactSecrets(

@@ -24,6 +24,15 @@ export interface TimerTrigger {
   policy: string;
 }
 
+/** A timer whose payload names the organisation file (`{"org": ...}`): the dispatcher's tick. */
+export interface OrgTimerTrigger {
+  triggerName: string;
+  cronExpression: string;
+  enable: boolean;
+  /** The organisation file, relative to the code root. */
+  org: string;
+}
+
 export interface FunctionResource {
   /** The key under `resources:`. */
   resource: string;
@@ -36,7 +45,10 @@ export interface FunctionResource {
   handlerExport: string;
   timeoutSeconds: number;
   environment: Record<string, string>;
+  /** Timers that run one policy (`{"policy": ...}`). */
   timers: TimerTrigger[];
+  /** Timers that dispatch an organisation (`{"org": ...}`). */
+  orgTimers: OrgTimerTrigger[];
 }
 
 export interface ServiceFile {
@@ -105,7 +117,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function policyOfPayload(resource: string, triggerName: string, payload: unknown): string {
+type TimerTarget = { policy: string } | { org: string };
+
+function targetOfPayload(resource: string, triggerName: string, payload: unknown): TimerTarget {
   if (typeof payload !== 'string') {
     throw new ServiceFileError(
       `${resource}/${triggerName}: a timer trigger needs a payload naming its policy`,
@@ -117,28 +131,39 @@ function policyOfPayload(resource: string, triggerName: string, payload: unknown
   } catch (error) {
     throw new ServiceFileError(`${resource}/${triggerName}: payload is not JSON`, { cause: error });
   }
-  if (!isRecord(parsed) || typeof parsed.policy !== 'string' || parsed.policy === '') {
-    throw new ServiceFileError(`${resource}/${triggerName}: payload must be {"policy": "<file>"}`);
+  if (isRecord(parsed) && typeof parsed.policy === 'string' && parsed.policy !== '') {
+    return { policy: parsed.policy };
   }
-  return parsed.policy;
+  if (isRecord(parsed) && typeof parsed.org === 'string' && parsed.org !== '') {
+    return { org: parsed.org };
+  }
+  throw new ServiceFileError(
+    `${resource}/${triggerName}: payload must be {"policy": "<file>"} or {"org": "<file>"}`,
+  );
 }
 
-function timersOf(resource: string, triggers: unknown): TimerTrigger[] {
-  if (triggers === undefined) return [];
-  if (!Array.isArray(triggers)) throw new ServiceFileError(`${resource}: triggers must be a list`);
+function timersOf(
+  resource: string,
+  triggers: unknown,
+): { timers: TimerTrigger[]; orgTimers: OrgTimerTrigger[] } {
   const timers: TimerTrigger[] = [];
+  const orgTimers: OrgTimerTrigger[] = [];
+  if (triggers === undefined) return { timers, orgTimers };
+  if (!Array.isArray(triggers)) throw new ServiceFileError(`${resource}: triggers must be a list`);
   for (const trigger of triggers) {
     if (!isRecord(trigger) || trigger.triggerType !== 'timer') continue;
     const name = String(trigger.triggerName);
     const config = isRecord(trigger.triggerConfig) ? trigger.triggerConfig : {};
-    timers.push({
+    const common = {
       triggerName: name,
       cronExpression: String(config.cronExpression),
       enable: config.enable === true,
-      policy: policyOfPayload(resource, name, config.payload),
-    });
+    };
+    const target = targetOfPayload(resource, name, config.payload);
+    if ('policy' in target) timers.push({ ...common, policy: target.policy });
+    else orgTimers.push({ ...common, org: target.org });
   }
-  return timers;
+  return { timers, orgTimers };
 }
 
 function functionOf(resource: string, props: Record<string, unknown>): FunctionResource {
@@ -158,7 +183,7 @@ function functionOf(resource: string, props: Record<string, unknown>): FunctionR
     handlerExport: handler.slice(dot + 1),
     timeoutSeconds: typeof props.timeout === 'number' ? props.timeout : 3,
     environment: Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)])),
-    timers: timersOf(resource, props.triggers),
+    ...timersOf(resource, props.triggers),
   };
 }
 
@@ -190,10 +215,18 @@ export async function readServiceFile(rootDir: string, ctx?: ResolveContext): Pr
   );
 }
 
-/** Every policy file the deployed functions read: POLICY_FILE plus each timer payload. */
+/** Every policy file a function reads directly: POLICY_FILE plus each policy timer's payload. */
 export function policiesOf(fn: FunctionResource): string[] {
   const files = new Set(fn.timers.map((timer) => timer.policy));
   const fallback = fn.environment.POLICY_FILE;
   if (fallback !== undefined) files.add(fallback);
+  return [...files].sort();
+}
+
+/** The organisation file a function reads (ORG_FILE, or an org timer's payload), if any. */
+export function orgFilesOf(fn: FunctionResource): string[] {
+  const files = new Set(fn.orgTimers.map((timer) => timer.org));
+  const configured = fn.environment.ORG_FILE;
+  if (configured !== undefined) files.add(configured);
   return [...files].sort();
 }

@@ -1,11 +1,19 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import type { StsCredentials } from '../../emulator/protocol/credentials.ts';
-import { type BuildResult, buildBundle } from '../../scripts/build.ts';
+import {
+  type BuildResult,
+  type BuiltFunction,
+  buildBundle,
+  builtFunction,
+} from '../../scripts/build.ts';
 import { type Invocation, invokeBundle, timerEvent } from '../../scripts/deploy/invoke-bundle.ts';
 import {
   type FunctionResource,
@@ -15,6 +23,8 @@ import {
 import { DEPLOYED, deployedWorld } from './support/deployed-world.ts';
 import { REPO_ROOT } from './support/paths.ts';
 
+const execFileAsync = promisify(execFile);
+
 /**
  * `npm run build` output, loaded the way FC loads it: a fresh plain-Node process imports the
  * handler s.yaml names from the code folder and gets one timer event per trigger in s.yaml.
@@ -23,6 +33,8 @@ describe('the FC bundle', () => {
   let outDir: string;
   let built: BuildResult;
   let fn: FunctionResource;
+  /** The single-account replicator's code package. */
+  let replicator: BuiltFunction;
   let emulator: RunningEmulator;
   let sts: StsCredentials;
   let invocation: Invocation;
@@ -32,13 +44,14 @@ describe('the FC bundle', () => {
     outDir = await mkdtemp(path.join(tmpdir(), 'dr-bundle-'));
     built = await buildBundle({ rootDir: REPO_ROOT, outDir });
     const service = await readServiceFile(REPO_ROOT);
-    const [first] = service.functions;
-    if (!first) throw new Error('s.yaml declares no function');
-    fn = first;
+    const found = service.functions.find((f) => f.resource === 'replicator');
+    if (!found) throw new Error('s.yaml declares no replicator function');
+    fn = found;
+    replicator = builtFunction(built, fn.resource);
     emulator = await startEmulator({ world: deployedWorld(now), startTime: now });
     sts = emulator.admin.issueStsCredentials();
     invocation = await invokeBundle({
-      codeDir: outDir,
+      codeDir: replicator.codeDir,
       fn,
       events: fn.timers.map((timer) => timerEvent(timer, now)),
       credentials: {
@@ -58,17 +71,54 @@ describe('the FC bundle', () => {
   const resultFor = (policyFile: string) =>
     invocation.results[fn.timers.findIndex((timer) => timer.policy === policyFile)];
 
+  it('gives every function in s.yaml a code folder whose handler module, loaded by plain Node, exports its handler', async () => {
+    const service = await readServiceFile(REPO_ROOT);
+    expect(built.functions.map((f) => f.resource)).toEqual(
+      service.functions.map((f) => f.resource),
+    );
+    for (const f of service.functions) {
+      // code: ./dist/<folder> in s.yaml; the build's outDir stands in for dist/.
+      const codeDir = path.join(
+        outDir,
+        path.posix.relative('dist', path.posix.normalize(f.codeDir)),
+      );
+      const file = path.join(codeDir, `${f.handlerModule}.mjs`);
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(typeof m[${JSON.stringify(f.handlerExport)}]);`,
+        ],
+        { cwd: codeDir },
+      );
+      expect(stdout.trim(), f.resource).toBe('function');
+      expect(existsSync(path.join(codeDir, 're2.wasm')), f.resource).toBe(true);
+    }
+  });
+
+  it('ships the organisation file and its policies with the dispatcher and the worker', () => {
+    for (const resource of ['dispatcher', 'worker']) {
+      expect(builtFunction(built, resource).files).toEqual([
+        'org/organisation.yaml',
+        'policies/example.yaml',
+      ]);
+    }
+  });
+
   it('is one ES module, named as s.yaml`s handler, that exports the handler', () => {
-    expect(path.basename(built.entryFile)).toBe(`${fn.handlerModule}.mjs`);
-    expect(built.handlerExport).toBe(fn.handlerExport);
+    expect(path.basename(replicator.entryFile)).toBe(`${fn.handlerModule}.mjs`);
+    expect(replicator.handlerExport).toBe(fn.handlerExport);
   });
 
   it('carries every policy s.yaml names, at the path the payload gives', () => {
-    expect(policiesOf(fn).filter((file) => !existsSync(path.join(outDir, file)))).toEqual([]);
+    expect(
+      policiesOf(fn).filter((file) => !existsSync(path.join(replicator.codeDir, file))),
+    ).toEqual([]);
   });
 
   it('carries re2.wasm beside the handler: the namePattern engine loads it at start', () => {
-    expect(existsSync(path.join(outDir, 're2.wasm'))).toBe(true);
+    expect(existsSync(path.join(replicator.codeDir, 're2.wasm'))).toBe(true);
   });
 
   it('runs the policy of each trigger: several policies, one function', () => {

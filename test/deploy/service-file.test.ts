@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scheduleIntervalMs } from '../../lib/ops/schedule.ts';
+import { loadOrgFile } from '../../lib/org/load.ts';
+import { policyPath } from '../../lib/org/targets.ts';
 import { parseSchedule } from '../../lib/policy/cron.ts';
 import { loadPolicyFile } from '../../lib/policy/load.ts';
 import type { Policy } from '../../lib/policy/schema.ts';
@@ -29,13 +31,14 @@ describe('s.yaml', () => {
   });
 
   const timers = () => functions.flatMap((fn) => fn.timers.map((timer) => ({ fn, timer })));
+  const orgTimers = () => functions.flatMap((fn) => fn.orgTimers.map((timer) => ({ fn, timer })));
   const policyOf = (file: string): Policy => {
     const policy = policies.get(file);
     if (!policy) throw new Error(`policy ${file} was not loaded`);
     return policy;
   };
 
-  it('declares at least one fc3 function with a timer trigger', () => {
+  it('declares at least one fc3 function with a policy timer trigger', () => {
     expect(functions.length).toBeGreaterThan(0);
     expect(timers().length).toBeGreaterThan(0);
   });
@@ -48,11 +51,21 @@ describe('s.yaml', () => {
     expect(problems).toEqual([]);
   });
 
-  it('runs on nodejs20 from the bundle folder the build writes', () => {
+  it('declares the replicator, the dispatcher and the worker', () => {
+    expect(functions.map((fn) => `${fn.resource} ${fn.props.handler}`)).toEqual([
+      'replicator index.handler',
+      'dispatcher index.dispatch',
+      'worker index.work',
+    ]);
+  });
+
+  it('runs each function on nodejs20 from its own code folder under dist/, as the build writes', () => {
     for (const fn of functions) {
       expect(fn.props.runtime).toBe('nodejs20');
-      expect(path.posix.normalize(fn.codeDir)).toBe('dist');
+      expect(path.posix.dirname(path.posix.normalize(fn.codeDir)), fn.resource).toBe('dist');
     }
+    const folders = functions.map((fn) => path.posix.normalize(fn.codeDir));
+    expect(new Set(folders).size).toBe(folders.length);
   });
 
   it('names a policy file that exists in every timer payload and in POLICY_FILE', () => {
@@ -110,6 +123,26 @@ describe('s.yaml', () => {
 
   it('enables every timer trigger', () => {
     expect(timers().filter(({ timer }) => !timer.enable)).toEqual([]);
+    expect(orgTimers().filter(({ timer }) => !timer.enable)).toEqual([]);
+  });
+
+  it('dispatches the organisation at least as often as its most frequent policy, and ends first', async () => {
+    expect(orgTimers().length).toBeGreaterThan(0);
+    for (const { fn, timer } of orgTimers()) {
+      const gapMs = scheduleIntervalMs(parseSchedule(timer.cronExpression));
+      const orgFile = path.join(REPO_ROOT, timer.org);
+      const org = await loadOrgFile(orgFile);
+      for (const ref of org.policies) {
+        const policy = await loadPolicyFile(policyPath(orgFile, ref.file));
+        expect(gapMs, ref.file).toBeLessThanOrEqual(
+          scheduleIntervalMs(parseSchedule(policy.schedule)),
+        );
+      }
+      expect(fn.timeoutSeconds * 1000).toBeLessThan(gapMs);
+      const config = fn.props.asyncInvokeConfig as { maxAsyncEventAgeInSeconds?: number };
+      expect((config?.maxAsyncEventAgeInSeconds ?? Infinity) * 1000).toBeLessThan(gapMs);
+      expect(fn.environment.ORG_FILE, fn.resource).toBe(timer.org);
+    }
   });
 
   it('keeps one JSON record per log entry: logBeginRule None, not the date-led DefaultRegex', () => {

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../lib/cli/io.ts';
 import { main } from '../../lib/cli/main.ts';
-import { copiesPerPair, memberId, type OrgWorld, orgWorld } from '../../lib/cli/org-world.ts';
+import {
+  copiesPerPair,
+  memberId,
+  type OrgWorld,
+  orgWorld,
+  readRecords,
+} from '../../lib/cli/org-world.ts';
 
 let world: OrgWorld | undefined;
 afterEach(async () => {
@@ -70,10 +76,10 @@ describe('dr-replicator org', () => {
     expect(result.stdout).toContain('either `accounts` (a static list) or `directory`, not both');
   });
 
-  it('plan lists each (account, policy) with its role ARN and deterministic task id', async () => {
+  it('plan runs the engine plan in every account under its member role and writes nothing', async () => {
     world = await orgWorld({
       accounts: 3,
-      snapshotsPerAccount: 1,
+      snapshotsPerAccount: 2,
       workerConcurrency: 1,
       directory: true,
     });
@@ -82,11 +88,82 @@ describe('dr-replicator org', () => {
     const second = await cli(args, roleEnv(world));
     expect(first.code).toBe(0);
     const plan = JSON.parse(first.stdout) as {
-      targets: { accountId: string; roleArn: string; taskId: string }[];
+      runId: string;
+      targets: {
+        accountId: string;
+        roleArn: string;
+        taskId: string;
+        ok: boolean;
+        exitCode: number;
+        plan: { policy: string; items: { action: string; destRegion: string }[] };
+      }[];
     };
     expect(plan.targets.map((t) => t.accountId)).toEqual(world.accounts);
     expect(plan.targets[0]?.roleArn).toBe(`acs:ram::${memberId(1)}:role/dr-replicator-member`);
+    for (const t of plan.targets) {
+      expect(t).toMatchObject({ ok: true, exitCode: 0, plan: { policy: 'org-dr' } });
+      // 2 tagged snapshots × 2 destinations, each a copy the run would start.
+      expect(t.plan.items.filter((i) => i.action === 'copy')).toHaveLength(4);
+    }
+    // Same run id, same world: same task ids and the same plans.
     expect(second.stdout).toBe(first.stdout);
+    // Each plan was made under the member role (session named for the run), and wrote nothing.
+    expect(
+      world.org.sessions().filter((s) => s.roleArn.includes('dr-replicator-member')),
+    ).toHaveLength(6);
+    expect(copiesPerPair(world).size).toBe(0);
+    expect(await readRecords(world.logFile)).toEqual([]);
+  });
+
+  it('plan shows an account without the role as unusable, plans the others, and exits 1', async () => {
+    world = await orgWorld({
+      accounts: 3,
+      snapshotsPerAccount: 1,
+      workerConcurrency: 1,
+      withoutRole: [1],
+    });
+    const json = await cli(
+      ['org', 'plan', '--org', world.orgFile, '--output', 'json'],
+      roleEnv(world),
+    );
+    expect(json.code).toBe(1);
+    const out = JSON.parse(json.stdout) as {
+      targets: { accountId: string; ok: boolean; exitCode: number; errorCode?: string }[];
+    };
+    expect(out.targets.map((t) => [t.accountId, t.ok, t.exitCode, t.errorCode])).toEqual([
+      [memberId(1), true, 0, undefined],
+      [memberId(2), false, 1, 'EntityNotExist.Role'],
+      [memberId(3), true, 0, undefined],
+    ]);
+
+    const text = await cli(['org', 'plan', '--org', world.orgFile], roleEnv(world));
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(`== ${memberId(1)}  policy.yaml  acs:ram::${memberId(1)}`);
+    expect(text.stdout).toContain('Plan for policy org-dr (a preview: nothing was written)');
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `== ${memberId(2)} .*\\nunusable: EntityNotExist\\.Role: cannot assume acs:ram::${memberId(2)}:role/dr-replicator-member`,
+      ),
+    );
+    expect(text.stdout).toContain(
+      `3 runs in 3 accounts: 2 ok, 1 would fail or cannot run (${memberId(2)})`,
+    );
+    expect(text.stdout.match(/Plan for policy org-dr/g)).toHaveLength(2);
+  });
+
+  it('plan exits 1 when the source of one account cannot be listed, as plan does for one account', async () => {
+    world = await orgWorld({ accounts: 2, snapshotsPerAccount: 1, workerConcurrency: 1 });
+    // The second member's snapshot listing is down: its plan holds nothing of the source.
+    world.org
+      .account(memberId(2))
+      .admin.setFaults({ serviceUnavailableRate: 1, actions: ['DescribeSnapshots'] });
+    const result = await cli(
+      ['org', 'plan', '--org', world.orgFile, '--output', 'json'],
+      roleEnv(world),
+    );
+    const out = JSON.parse(result.stdout) as { targets: { accountId: string; exitCode: number }[] };
+    expect(out.targets.map((t) => t.exitCode)).toEqual([0, 1]);
+    expect(result.code).toBe(1);
   });
 
   it('run fans out locally under the cap; one account without the role is its own exit 3', async () => {

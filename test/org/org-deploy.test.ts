@@ -1,75 +1,98 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { orgJsonSchemaText } from '../../lib/org/json-schema.ts';
 import { checkOrgFile } from '../../lib/org/load.ts';
-import { buildOrgBundle } from '../../scripts/build-org.ts';
 import { resolveVariables } from '../../scripts/deploy/service-file.ts';
-import { createFc3PropsValidator } from '../deploy/support/fc3-schema.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
+const MANAGEMENT = '1000000000000001';
 
 interface Resource {
   component: string;
   props: Record<string, unknown> & {
-    handler: string;
-    timeout: number;
+    name?: string;
+    functionName?: string;
+    role?: string;
+    timeout?: number;
     asyncInvokeConfig?: Record<string, unknown>;
     environmentVariables?: Record<string, string>;
-    triggers?: { triggerType: string; triggerConfig: { payload: string } }[];
+    statement?: unknown[];
+    policies?: { name: string; statement: unknown[] }[];
   };
 }
 
-async function orgService(): Promise<Record<string, Resource>> {
-  const doc = parse(await readFile(path.join(root, 's.org.yaml'), 'utf8')) as {
+/** s.yaml's resources as `s deploy` resolves them in the management account. */
+async function service(): Promise<Record<string, Resource>> {
+  const doc = parse(await readFile(path.join(root, 's.yaml'), 'utf8')) as {
     vars: Record<string, unknown>;
     resources: Record<string, Resource>;
   };
-  return resolveVariables(doc.resources, doc.vars, {
-    config: { AccountID: '1000000000000001' },
-  }) as Record<string, Resource>;
+  return resolveVariables(
+    doc.resources,
+    { ...doc.vars, managementAccountId: MANAGEMENT },
+    { config: { AccountID: MANAGEMENT } },
+  ) as Record<string, Resource>;
 }
 
-describe('s.org.yaml (the organisation deployment)', () => {
-  it('declares a timer-triggered dispatcher and an async worker the fc3 schema accepts', async () => {
-    const resources = await orgService();
-    const validate = createFc3PropsValidator();
-    for (const r of Object.values(resources)) expect(validate(r.props)).toEqual([]);
-    const { dispatcher, worker } = resources;
-    expect(dispatcher?.props.handler).toBe('index.dispatch');
-    expect(dispatcher?.props.triggers?.[0]?.triggerType).toBe('timer');
-    expect(worker?.props.handler).toBe('index.work');
-    // Task ids need asyncTask; retries are safe (ClientToken) and bounded.
+/** A shipped RAM document (the org tests run under these in the emulator). */
+async function shipped(file: string): Promise<{ Statement: unknown[] }> {
+  const text = await readFile(path.join(root, 'policies/org', file), 'utf8');
+  return JSON.parse(text.replaceAll('<management-account-id>', MANAGEMENT));
+}
+
+describe('s.yaml: the organisation functions and their RAM documents', () => {
+  it('gives the worker asyncTask (task ids), bounded retries and a session covering its timeout', async () => {
+    const { worker } = await service();
     expect(worker?.props.asyncInvokeConfig).toMatchObject({
       asyncTask: true,
       maxAsyncRetryAttempts: 2,
     });
-    // The org's STS session must cover the worker's timeout.
     const orgFile = worker?.props.environmentVariables?.ORG_FILE ?? '';
     const { org } = await checkOrgFile(path.join(root, orgFile));
     expect(org?.sessionDurationSeconds).toBeGreaterThanOrEqual(worker?.props.timeout ?? Infinity);
     expect(org?.worker.functionName).toBe(worker?.props.functionName);
   });
 
+  it('runs dispatcher and worker under the org role, not the single-account function role', async () => {
+    const r = await service();
+    const roleName = r['org-function-role']?.props.name;
+    expect(roleName).toBe('dr-replicator-org-fc');
+    for (const fn of ['dispatcher', 'worker']) {
+      expect(r[fn]?.props.role, fn).toBe(`acs:ram::${MANAGEMENT}:role/${roleName}`);
+    }
+    expect(r.replicator?.props.role).not.toContain(String(roleName));
+  });
+
+  it('grants the org role exactly the shipped management policy, naming the worker it invokes', async () => {
+    const r = await service();
+    const policies = r['org-function-role']?.props.policies ?? [];
+    expect(policies).toHaveLength(1);
+    const management = await shipped('management-role-policy.json');
+    expect(policies[0]?.statement).toEqual(management.Statement);
+    expect(JSON.stringify(management)).toContain(
+      `functions/${String(r.worker?.props.functionName)}`,
+    );
+  });
+
+  it('gives the member role the shipped trust policy (the org role only) and permissions', async () => {
+    const r = await service();
+    const member = r['member-role']?.props;
+    const { org } = await checkOrgFile(path.join(root, 'org/organisation.yaml'));
+    expect(member?.name).toBe(org?.role);
+    expect(member?.statement).toEqual((await shipped('member-role-trust.json')).Statement);
+    expect(JSON.stringify(member?.statement)).toContain(
+      `acs:ram::${MANAGEMENT}:role/${String(r['org-function-role']?.props.name)}`,
+    );
+    expect(member?.policies?.map((p) => p.statement)).toEqual([
+      (await shipped('member-role-policy.json')).Statement,
+    ]);
+  });
+
   it('policies/org.schema.json is generated from the zod schema (npm run schema)', async () => {
     expect(await readFile(path.join(root, 'policies/org.schema.json'), 'utf8')).toBe(
       orgJsonSchemaText(),
     );
-  });
-
-  it('npm run build:org bundles dispatch and work with the org file and its policies', async () => {
-    const out = await mkdtemp(path.join(tmpdir(), 'dr-org-build-'));
-    try {
-      const built = await buildOrgBundle({ rootDir: root, outDir: out });
-      expect(built.files).toEqual(['org/organisation.yaml', 'policies/example.yaml']);
-      const bundle = (await import(pathToFileURL(built.entryFile).href)) as Record<string, unknown>;
-      expect(typeof bundle.dispatch).toBe('function');
-      expect(typeof bundle.work).toBe('function');
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
   });
 });

@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningOrgEmulator, startOrgEmulator } from '../../emulator/org/org-emulator.ts';
-import { MANAGEMENT_ACCOUNT, memberId, shippedRoles } from '../../lib/cli/org-world.ts';
+import {
+  MANAGEMENT_ACCOUNT,
+  memberId,
+  ORG_FUNCTION_ROLE,
+  shippedRoles,
+} from '../../lib/cli/org-world.ts';
 import { CloudApiError } from '../../lib/cloud/errors.ts';
 import { createDirectoryApi } from '../../lib/org/directory.ts';
 import { createFc3Invoker } from '../../lib/org/invoke-fc3.ts';
@@ -28,6 +33,7 @@ async function start(members: number, managementRolePolicy?: unknown): Promise<R
       roles: [roles.member],
     })),
     managementRolePolicy: managementRolePolicy ?? roles.management,
+    functionRole: ORG_FUNCTION_ROLE,
   });
 }
 
@@ -59,7 +65,7 @@ describe('organisation emulator: STS AssumeRole', () => {
       expect.objectContaining({
         accountId: memberId(1),
         sessionName: 'dr-run-1',
-        caller: { accountId: MANAGEMENT_ACCOUNT, role: 'dr-replicator-fc' },
+        caller: { accountId: MANAGEMENT_ACCOUNT, role: ORG_FUNCTION_ROLE },
       }),
     ]);
   });

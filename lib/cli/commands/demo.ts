@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { type RunningEmulator, startEmulator } from '../../../emulator/index.ts';
 import { createSlsReader } from '../../cloud/sls.ts';
@@ -16,6 +14,7 @@ import { parseSchedule } from '../../policy/cron.ts';
 import type { LogTarget, Policy } from '../../policy/schema.ts';
 import { COMMAND_LIST } from '../command-list.ts';
 import type { CliIo, CommandContext } from '../io.ts';
+import { packageRoot } from '../package-root.ts';
 import { openPolicyContext, type PolicyContext } from '../policy-context.ts';
 import { createProgressReporter } from '../render/progress.ts';
 import { renderRecords } from '../render/records.ts';
@@ -29,17 +28,6 @@ import { countsPhrase, formatMs } from '../render/table.ts';
  * one snapshot per disk per run). Then read records back from the emulated Log Service.
  * Loopback only; nothing leaves the machine.
  */
-
-/** The package root, found upwards: this module runs from lib/cli/commands or, compiled, build/cli/chunks. */
-function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return dir;
-}
 
 export const DEMO_POLICY = path.join(packageRoot(), 'policies', 'example.yaml');
 

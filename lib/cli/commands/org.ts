@@ -9,19 +9,25 @@ import { newRunId } from '../../engine/run.ts';
 import { ExitCode, ReplicatorError } from '../../errors.ts';
 import { fileRecordSource } from '../../ops/record-source.ts';
 import { slsRecordSource } from '../../ops/sls-record-source.ts';
+import { planInAccount } from '../../org/account-plan.ts';
 import type { AccountRunResult } from '../../org/account-run.ts';
 import { createDirectoryApi } from '../../org/directory.ts';
 import { checkOrgFile, loadOrgFile } from '../../org/load.ts';
 import { runTarget } from '../../org/run-target.ts';
 import type { Org } from '../../org/schema.ts';
 import { orgStatus, renderOrgStatusHtml, renderOrgStatusText } from '../../org/status.ts';
+import { createStsApi } from '../../org/sts.ts';
 import { orgTargets, policyPath, resolveAccounts } from '../../org/targets.ts';
 import { workerTaskId } from '../../org/task-id.ts';
-import { checkPolicyFile } from '../../policy/load.ts';
+import { checkPolicyFile, loadPolicyFile } from '../../policy/load.ts';
 import { formatProblem, type PolicyProblem } from '../../policy/problems.ts';
+import type { Policy } from '../../policy/schema.ts';
+import { neutralise, toSafeJson } from '../../terminal-safe.ts';
 import { COMMAND_LIST } from '../command-list.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
+import { renderPlan } from '../render/plan.ts';
+import { planExitCode } from './plan.ts';
 
 interface OrgFlags {
   org: string;
@@ -43,8 +49,10 @@ async function accountsOf(org: Org, ctx: CommandContext): Promise<string[]> {
 }
 
 /**
- * `org validate|plan|run|status --org F`: the organisation fan-out from one machine. `run`
- * runs each (account, policy) here, at most `concurrency` at once, under the member role.
+ * `org validate|plan|run|status --org F`: the organisation fan-out from one machine. `plan` and
+ * `run` work in each (account, policy) here, at most `concurrency` at once, under the member
+ * role. `plan` exits 1 when any account would fail or cannot be planned (no role, refused
+ * credentials), 0 otherwise; every other account is still planned.
  */
 export function registerOrg(program: Command, ctx: CommandContext): void {
   const org = program.command('org').description(COMMAND_LIST.org.summary);
@@ -71,26 +79,67 @@ export function registerOrg(program: Command, ctx: CommandContext): void {
 
   org
     .command('plan')
-    .description('which (account, policy) runs a dispatch would start, with role and task id')
+    .description(
+      'what a run would do in each account: the plan under each member role (writes nothing)',
+    )
     .requiredOption('--org <file>', 'organisation file (YAML)')
-    .option('--run-id <id>', 'run id the task ids derive from (default: generated)')
+    .option('--run-id <id>', 'run id the task ids and role session names derive from')
     .addOption(outputOption())
     .action(async (flags: OrgFlags) => {
-      const loaded = await loadOrgFile(file(flags));
+      const orgFile = file(flags);
+      const loaded = await loadOrgFile(orgFile);
       const runId = flags.runId ?? newRunId();
-      const targets = orgTargets(loaded, await accountsOf(loaded, ctx)).map((t) => ({
-        ...t,
-        taskId: workerTaskId(runId, t.accountId, t.policyFile),
-      }));
-      if (flags.output === 'json') {
-        ctx.io.stdout(`${JSON.stringify({ org: loaded.name, runId, targets })}\n`);
-        return;
-      }
-      for (const t of targets)
-        ctx.io.stdout(`${t.accountId}  ${t.policyFile}  ${t.roleArn}  ${t.taskId}\n`);
-      ctx.io.stdout(
-        `${targets.length} runs in ${new Set(targets.map((t) => t.accountId)).size} accounts (concurrency ${loaded.concurrency})\n`,
+      const c = connection(ctx);
+      const targets = orgTargets(loaded, await accountsOf(loaded, ctx));
+      const policies = new Map<string, Policy>();
+      for (const ref of loaded.policies)
+        policies.set(ref.file, await loadPolicyFile(policyPath(orgFile, ref.file)));
+      const sts = createStsApi(c.credentials, c.endpoint);
+      const limit = pLimit(loaded.concurrency);
+      const planned = await Promise.all(
+        targets.map((t) =>
+          limit(async () => {
+            const outcome = await planInAccount({
+              roleArn: t.roleArn,
+              runId,
+              durationSeconds: loaded.sessionDurationSeconds,
+              sts,
+              policy: policies.get(t.policyFile)!,
+              endpoint: c.endpoint,
+            });
+            // An unusable account is trouble the plan foresees, as an unusable destination is.
+            const exitCode = outcome.ok ? planExitCode(outcome.plan) : ExitCode.ItemsFailed;
+            return {
+              ...t,
+              taskId: workerTaskId(runId, t.accountId, t.policyFile),
+              exitCode,
+              ...outcome,
+            };
+          }),
+        ),
       );
+      if (flags.output === 'json') {
+        ctx.io.stdout(`${toSafeJson({ org: loaded.name, runId, targets: planned })}\n`);
+      } else {
+        for (const t of planned) {
+          ctx.io.stdout(
+            `== ${t.accountId}  ${neutralise(t.policyFile)}  ${t.roleArn}  task ${t.taskId}\n`,
+          );
+          ctx.io.stdout(
+            t.ok
+              ? renderPlan(t.plan)
+              : `unusable: ${neutralise(t.errorCode)}: ${neutralise(t.message)}\n`,
+          );
+          ctx.io.stdout('\n');
+        }
+        const troubled = planned.filter((t) => t.exitCode !== ExitCode.Ok);
+        ctx.io.stdout(
+          `${planned.length} runs in ${new Set(planned.map((t) => t.accountId)).size} accounts: ` +
+            `${planned.length - troubled.length} ok, ${troubled.length} would fail or cannot run` +
+            `${troubled.length ? ` (${troubled.map((t) => t.accountId).join(', ')})` : ''}\n`,
+        );
+      }
+      ctx.setExitCode(Math.max(ExitCode.Ok, ...planned.map((t) => t.exitCode)));
     });
 
   org

@@ -1,0 +1,60 @@
+import { createCloudClients } from '../cloud/clients.ts';
+import { redactSecrets } from '../cloud/errors.ts';
+import type { Credentials } from '../cloud/ports.ts';
+import { planPolicy } from '../engine/run.ts';
+import type { EngineTuning, Plan } from '../engine/types.ts';
+import { InvalidInputError, ReplicatorError } from '../errors.ts';
+import type { Policy } from '../policy/schema.ts';
+import { type AccountRunInput, assumeMemberRole } from './account-run.ts';
+
+/** One account's plan, or why the account cannot be planned (its role, its credentials). */
+export type AccountPlanOutcome =
+  | { ok: true; plan: Plan }
+  | { ok: false; errorCode: string; message: string };
+
+export interface AccountPlanInput
+  extends Pick<AccountRunInput, 'roleArn' | 'runId' | 'durationSeconds' | 'sts' | 'sleep'> {
+  policy: Policy;
+  endpoint?: string | undefined;
+  tuning?: EngineTuning;
+  /** The engine under the member role; default the real clients. */
+  cloudFor?: (credentials: Credentials) => ReturnType<typeof createCloudClients>;
+}
+
+/**
+ * `org plan` for one (account, policy): the member role assumed exactly as a run assumes it,
+ * then the single-account plan under that session. Read-only like `plan`: nothing is copied,
+ * tagged or recorded. A refused AssumeRole, or a plan the account's credentials cannot make,
+ * is this account's outcome only; a bad policy is still the caller's input error.
+ */
+export async function planInAccount(input: AccountPlanInput): Promise<AccountPlanOutcome> {
+  let credentials: Credentials;
+  try {
+    credentials = await assumeMemberRole(input);
+  } catch (error) {
+    return unusable(error, `cannot assume ${input.roleArn}: `);
+  }
+  const cloud = (
+    input.cloudFor ?? ((c) => createCloudClients({ credentials: c, endpoint: input.endpoint }))
+  )(credentials);
+  try {
+    const plan = await planPolicy({
+      policy: input.policy,
+      cloud,
+      runId: input.runId,
+      ...(input.tuning ? { tuning: input.tuning } : {}),
+    });
+    return { ok: true, plan };
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw error;
+    return unusable(error, '');
+  }
+}
+
+function unusable(error: unknown, prefix: string): AccountPlanOutcome {
+  const errorCode = error instanceof ReplicatorError ? error.code : 'Unexpected';
+  const message = redactSecrets(
+    `${prefix}${error instanceof Error ? error.message : String(error)}`,
+  );
+  return { ok: false, errorCode, message };
+}
