@@ -90,6 +90,19 @@ describe('s.yaml: the organisation functions and their RAM documents', () => {
     ]);
   });
 
+  it('lets the member role call every ECS and KMS action the single-account function role may', async () => {
+    const actions = (doc: { Statement: unknown[] }) =>
+      new Set(
+        (doc.Statement as { Action: string | string[] }[]).flatMap((s) =>
+          Array.isArray(s.Action) ? s.Action : [s.Action],
+        ),
+      );
+    const single = JSON.parse(await readFile(path.join(root, 'policies/ram-policy.json'), 'utf8'));
+    const member = actions(await shipped('member-role-policy.json'));
+    const engine = [...actions(single)].filter((a) => a.startsWith('ecs:') || a.startsWith('kms:'));
+    expect(engine.filter((a) => !member.has(a))).toEqual([]);
+  });
+
   it('policies/org.schema.json is generated from the zod schema (npm run schema)', async () => {
     expect(await readFile(path.join(root, 'policies/org.schema.json'), 'utf8')).toBe(
       orgJsonSchemaText(),
