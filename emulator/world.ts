@@ -1,4 +1,3 @@
-import { REGIONS } from '../lib/regions.ts';
 import { resourceId, seededRandom } from './model/ids.ts';
 import type {
   World,
@@ -8,6 +7,7 @@ import type {
   WorldRegion,
   WorldSnapshot,
 } from './model/types.ts';
+import { EMULATED_REGIONS } from './regions.ts';
 
 export type { World } from './model/types.ts';
 
@@ -16,7 +16,7 @@ const HOUR_MS = 3_600_000;
 
 /** Every public region exists, as in the real cloud; `overrides` change some of them. */
 function allRegions(overrides: Record<string, Partial<WorldRegion>> = {}): WorldRegion[] {
-  return Object.keys(REGIONS).map((regionId) => ({ regionId, ...overrides[regionId] }));
+  return Object.keys(EMULATED_REGIONS).map((regionId) => ({ regionId, ...overrides[regionId] }));
 }
 
 function iso(ms: number): string {

@@ -1,5 +1,5 @@
-import { REGIONS } from '../../lib/regions.ts';
 import type { ActionSpec } from '../actions/context.ts';
+import { EMULATED_REGIONS } from '../regions.ts';
 
 /** DescribeRegions: the regions of the loaded world. */
 export const describeRegions: ActionSpec = {
@@ -8,7 +8,7 @@ export const describeRegions: ActionSpec = {
     ctx.authorize('ecs:DescribeRegions', '*');
     const regions = [...ctx.model.regions.keys()].sort().map((id) => ({
       RegionId: id,
-      LocalName: (REGIONS as Record<string, string>)[id] ?? id,
+      LocalName: (EMULATED_REGIONS as Record<string, string>)[id] ?? id,
       RegionEndpoint: `ecs.${id}.aliyuncs.com`,
       Status: 'available',
     }));

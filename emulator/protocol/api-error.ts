@@ -1,16 +1,18 @@
-import { ReplicatorError } from '../../lib/errors.ts';
-
 /**
  * An error the emulator answers on the wire: HTTP status + service error code + message, sent
  * in the RPC envelope {RequestId, HostId, Code, Message, Recommend}. Built only through
  * `apiError(code)` so each code has one status and one message (Azurite's error factory).
  */
-export class ApiError extends ReplicatorError {
+export class ApiError extends Error {
   readonly httpStatus: number;
+  /** The service error code sent as `Code`. */
+  readonly code: string;
 
   constructor(httpStatus: number, code: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
+    super(message, options);
+    this.name = new.target.name;
     this.httpStatus = httpStatus;
+    this.code = code;
   }
 }
 
