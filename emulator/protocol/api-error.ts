@@ -19,7 +19,7 @@ export class ApiError extends Error {
 /**
  * Every code the emulator can produce, with the status and message of the Alibaba docs
  * (CopySnapshot seed table, DescribeSnapshots, common RPC codes). Where sources disagree on a
- * status, the official page wins (see shared/reference/alibaba-api.md §5).
+ * status, the official API reference page wins.
  */
 export const ERROR_CATALOG = {
   // Common RPC / authentication

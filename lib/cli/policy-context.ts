@@ -15,7 +15,7 @@ import { withSpool } from './spooled-sink.ts';
 
 /**
  * What a command needs to act on a policy: the validated policy, the cloud clients and the
- * means to open its log sink, all configured from the environment the way DESIGN says
+ * means to open its log sink, all configured from the environment as docs/operations.md describes
  * (ALIBABA_CLOUD_* credentials, DR_REPLICATOR_ENDPOINT to send every service to one emulator).
  * Shared by plan, run, status and serve so they cannot disagree on configuration.
  */

@@ -20,7 +20,7 @@ export interface MarkReportedResult {
  * already-copied instead of again. Runs after the records were flushed: if tagging fails the
  * next run records the completion once more (at least once, never lost).
  *
- * Errors are classified like every other call (DESIGN step 7), by code and not by step.
+ * Errors are classified like every other call (lib/engine/classify.ts), by code and not by step.
  * A stop-run error (Forbidden.RAM for ecs:TagResources, an account problem) aborts the run
  * (exit 3) even though the copies themselves were made: the credentials lack what the policy
  * needs, every later run meets the same wall, and without the tag each run records the same

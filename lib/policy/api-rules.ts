@@ -1,5 +1,5 @@
 /**
- * The CopySnapshot parameter rules from the API reference (shared/seed), in one place so the
+ * The CopySnapshot parameter rules from its ECS API reference (2014-05-26), in one place so the
  * policy validator, the copy renderer, the engine and the emulator all agree on them.
  * Where the documentation is vague (case, what counts as a character) the checks take the
  * stricter reading: a copy we refuse locally is cheaper than one the API refuses at 3 a.m.
