@@ -8,7 +8,7 @@ import { Product, SERVICES } from './actions/registry.ts';
 import type { EmulatorAdmin } from './admin/admin-api.ts';
 import { type CallFilter, CallLog, type CallLogEntry, redactParams } from './call-log.ts';
 import { VirtualClock } from './clock.ts';
-import { CloudModel } from './model/cloud-model.ts';
+import { CloudModel, progressAt } from './model/cloud-model.ts';
 import { seededRandom } from './model/ids.ts';
 import type {
   ClientTokenRecord,
@@ -411,12 +411,13 @@ export class EmulatorCore implements EmulatorAdmin {
 
   snapshots(region?: string): SnapshotRecord[] {
     this.store?.refreshIfChanged();
-    this.model.settle(this.clock.now());
+    const now = this.clock.now();
+    this.model.settle(now);
     const list =
       region === undefined
         ? [...this.model.snapshots.values()]
         : this.model.regionSnapshots(region);
-    return list.map((s) => ({ ...s, tags: { ...s.tags } }));
+    return list.map((s) => ({ ...s, progress: progressAt(s, now), tags: { ...s.tags } }));
   }
 
   reset(): void {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { progressAt } from '../model/cloud-model.ts';
 import type { SnapshotRecord } from '../model/records.ts';
 
 /** yyyy-MM-ddTHH:mm:ssZ, the API's time format. */
@@ -30,7 +31,7 @@ export function snapshotView(s: SnapshotRecord, now: number): Record<string, unk
     Description: s.description,
     RegionId: s.regionId,
     Status: s.status,
-    Progress: `${s.progress}%`,
+    Progress: `${progressAt(s, now)}%`,
     RemainTime: remain,
     CreationTime: apiTime(s.creationTime),
     LastModifiedTime: apiTime(s.lastModifiedTime),

@@ -59,8 +59,12 @@ export class CloudModel {
   private readonly byDisk = new Map<string, Set<string>>();
   private readonly byInstance = new Map<string, Set<string>>();
   private readonly byTag = new Map<string, Set<string>>();
-  /** Snapshots whose status may change with time; settle() walks only these. */
-  private readonly progressing = new Set<string>();
+  /**
+   * Progressing snapshots by completion time, earliest first: settle() pops only those due, so a
+   * request costs O(log n) however many copies are in flight (walking every one per request
+   * made a 30,000-copy backlog quadratic). Entries of snapshots deleted since are skipped.
+   */
+  private readonly completions = new CompletionQueue();
   private readonly expiring = new Set<string>();
   private nextExpiry = Number.POSITIVE_INFINITY;
 
@@ -74,7 +78,7 @@ export class CloudModel {
     this.byDisk.clear();
     this.byInstance.clear();
     this.byTag.clear();
-    this.progressing.clear();
+    this.completions.clear();
     this.expiring.clear();
     this.nextExpiry = Number.POSITIVE_INFINITY;
   }
@@ -193,7 +197,9 @@ export class CloudModel {
     addTo(this.byDisk, s.sourceDiskId, s.snapshotId);
     if (s.instanceId !== undefined) addTo(this.byInstance, s.instanceId, s.snapshotId);
     for (const [k, v] of Object.entries(s.tags)) addTo(this.byTag, tagKey(k, v), s.snapshotId);
-    if (s.status === SnapshotStatus.Progressing) this.progressing.add(s.snapshotId);
+    if (s.status === SnapshotStatus.Progressing && s.completesAt !== undefined) {
+      this.completions.push(s.completesAt, s.snapshotId);
+    }
     if (s.retentionDays !== undefined) {
       this.expiring.add(s.snapshotId);
       this.nextExpiry = Math.min(this.nextExpiry, expiryOf(s));
@@ -208,7 +214,6 @@ export class CloudModel {
     removeFrom(this.byDisk, s.sourceDiskId, id);
     if (s.instanceId !== undefined) removeFrom(this.byInstance, s.instanceId, id);
     for (const [k, v] of Object.entries(s.tags)) removeFrom(this.byTag, tagKey(k, v), id);
-    this.progressing.delete(id);
     this.expiring.delete(id);
     return s;
   }
@@ -264,32 +269,22 @@ export class CloudModel {
   }
 
   /**
-   * Brings time-driven state up to `now`: progressing snapshots gain progress and finish,
+   * Brings time-driven state up to `now`: progressing snapshots finish (their progress is
+   * derived when read: progressAt),
    * snapshots past their RetentionDays are released. Returns whether anything changed.
    */
   settle(now: number): boolean {
     let changed = false;
-    for (const id of this.progressing) {
-      const s = this.snapshots.get(id);
-      if (s === undefined) {
-        this.progressing.delete(id);
+    for (let due = this.completions.popDue(now); due; due = this.completions.popDue(now)) {
+      const s = this.snapshots.get(due.id);
+      // A stale entry: the snapshot was deleted (or re-added with another completion time).
+      if (s === undefined || s.status !== SnapshotStatus.Progressing || s.completesAt !== due.at) {
         continue;
       }
-      if (s.completesAt === undefined || s.startedAt === undefined) continue;
-      if (now >= s.completesAt) {
-        s.status = s.failsAtCompletion ? SnapshotStatus.Failed : SnapshotStatus.Accomplished;
-        s.progress = s.failsAtCompletion ? s.progress : 100;
-        s.lastModifiedTime = s.completesAt;
-        this.progressing.delete(id);
-        changed = true;
-      } else {
-        const span = Math.max(1, s.completesAt - s.startedAt);
-        const p = Math.min(99, Math.floor(((now - s.startedAt) / span) * 100));
-        if (p > s.progress) {
-          s.progress = p;
-          changed = true;
-        }
-      }
+      s.status = s.failsAtCompletion ? SnapshotStatus.Failed : SnapshotStatus.Accomplished;
+      s.progress = s.failsAtCompletion ? progressAt(s, s.completesAt) : 100;
+      s.lastModifiedTime = s.completesAt;
+      changed = true;
     }
     if (now >= this.nextExpiry) {
       let next = Number.POSITIVE_INFINITY;
@@ -374,4 +369,74 @@ const KMS_ARN_RE = /^acs:kms:([^:]+):([^:]+):(key|alias)\/(.+)$/;
 
 function expiryOf(s: SnapshotRecord): number {
   return s.creationTime + (s.retentionDays ?? 0) * DAY_MS;
+}
+
+/** A progressing snapshot's progress at `now`, derived from its start and completion times. */
+export function progressAt(s: SnapshotRecord, now: number): number {
+  if (
+    s.status !== SnapshotStatus.Progressing ||
+    s.completesAt === undefined ||
+    s.startedAt === undefined
+  ) {
+    return s.progress;
+  }
+  const span = Math.max(1, s.completesAt - s.startedAt);
+  return Math.max(s.progress, Math.min(99, Math.floor(((now - s.startedAt) / span) * 100)));
+}
+
+/** A binary min-heap of (completion time, snapshot id). */
+class CompletionQueue {
+  #at: number[] = [];
+  #id: string[] = [];
+
+  clear(): void {
+    this.#at = [];
+    this.#id = [];
+  }
+
+  push(at: number, id: string): void {
+    let i = this.#at.length;
+    this.#at.push(at);
+    this.#id.push(id);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if ((this.#at[parent] ?? 0) <= at) break;
+      this.#swap(i, parent);
+      i = parent;
+    }
+  }
+
+  /** The earliest entry if it is due at `now`, removed; undefined otherwise. */
+  popDue(now: number): { at: number; id: string } | undefined {
+    const at = this.#at[0];
+    const id = this.#id[0];
+    if (at === undefined || id === undefined || at > now) return undefined;
+    const lastAt = this.#at.pop() as number;
+    const lastId = this.#id.pop() as string;
+    if (this.#at.length > 0) {
+      this.#at[0] = lastAt;
+      this.#id[0] = lastId;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let least = i;
+        if (l < this.#at.length && (this.#at[l] ?? 0) < (this.#at[least] ?? 0)) least = l;
+        if (r < this.#at.length && (this.#at[r] ?? 0) < (this.#at[least] ?? 0)) least = r;
+        if (least === i) break;
+        this.#swap(i, least);
+        i = least;
+      }
+    }
+    return { at, id };
+  }
+
+  #swap(a: number, b: number): void {
+    const at = this.#at[a] as number;
+    this.#at[a] = this.#at[b] as number;
+    this.#at[b] = at;
+    const id = this.#id[a] as string;
+    this.#id[a] = this.#id[b] as string;
+    this.#id[b] = id;
+  }
 }
