@@ -65,10 +65,24 @@ export async function coordinate(options: {
       ...(c.settleMs === undefined ? {} : { settleMs: c.settleMs }),
     });
   const notes: string[] = [];
+  const quotaBoard = board(
+    quotaScope(c.account ?? 'all'),
+    options.gate.id,
+    c.quotaTtlMs ?? QUOTA_SHARE_DEFAULTS.ttlMs,
+  );
+  // Claimed first, so the lease's wait for the store's index covers this claim too: runs that
+  // start together then see each other before their first CopySnapshot.
+  const quotaClaimed = await quotaBoard.claim().then(
+    () => true,
+    () => false,
+  );
   const lease = await acquireSharedLease(
     board(leaseScope(options.policy), undefined, c.leaseTtlMs),
     options.signal,
   );
+  if ('yielded' in lease || 'unavailable' in lease) {
+    if (quotaClaimed) await quotaBoard.release().catch(() => undefined);
+  }
   if ('yielded' in lease) return { yielded: lease.yielded, notes, end: async () => {} };
   if ('unavailable' in lease) {
     // The store is down: no part of the quota can be agreed either, and every further claim
@@ -79,13 +93,10 @@ export async function coordinate(options: {
     return { notes, end: async () => {} };
   }
   const share: QuotaShare = await joinQuotaShare(
-    board(
-      quotaScope(c.account ?? 'all'),
-      options.gate.id,
-      c.quotaTtlMs ?? QUOTA_SHARE_DEFAULTS.ttlMs,
-    ),
+    quotaBoard,
     options.gate,
     c.quotaRefreshMs,
+    quotaClaimed,
   );
   if (share.unavailable !== undefined)
     notes.push(

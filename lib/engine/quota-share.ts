@@ -38,13 +38,15 @@ export async function joinQuotaShare(
   board: ClaimBoard,
   gate: AccountGate,
   refreshMs: number = QUOTA_SHARE_DEFAULTS.refreshMs,
+  /** The claim is already written (before the lease's settle): read only. */
+  claimed = false,
 ): Promise<QuotaShare> {
   const apply = (live: Claim[]) => gate.shareWith(groupsOf(live, gate.id));
   let unavailable: string | undefined;
   try {
-    // No wait for the store's index here (the lease already waited once): a run that is not
-    // seen yet is seen at the next refresh, and the adaptive rate covers the gap.
-    await board.claim();
+    // The caller claimed before the lease's wait for the store's index, so runs that start
+    // together see each other here; one seen late is seen at the next refresh.
+    if (!claimed) await board.claim();
     apply(await board.live());
   } catch (error) {
     unavailable = error instanceof Error ? error.message : String(error);
