@@ -76,9 +76,15 @@ export async function withSpool(
       }
       const lost = spool.dropped > 0 ? ` (${spool.dropped} oldest dropped: the spool is full)` : '';
       report(
-        `${dropped.length} record(s) could not be written to the log store: ${pending} pending in ${spool.where}${lost}; the next run resends them\n`,
+        `${dropped.length} record(s) could not be written to the log store: ${pending} pending in ${spool.where}${lost}; the next run resends them${reason(failure)}\n`,
       );
       throw new RecordsKeptError(pending, spool.where, { cause: failure });
     },
   };
+}
+
+/** The store's own words (a LogSinkError's message is already scrubbed of secrets). */
+function reason(failure: unknown): string {
+  const cause = failure instanceof RecordsKeptError ? failure.cause : failure;
+  return cause instanceof Error ? ` (${cause.message})` : '';
 }

@@ -119,11 +119,11 @@ describe('the run lease across deployments (claims in the SLS records logstore)'
     const policy = await bed.ws.policy('p.yaml', (p) => {
       p.log = { type: 'sls', ...SLS };
     });
-    // The store fails both attempts of the lease claim, then recovers for the records.
+    // The store fails both attempts of the quota claim and of the lease claim, then recovers.
     await fetch(`${bed.emulator.url}/_emulator/sls/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ errorCode: 'InternalServerError', httpStatus: 500, count: 2 }),
+      body: JSON.stringify({ errorCode: 'InternalServerError', httpStatus: 500, count: 4 }),
     });
     const io = machine(bed);
 
