@@ -11,6 +11,7 @@ import { lockCost } from './scenarios/lock-cost.ts';
 import { planMemory } from './scenarios/memory.ts';
 import { statusScale } from './scenarios/status-scale.ts';
 import { throughput } from './scenarios/throughput.ts';
+import { throughputConcurrent } from './scenarios/throughput-concurrent.ts';
 import {
   type BenchReport,
   formatMarkdown,
@@ -51,6 +52,10 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
     throughput(quick ? { backlog: 2_000, speed: 6 } : { backlog: 5_000, speed: 6 }, 'competitor'),
   'throughput-regions': () =>
     throughput(quick ? { backlog: 2_000, speed: 6 } : { backlog: 5_000, speed: 6 }, 'regions'),
+  'throughput-concurrent-2': () =>
+    throughputConcurrent({ backlog: quick ? 2_000 : 5_000, speed: 6, runs: 2 }),
+  'throughput-concurrent-3': () =>
+    throughputConcurrent({ backlog: quick ? 2_000 : 5_000, speed: 6, runs: 3 }),
   baseline: () =>
     baselineComparison(
       quick

@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { withSpool } from '../../lib/cli/spooled-sink.ts';
 import { createCloudClients, endpointFromEnv } from '../../lib/cloud/clients.ts';
 import { redactSecrets } from '../../lib/cloud/errors.ts';
-import { createSink } from '../../lib/cloud/sinks.ts';
+import { createClaimStore, createSink } from '../../lib/cloud/sinks.ts';
+import { settleFromEnv } from '../../lib/engine/coordination.ts';
 import { runPolicy } from '../../lib/engine/run.ts';
 import type { RunSummary } from '../../lib/engine/types.ts';
 import { ExitCode, InvalidInputError, ReplicatorError } from '../../lib/errors.ts';
 import { withPolicyAlerts } from '../../lib/ops/policy-alerts.ts';
+import { RecordSpool } from '../../lib/ops/record-spool.ts';
 import { PolicyValidationError } from '../../lib/policy/errors.ts';
 import { loadPolicyFile } from '../../lib/policy/load.ts';
 import { formatProblem } from '../../lib/policy/problems.ts';
 import { budgetMs, credentialsFromContext, type FcContext } from './context.ts';
 import { parseTimerEvent } from './event.ts';
 import { createJsonLogger, type JsonLogger } from './log.ts';
+import { FunctionPendingRecords } from './pending-records.ts';
+import { fcSpoolDir, functionLogReader } from './pending-source.ts';
 
 /**
  * FC 3.0 entry point: one timer event, one policy run. Thin on purpose: the engine does the
@@ -112,18 +117,26 @@ export function createHandler(deps: HandlerDeps = {}) {
       const policy = await loadPolicyFile(policyPath);
       const endpoint = endpointFromEnv(env);
       const cloud = createCloudClients({ credentials, endpoint });
-      // Alerts go to the policy's webhook too; a failed post is a log line, never a failed run.
-      const sink = withPolicyAlerts(
-        policy,
-        await createSink(policy.log, {
+      const pending =
+        policy.log.type === 'sls'
+          ? new FunctionPendingRecords({
+              spool: new RecordSpool(fcSpoolDir(env), policy.name),
+              log,
+              policy: policy.name,
+              reader: functionLogReader(env, context, credentials, endpoint),
+            })
+          : undefined;
+      const open = (onDropped?: (records: Record<string, string>[]) => void) =>
+        createSink(policy.log, {
           credentials,
           endpoint,
           baseDir: path.dirname(policyPath),
-          // The function log is the last durable place for records SLS would not take.
-          onDropped: (records) => {
-            for (const record of records) log.error('record not written to SLS', { record });
-          },
-        }),
+          ...(onDropped ? { onDropped } : {}),
+        });
+      // Alerts go to the policy's webhook too; a failed post is a log line, never a failed run.
+      const sink = withPolicyAlerts(
+        policy,
+        pending ? await withSpool(open, pending, (text) => log.warn(text.trim())) : await open(),
         (error) =>
           log.warn('alert webhook failed', {
             errorCode: error instanceof ReplicatorError ? error.code : 'Unexpected',
@@ -132,12 +145,19 @@ export function createHandler(deps: HandlerDeps = {}) {
         {},
         env,
       );
+      for (const problem of pending?.problems ?? []) {
+        log.warn('pending records could not be read from the function log', {
+          errorMessage: problem,
+        });
+      }
+      const claims = createClaimStore(policy.log, { credentials, endpoint });
       const summary = await runPolicy({
         policy,
         cloud,
         sink,
         runId,
         budgetMs: budgetMs(context, performance.now() - started),
+        ...(claims ? { coordination: { store: claims, ...settleFromEnv(env) } } : {}),
         onEvent: (runEvent) => {
           if (runEvent.type === 'phase') log.info(`phase ${runEvent.phase}`);
           if (runEvent.type === 'destination-stopped') {
@@ -163,6 +183,8 @@ export function createHandler(deps: HandlerDeps = {}) {
         totals: summary.totals,
         apiCalls: summary.apiCalls,
         ...(summary.aborted ? { errorCode: summary.aborted.errorCode } : {}),
+        ...(summary.yielded ? { yieldedTo: summary.yielded.runId } : {}),
+        ...(summary.recordsPending ? { recordsPending: summary.recordsPending } : {}),
       });
       return summary;
     } catch (error) {

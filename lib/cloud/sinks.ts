@@ -1,5 +1,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import type { ClaimStore } from '../engine/claim-board.ts';
 import type { LogRecord, LogSink } from '../engine/records.ts';
 import type { LogTarget } from '../policy/schema.ts';
 import { toSafeJson } from '../terminal-safe.ts';
@@ -84,4 +85,30 @@ export async function createSink(target: LogTarget, options: SinkOptions): Promi
       });
     }
   }
+}
+
+/**
+ * The claim store runs coordinate through (the run lease, the CopySnapshot quota share): the
+ * policy's SLS logstore, the one place every deployment of the policy writes. Other log targets
+ * have no shared store: undefined.
+ */
+export function createClaimStore(
+  target: LogTarget,
+  options: Pick<SinkOptions, 'credentials' | 'endpoint'>,
+): ClaimStore | undefined {
+  if (target.type !== 'sls') return undefined;
+  // Loaded on first use, as the sink is: @alicloud/log only for SLS policies.
+  const store = import('./sls-claim-store.ts').then(({ createSlsClaimStore }) =>
+    createSlsClaimStore({
+      project: target.project,
+      logstore: target.logstore,
+      region: target.region,
+      credentials: options.credentials,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    }),
+  );
+  return {
+    put: async (claim) => (await store).put(claim),
+    read: async (scope, since, until) => (await store).read(scope, since, until),
+  };
 }

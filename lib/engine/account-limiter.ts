@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AdaptiveRate, type AdaptiveRateState } from './adaptive-rate.ts';
 import { type MonotonicClock, realSleep, type Sleep } from './limiter.ts';
 
@@ -40,6 +41,11 @@ export interface AccountGateOptions {
  */
 export class AccountGate {
   readonly rate: AdaptiveRate;
+  /** Names this gate on the claim board: runs sharing it count once in the quota share. */
+  readonly id = randomUUID();
+  /** The strictest operator cap (or the quota) before it is shared with other processes. */
+  #base: number;
+  #groups = 1;
   readonly #clock: MonotonicClock;
   readonly #sleep: Sleep;
   #pacing: number;
@@ -51,6 +57,7 @@ export class AccountGate {
     this.#clock = options.clock ?? (() => performance.now());
     this.#sleep = options.sleep ?? realSleep;
     const ceiling = Math.max(1, options.ceilingPerMinute);
+    this.#base = ceiling;
     this.rate = new AdaptiveRate({
       startPerMinute: Math.min(options.startPerMinute, ceiling),
       ceilingPerMinute: ceiling,
@@ -64,9 +71,31 @@ export class AccountGate {
 
   /** The strictest cap of every policy that shares the gate holds, for all of them. */
   lowerCeiling(perMinute: number): void {
-    if (perMinute >= this.rate.ceilingPerMinute) return;
-    this.rate.lowerCeiling(perMinute);
-    this.#setWindow(perMinute);
+    if (perMinute >= this.#base) return;
+    this.#base = perMinute;
+    this.#applyCeiling();
+  }
+
+  /**
+   * Live gates of this account in other processes (FC instances, a laptop) seen on the claim
+   * board, this one included: each takes an equal part of the account's ceiling, so together
+   * they stay under it. Raised again when the others leave.
+   */
+  shareWith(groups: number): void {
+    const n = Math.max(1, Math.floor(groups));
+    if (n === this.#groups) return;
+    this.#groups = n;
+    this.#applyCeiling();
+  }
+
+  get groups(): number {
+    return this.#groups;
+  }
+
+  #applyCeiling(): void {
+    const ceiling = Math.max(1, this.#base / this.#groups);
+    this.rate.setCeiling(ceiling);
+    this.#setWindow(ceiling);
   }
 
   state(): AdaptiveRateState & { ceilingPerMinute: number } {

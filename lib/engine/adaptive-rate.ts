@@ -110,6 +110,17 @@ export class AdaptiveRate {
     this.#lastMax = Math.min(this.#lastMax, perMinute);
   }
 
+  /**
+   * Sets the ceiling, up or down: the account's quota shared with other processes changes as
+   * they come and go. Down clamps the rate at once; up lets the cubic climb on to it.
+   */
+  setCeiling(perMinute: number): void {
+    if (!(perMinute > 0)) return;
+    this.#ceiling = perMinute;
+    this.#rate = Math.min(this.#rate, perMinute);
+    this.#lastMax = Math.min(this.#lastMax, perMinute);
+  }
+
   state(): AdaptiveRateState {
     return {
       perMinute: this.#rate,

@@ -3,7 +3,11 @@ import { CallCounter, countingClients } from '../cloud/metrics.ts';
 import type { EcsApi, KmsApi } from '../cloud/ports.ts';
 import type { ListingOptions } from '../domain/listing.ts';
 import { DEFAULT_REQUESTS_PER_MINUTE, type Policy } from '../policy/schema.ts';
-import { accountGate, COPY_SNAPSHOT_QUOTA_PER_MINUTE } from './account-limiter.ts';
+import {
+  type AccountGate,
+  accountGate,
+  COPY_SNAPSHOT_QUOTA_PER_MINUTE,
+} from './account-limiter.ts';
 import { isThrottling } from './classify.ts';
 import { type MonotonicClock, RateLimiter, realSleep, type Sleep } from './limiter.ts';
 import {
@@ -22,6 +26,8 @@ export interface EngineContext {
   kms: KmsApi;
   counter: CallCounter;
   limiter: RateLimiter;
+  /** CopySnapshot's account gate (shared by the runs of this process on one account). */
+  copyGate: AccountGate;
   budget: RetryBudget;
   retry: RetryConfig;
   sleep: Sleep;
@@ -52,10 +58,11 @@ export function createContext(
   const retry: RetryConfig = { ...RETRY_DEFAULTS, ...opts.tuning?.retry };
   const sleep = opts.tuning?.sleep ?? realSleep;
   const clock = opts.tuning?.clock;
+  const copyGate = copySnapshotGate(opts.policy, opts.cloud.quotaKey, clock, sleep);
   const limiter = new RateLimiter(opts.policy.limits.requestsPerMinute, {
     sleep,
     ...(clock ? { clock } : {}),
-    shared: { CopySnapshot: copySnapshotGate(opts.policy, opts.cloud.quotaKey, clock, sleep) },
+    shared: { CopySnapshot: copyGate },
   });
   const budget = new RetryBudget(retry);
   const signal = opts.signal;
@@ -66,6 +73,7 @@ export function createContext(
     kms,
     counter,
     limiter,
+    copyGate,
     budget,
     retry,
     sleep,

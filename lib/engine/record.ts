@@ -10,6 +10,7 @@ import {
   Outcome,
   type RunRecord,
 } from './records.ts';
+import { RecordsKeptError } from './records-kept.ts';
 
 /** Records are written in batches of this many (an SLS PutLogs call each). */
 const FLUSH_EVERY = 500;
@@ -38,6 +39,8 @@ export class RecordBook {
   #pending: LogRecord[] = [];
   #writing: Promise<void> = Promise.resolve();
   #writeError: unknown;
+  /** Records the sink kept for the next run to resend (known once finish() returned). */
+  recordsPending = 0;
   itemCount = 0;
   alertCount = 0;
 
@@ -119,7 +122,11 @@ export class RecordBook {
     try {
       await this.#sink.close();
     } catch (error) {
-      this.#writeError ??= error;
+      this.#failed(error);
+    }
+    if (this.#writeError instanceof RecordsKeptError) {
+      this.recordsPending = this.#writeError.pending;
+      return record;
     }
     if (this.#writeError !== undefined) {
       const message =
@@ -141,6 +148,16 @@ export class RecordBook {
     if (this.#pending.length >= FLUSH_EVERY) this.#flush();
   }
 
+  /**
+   * Records kept for a resend are the mildest failure, and the latest such count is the total;
+   * any other failure means records may be lost, and that is what finish() reports.
+   */
+  #failed(error: unknown): void {
+    if (this.#writeError === undefined || this.#writeError instanceof RecordsKeptError) {
+      this.#writeError = error;
+    }
+  }
+
   #flush(): void {
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
@@ -149,7 +166,7 @@ export class RecordBook {
       try {
         await this.#sink.write(batch);
       } catch (error) {
-        this.#writeError ??= error;
+        this.#failed(error);
       }
     });
   }

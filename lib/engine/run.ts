@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { withCallDeadline } from '../cloud/call-deadline.ts';
 import type { CloudApiError } from '../cloud/errors.ts';
 import { ExitCode, RunAbortedError } from '../errors.ts';
+import type { Claim } from './claim-board.ts';
 import { classify, ErrorClass } from './classify.ts';
 import { createContext, type EngineContext, inShard } from './context.ts';
+import { coordinate } from './coordination.ts';
 import { discover, type SourceDiscovery } from './discover.ts';
 import { abortRun, describeCallError, stopDestination } from './escalate.ts';
 import { type ExecuteOptions, execute, recordItem } from './execute.ts';
@@ -231,12 +233,29 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     listings,
   };
 
+  // Across deployments: the policy's run lease and the account's CopySnapshot quota share.
+  const coordination =
+    opts.coordination && !dryRun
+      ? await coordinate({
+          coordination: opts.coordination,
+          policy: policy.name,
+          runId: opts.runId,
+          gate: ctx.copyGate,
+          now,
+          sleep: ctx.sleep,
+          signal: opts.signal,
+        })
+      : undefined;
+  if (coordination?.yielded)
+    return yieldedRun(opts, book, startedAt, started, coordination.yielded);
+
   const deadlines = callDeadlines(started, opts.budgetMs, policy.limits.timeBudgetFraction);
   let prepared: Prepared;
   try {
     prepared = await withCallDeadline(deadlines.calls, () => prepare(ctx, deadlines.listing));
   } catch (error) {
     // A bug, not a cloud error: release the sink before the error goes up.
+    await coordination?.end().catch(() => {});
     await opts.sink.close().catch(() => {});
     throw error;
   }
@@ -334,6 +353,7 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
       );
     }
   }
+  await coordination?.end().catch(() => {});
   const finishedAt = now();
   const durationMs = Math.round(performance.now() - started);
   const exitCode = stop.aborted
@@ -342,11 +362,14 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
         stop.destinations.size > 0 ||
         sourceFailures > 0 ||
         incomplete > 0 ||
-        countMismatch
+        countMismatch ||
+        book.writeFailed
       ? ExitCode.ItemsFailed
       : ExitCode.Ok;
   const apiCalls = ctx.counter.snapshot();
-  const message = runMessage(book, stop, dryRun, unmarked);
+  const message = [runMessage(book, stop, dryRun, unmarked), ...(coordination?.notes ?? [])].join(
+    '; ',
+  );
   await book.finish({
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
@@ -356,6 +379,9 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     message,
     ...(stop.aborted ? { errorCode: stop.aborted.errorCode } : {}),
   });
+  // The run record itself may be what the store refused: kept, so exit 1, not 0.
+  const finalExit =
+    book.recordsPending > 0 && exitCode === ExitCode.Ok ? ExitCode.ItemsFailed : exitCode;
   return {
     runId: opts.runId,
     policy: policy.name,
@@ -375,10 +401,50 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
         };
       }),
     apiCalls,
-    exitCode,
+    exitCode: finalExit,
     ...(stop.aborted ? { aborted: { ...stop.aborted } } : {}),
+    ...(book.recordsPending > 0 ? { recordsPending: book.recordsPending } : {}),
   };
 }
+
+/** Another run holds the policy's lease: one run record says so; no call, exit 0. */
+async function yieldedRun(
+  opts: RunOptions,
+  book: RecordBook,
+  startedAt: Date,
+  started: number,
+  holder: Claim,
+): Promise<RunSummary> {
+  const since = new Date(holder.startedAt).toISOString();
+  const expiresAt = new Date(holder.expiresAt).toISOString();
+  const finishedAt = (opts.now ?? (() => new Date()))();
+  const durationMs = Math.round(performance.now() - started);
+  await book.finish({
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs,
+    exitCode: ExitCode.Ok,
+    apiCalls: {},
+    errorCode: YIELDED,
+    message: `yielded: ${opts.policy.name} is being run by ${holder.holder} since ${since}; its lease expires at ${expiresAt} unless renewed`,
+  });
+  return {
+    runId: opts.runId,
+    policy: opts.policy.name,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs,
+    dryRun: false,
+    totals: { ...book.totals },
+    destinations: [],
+    apiCalls: {},
+    exitCode: ExitCode.Ok,
+    yielded: { runId: holder.holder, since, expiresAt },
+  };
+}
+
+/** errorCode of the run record of a run that yielded to another run of its policy. */
+export const YIELDED = 'Yielded';
 
 /** One listing-incomplete alert per listing that may be truncated: nothing is pruned then. */
 function alertIncompleteListings(book: RecordBook, prepared: Prepared): number {

@@ -1,6 +1,7 @@
 import type { EcsApi, KmsApi } from '../cloud/ports.ts';
 import type { ListingOptions } from '../domain/listing.ts';
 import type { Policy } from '../policy/schema.ts';
+import type { CoordinationOptions } from './coordination.ts';
 import type { MonotonicClock, Sleep } from './limiter.ts';
 import type { LogSink, Outcome } from './records.ts';
 import type { RetryConfig } from './retry.ts';
@@ -43,6 +44,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Engine knobs for tests and benchmarks (shorter backoff, a stepped sleep). */
   tuning?: EngineTuning;
+  /**
+   * A claim store shared by every deployment (the policy's SLS logstore): the run takes the
+   * policy's lease there and its part of the account's CopySnapshot quota. Absent: neither.
+   */
+  coordination?: CoordinationOptions;
 }
 
 /** planPolicy takes what a run takes, minus what only a run needs (a run id is optional). */
@@ -97,6 +103,10 @@ export interface RunSummary {
   /** 0 ok, 1 some items failed, 3 aborted. */
   exitCode: number;
   aborted?: { errorCode: string; message: string };
+  /** Another run of the policy held the lease: this one made no call and exited 0. */
+  yielded?: { runId: string; since: string; expiresAt: string };
+  /** Records the log store refused that are kept to be resent by the next run. */
+  recordsPending?: number;
 }
 
 export type PlanAction =

@@ -33,6 +33,10 @@ export class RecordSpool {
   /** Records dropped because the spool was full (this process). */
   dropped = 0;
 
+  get where(): string {
+    return this.file;
+  }
+
   constructor(dir: string, policy: string, maxRecords: number = SPOOL_LIMITS.maxRecords) {
     this.file = path.join(dir, `${policy.replace(/[^A-Za-z0-9._-]/g, '_')}.jsonl`);
     this.#maxRecords = maxRecords;

@@ -69,6 +69,10 @@ export async function invokeBundle(options: {
         ...fn.environment,
         FC_FUNC_CODE_PATH: codeDir,
         DR_REPLICATOR_ENDPOINT: options.endpoint,
+        // A fresh instance: its /tmp (where pending records are kept) starts empty.
+        DR_REPLICATOR_SPOOL_DIR: path.join(codeDir, '.instance-tmp'),
+        // The emulator's logstore indexes a claim at once: the lease need not wait 3 s.
+        DR_REPLICATOR_CLAIM_SETTLE_MS: '200',
         FC_HANDLER: `${fn.handlerModule}.${fn.handlerExport}`,
         FC_EVENTS: JSON.stringify(options.events),
         FC_CONTEXT: JSON.stringify(context),

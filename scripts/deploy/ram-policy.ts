@@ -34,6 +34,11 @@ export interface RamPolicyInput {
   policies: Policy[];
   /** The account id, when known; `*` otherwise (the role can only act in its own account). */
   accountId?: string;
+  /**
+   * The functions' own logstores named by DR_REPLICATOR_FUNCTION_LOG: the next run reads the
+   * records a run could not write back from there (functions/replicate/pending-records.ts).
+   */
+  functionLogs?: { region: string; project: string; logstore: string }[];
 }
 
 /** The tag every copy carries; DeleteSnapshot is allowed on nothing else. */
@@ -130,6 +135,21 @@ export function renderRamPolicy(input: RamPolicyInput): RamPolicyDocument {
       Resource: sorted(logstores),
     });
   }
+  // Reads: the claim board (run lease, CopySnapshot quota share) is a query of the records
+  // logstore; pending records are read back from the function's own logstore.
+  const readable = [
+    ...logstores,
+    ...(input.functionLogs ?? []).map(
+      (t) => `acs:log:${t.region}:${account}:project/${t.project}/logstore/${t.logstore}`,
+    ),
+  ];
+  if (readable.length > 0) {
+    statements.push({
+      Effect: 'Allow',
+      Action: 'log:GetLogStoreLogs',
+      Resource: sorted([...new Set(readable)]),
+    });
+  }
   return { Version: '1', Statement: statements };
 }
 
@@ -141,9 +161,14 @@ export async function ramPolicyForService(
   const service = await readServiceFile(rootDir);
   const files = sorted(service.functions.flatMap(policiesOf));
   const policies = await Promise.all(files.map((file) => loadPolicyFile(path.join(rootDir, file))));
-  // s.yaml's logConfig logstore is not here: FC 3.0 delivers the function's own output with its
-  // service-linked role (AliyunServiceRoleForFC), never with the function's role.
-  return renderRamPolicy({ policies, ...(accountId ? { accountId } : {}) });
+  // FC 3.0 delivers the function's own output with its service-linked role
+  // (AliyunServiceRoleForFC): the function's role only reads it back (pending records).
+  const functionLogs = service.functions.flatMap((fn) => {
+    const [project, logstore] = (fn.environment.DR_REPLICATOR_FUNCTION_LOG ?? '').split('/');
+    const region = typeof fn.props.region === 'string' ? fn.props.region : undefined;
+    return project && logstore && region ? [{ region, project, logstore }] : [];
+  });
+  return renderRamPolicy({ policies, functionLogs, ...(accountId ? { accountId } : {}) });
 }
 
 export function formatRamPolicy(document: RamPolicyDocument): string {

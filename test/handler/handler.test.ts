@@ -8,6 +8,8 @@ import {
   type HandlerResult,
   handler,
 } from '../../functions/replicate/index.ts';
+import { createSlsReader } from '../../lib/cloud/sls.ts';
+import { connectSls } from '../../lib/cloud/sls-client.ts';
 import type { RunSummary } from '../../lib/engine/types.ts';
 import { startDemoCloud, type Workspace, workspace } from '../cli/run-fixtures.ts';
 import { startReceiver } from '../ops/receiver.ts';
@@ -128,24 +130,54 @@ describe('FC handler (functions/replicate)', () => {
     expect(text).not.toContain(sts.securityToken);
   });
 
-  it('writes the records SLS refused to the function log, so a lost logstore loses no record', async () => {
+  it('keeps the records SLS refused (in /tmp and as marked function-log lines), returns exit 1 with the pending count, and the next run on another instance resends them once from the function log', async () => {
+    const records = { project: 'dr-missing', logstore: 'records', region: 'cn-hangzhou' };
+    const fcLog = { project: 'dr-fc-logs', logstore: 'fc-runtime' };
     await ws.policy('p.yaml', (p) => {
-      p.log = { type: 'sls', project: 'dr-missing', logstore: 'records', region: 'cn-hangzhou' };
+      p.log = { type: 'sls', ...records };
     });
-    // Like the real service: a project that was never created does not exist.
-    await fetch(`${emulator.url}/_emulator/sls/strict`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enabled: true }),
+    const admin = (route: string, body: unknown) =>
+      fetch(`${emulator.url}/_emulator/sls/${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // Like the real service: a project that was never created does not exist. The function's
+    // own logstore does (FC writes to it with its service role).
+    await admin('strict', { enabled: true });
+    await admin('projects', { project: fcLog.project, logstores: [fcLog.logstore] });
+    const env = (instance: string) => ({
+      POLICY_FILE: 'p.yaml',
+      DR_REPLICATOR_SPOOL_DIR: path.join(ws.dir, `tmp-${instance}`),
+      DR_REPLICATOR_FUNCTION_LOG: `${fcLog.project}/${fcLog.logstore}`,
+      DR_REPLICATOR_CLAIM_SETTLE_MS: '100',
     });
+    const conn = connectSls({
+      region: 'cn-hangzhou',
+      credentials: emulator.credentials,
+      endpoint: emulator.url,
+    });
+    /** What FC does with the function's stdout: one log per line in the function's logstore. */
+    const ship = async () => {
+      const now = Math.floor(Date.now() / 1000);
+      await conn.client.postLogStoreLogs(
+        fcLog.project,
+        fcLog.logstore,
+        { logs: logLines.map((line) => ({ timestamp: now, content: { message: line.trim() } })) },
+        conn.requestOptions,
+      );
+      logLines = [];
+    };
 
-    const result = await deployed({ POLICY_FILE: 'p.yaml' })(timerEvent(), fcContext());
+    const first = await deployed(env('a'))(timerEvent(), fcContext());
 
-    expect(asFailure(result).error.code).toBe('RecordWriteFailed');
-    const kept = logs()
-      .filter((l) => l.message === 'record not written to SLS')
+    if (!isSummary(first)) throw new Error(first.error.message);
+    expect(first.exitCode).toBe(1);
+    const marked = logs()
+      .filter((l) => l.message === 'record pending' && l.drReplicatorPending === 'v1')
       .map((l) => l.record as Record<string, string>);
-    const started = kept.filter((r) => r.kind === 'item' && r.outcome === 'started');
+    expect(first.recordsPending).toBe(marked.length);
+    const started = marked.filter((r) => r.kind === 'item' && r.outcome === 'started');
     expect(started.map((r) => r.copySnapshotId).sort()).toEqual(
       emulator.admin
         .snapshots()
@@ -153,8 +185,39 @@ describe('FC handler (functions/replicate)', () => {
         .map((s) => s.snapshotId)
         .sort(),
     );
-    expect(kept.filter((r) => r.kind === 'run')).toHaveLength(1);
+    expect(marked.filter((r) => r.kind === 'run')).toHaveLength(1);
     expect(logLines.join('')).not.toContain(sts.securityToken);
+    await ship();
+
+    // The log store is back; the next timer run lands on a cold instance (its /tmp is empty).
+    await admin('strict', { enabled: false });
+    const second = await deployed(env('b'))(timerEvent(), fcContext());
+
+    if (!isSummary(second)) throw new Error(second.error.message);
+    expect(second.exitCode).toBe(0);
+    const reader = createSlsReader({
+      ...records,
+      credentials: emulator.credentials,
+      endpoint: emulator.url,
+    });
+    const hour = { from: new Date(Date.now() - 3600_000), to: new Date() };
+    const firstRun = await reader.query({
+      ...hour,
+      query: `runId: "${first.runId}"`,
+      limit: 10_000,
+    });
+    expect(new Set(firstRun.map((r) => r.recordId))).toEqual(
+      new Set(marked.map((r) => r.recordId)),
+    );
+    expect(firstRun).toHaveLength(marked.length);
+    expect(logs().some((l) => l.message === 'records resent')).toBe(true);
+    await ship();
+
+    // A third run finds them acknowledged: nothing is sent twice.
+    const third = await deployed(env('c'))(timerEvent(), fcContext());
+    expect(isSummary(third) && third.exitCode).toBe(0);
+    const again = await reader.query({ ...hour, query: `runId: "${first.runId}"`, limit: 10_000 });
+    expect(again).toHaveLength(marked.length);
   });
 
   it("posts the run's alerts to the policy's webhook, with no secret in the message or the logs", async () => {

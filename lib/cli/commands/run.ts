@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { redactSecrets } from '../../cloud/errors.ts';
+import { createClaimStore } from '../../cloud/sinks.ts';
+import { settleFromEnv } from '../../engine/coordination.ts';
 import { newRunId, runPolicy } from '../../engine/run.ts';
 import { InvalidRunIdError, runIdProblem } from '../../engine/run-id.ts';
 import type { RunSummary } from '../../engine/types.ts';
@@ -72,6 +74,8 @@ export function registerRun(program: Command, ctx: CommandContext): void {
         return;
       }
       const sink = await context.openSink();
+      // Runs elsewhere (the FC timer, another laptop) are seen through the policy's logstore.
+      const claims = createClaimStore(context.policy.log, context);
       const stop = new AbortController();
       const onSignal = (signal: NodeJS.Signals): void => {
         ctx.io.stderr(`\n${signal}: finishing in-flight calls, starting no new copies\n`);
@@ -89,6 +93,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
           ...(flags.budget === undefined ? {} : { budgetMs: flags.budget }),
           onEvent: (event) => progress.onEvent(event),
           signal: stop.signal,
+          ...(claims ? { coordination: { store: claims, ...settleFromEnv(ctx.io.env) } } : {}),
         });
       } catch (error) {
         if (error instanceof InvalidInputError) throw error;
@@ -111,6 +116,11 @@ export function registerRun(program: Command, ctx: CommandContext): void {
       ctx.io.stdout(
         flags.output === 'json' ? `${toSafeJson(summary)}\n` : renderRunSummary(summary),
       );
+      if (summary.yielded) {
+        ctx.io.stderr(
+          `dr-replicator run: yielded: ${neutralise(context.policy.name)} is being run by ${neutralise(summary.yielded.runId)} since ${summary.yielded.since}; its lease expires at ${summary.yielded.expiresAt}\n`,
+        );
+      }
       ctx.setExitCode(summary.exitCode);
     });
 }
