@@ -149,7 +149,7 @@ export const createDisk: ActionSpec = {
       ...text,
       ...(snapshotId !== undefined && { sourceSnapshotId: snapshotId }),
       creationTime: ctx.now,
-      availableAt: ctx.now + Math.ceil(seconds * 1000),
+      availableAt: ctx.now + Math.round(seconds * 1000),
       ...(ctx.random() < ctx.restoreFailureRate && { failsAtCreation: true }),
     };
     model.addDisk(disk);
