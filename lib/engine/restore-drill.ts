@@ -14,8 +14,21 @@ import { AlertKind, Outcome } from './records.ts';
 
 /** On every drill disk, valued with the policy name: how a later run finds a disk left behind. */
 export const DRILL_TAG = 'dr-replicator:drill';
-/** On a drilled copy: ISO time of its last drill result. The cadence is read from it. */
+/**
+ * On a drilled copy: ISO time of its last drill result, followed by ` failed` when the restore
+ * failed. The cadence and status's tested RPO are read from it.
+ */
 export const DRILLED_TAG = 'dr-replicator:drilled';
+const FAILED_SUFFIX = ' failed';
+
+/** The drill time and result a copy's DRILLED_TAG holds, if any. */
+export function drillMark(copy: Snapshot): { at: string; restored: boolean } | undefined {
+  const value = copy.tags[DRILLED_TAG];
+  if (value === undefined) return undefined;
+  const at = value.split(' ')[0] ?? '';
+  if (Number.isNaN(ms(at))) return undefined;
+  return { at, restored: !value.endsWith(FAILED_SUFFIX) };
+}
 /** Prune deferrals for a copy a drill disk still comes from. */
 export const DRILL_DISK_PRESENT = 'DrillDiskPresent';
 
@@ -60,9 +73,8 @@ function lastDrill(input: DestinationInput): string | undefined {
   let last: string | undefined;
   for (const copies of input.copies.byDisk.values()) {
     for (const c of copies) {
-      const at = c.tags[DRILLED_TAG];
-      if (at !== undefined && !Number.isNaN(ms(at)) && (last === undefined || ms(at) > ms(last)))
-        last = at;
+      const at = drillMark(c)?.at;
+      if (at !== undefined && (last === undefined || ms(at) > ms(last))) last = at;
     }
   }
   return last;
@@ -220,7 +232,7 @@ async function drillDestination(
           'RestoreFailed',
           `drill disk ${diskId} from ${plan.point.copy.snapshotId} in ${region} never became Available (the service released it): the copy did not restore`,
         );
-        await tagDrilled(options, region, plan.point.copy);
+        await tagDrilled(options, region, plan.point.copy, false);
       } else if (disk !== undefined) {
         const done = await finishDisk(options, input, disk, plan.point.copy, startedMs);
         if (!done) left.add(plan.point.copy.snapshotId);
@@ -296,7 +308,7 @@ async function createDrillDisk(
       error.code,
       `restore drill of ${copy.snapshotId} in ${region} failed: ${describeCallError(error)}`,
     );
-    await tagDrilled(options, region, copy);
+    await tagDrilled(options, region, copy, false);
     return undefined;
   }
 }
@@ -353,7 +365,7 @@ async function finishDisk(
       'RestoreFailed',
       `drill disk ${found.diskId} from ${found.sourceSnapshotId ?? 'an unknown copy'} in ${region} never became Available (the service released it): the copy did not restore`,
     );
-    if (copy) await tagDrilled(options, region, copy);
+    if (copy) await tagDrilled(options, region, copy, false);
     return true;
   }
   if (disk.status === Status.Available) {
@@ -373,7 +385,7 @@ async function finishDisk(
     );
   }
   const deleted = await deleteDrillDisk(options, region, disk.diskId);
-  if (copy) await tagDrilled(options, region, copy);
+  if (copy) await tagDrilled(options, region, copy, disk.status === Status.Available);
   return deleted;
 }
 
@@ -395,9 +407,14 @@ async function deleteDrillDisk(
 }
 
 /** Leaves the drill time on the copy: the next drill is due everyDays after it. */
-async function tagDrilled(options: DrillOptions, region: string, copy: Snapshot): Promise<void> {
+async function tagDrilled(
+  options: DrillOptions,
+  region: string,
+  copy: Snapshot,
+  restored: boolean,
+): Promise<void> {
   const { ctx } = options;
-  const at = ctx.now().toISOString();
+  const at = `${ctx.now().toISOString()}${restored ? '' : FAILED_SUFFIX}`;
   try {
     await ctx.call('TagResources', region, () =>
       ctx.ecs.tagSnapshots(region, [copy.snapshotId], { [DRILLED_TAG]: at }),

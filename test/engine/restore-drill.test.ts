@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { planPolicy } from '../../lib/engine/run.ts';
+import { collectStatus } from '../../lib/ops/status-collect.ts';
+import { renderStatusHtml } from '../../lib/ops/status-html.ts';
+import { renderStatusText } from '../../lib/ops/status-text.ts';
 import type { PolicyInput } from '../../lib/policy/schema.ts';
 import {
   type Bed,
@@ -174,5 +177,55 @@ describe('runPolicy: restore drills', () => {
     expect(done?.reason).toMatch(/restore drill due \(every 7 d, never drilled\): will restore s-/);
     expect(plan.apiCalls.wouldMake).toMatchObject({ CreateDisk: 1, DeleteDisk: 1 });
     expect(plan.apiCalls.made.CreateDisk ?? 0).toBe(0);
+  });
+
+  it('shows per destination the newest restore-tested recovery point and its age (tested RPO)', async () => {
+    bed = await startBed({ disksPerRegion: 1, snapshotsPerDisk: 1 });
+    await withCompletedCopy(bed);
+    const before = await collectStatus({
+      policy: drilling(),
+      cloud: bed.cloud,
+      records: undefined,
+      now: bed.now(),
+    });
+    expect(before.destinations[0]?.tested).toBeUndefined();
+    const ran = await drillRun(bed);
+    const restored = ran.items.find((i) => i.outcome === 'restored');
+
+    const report = await collectStatus({
+      policy: drilling(),
+      cloud: bed.cloud,
+      records: undefined,
+      now: bed.now(),
+    });
+
+    const tested = report.destinations[0]?.tested;
+    expect(tested?.snapshotId).toBe(restored?.copySnapshotId);
+    expect(tested?.recoveryPointTime).toBe(restored?.recoveryPoint);
+    const age = (bed.now().getTime() - Date.parse(restored?.recoveryPoint ?? '')) / 3_600_000;
+    expect(tested?.ageHours).toBeCloseTo(age, 1);
+    expect(renderStatusText(report)).toContain(
+      `destination cn-beijing tested RPO: ${tested?.ageHours} h`,
+    );
+    expect(renderStatusHtml(report)).toContain(`cn-beijing tested RPO ${tested?.ageHours} h`);
+    expect(JSON.parse(JSON.stringify(report)).destinations[0].tested.snapshotId).toBe(
+      restored?.copySnapshotId,
+    );
+  });
+
+  it('does not count a failed drill as restore-tested', async () => {
+    bed = await startBed({ disksPerRegion: 1, snapshotsPerDisk: 1 });
+    await withCompletedCopy(bed);
+    bed.emu.admin.setFaults({ restoreFailureRate: 1, actions: ['CreateDisk'] });
+    await drillRun(bed);
+
+    const report = await collectStatus({
+      policy: drilling(),
+      cloud: bed.cloud,
+      records: undefined,
+      now: bed.now(),
+    });
+
+    expect(report.destinations[0]?.tested).toBeUndefined();
   });
 });
