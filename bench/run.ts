@@ -7,6 +7,7 @@ import { apiEfficiency, apiEfficiencySteady } from './scenarios/api-efficiency.t
 import { baselineComparison } from './scenarios/baseline.ts';
 import { cliStartup } from './scenarios/cli-startup.ts';
 import { coldStart } from './scenarios/cold-start.ts';
+import { drillCost } from './scenarios/drill-cost.ts';
 import { lockCost } from './scenarios/lock-cost.ts';
 import { planMemory } from './scenarios/memory.ts';
 import { statusScale } from './scenarios/status-scale.ts';
@@ -68,6 +69,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
   memory: () => planMemory({ snapshots: quick ? 10_000 : 100_000 }),
   'cli-startup': () => cliStartup({ runs: quick ? 3 : 15 }),
   'lock-cost': () => lockCost({ snapshots: quick ? 200 : 2_000 }),
+  'drill-cost': () => drillCost({ disks: quick ? 20 : 200, destinations: 2 }),
 };
 
 async function main(): Promise<number> {

@@ -17,12 +17,20 @@ import type {
   RegionRecord,
   SnapshotRecord,
 } from './model/records.ts';
-import type { AccountFlags, CopyModel, KeyState, World, WorldInstance } from './model/types.ts';
+import {
+  type AccountFlags,
+  type CopyModel,
+  DEFAULT_COPY_MODEL,
+  type KeyState,
+  type World,
+  type WorldInstance,
+} from './model/types.ts';
 import {
   copyFailureRate,
   decideFault,
   type FaultSettings,
   latencyFor,
+  restoreFailureRate,
   validateFaults,
 } from './policy/faults.ts';
 import { isAllowed, parseRamPolicy, type RamPolicy } from './policy/ram-policy.ts';
@@ -209,6 +217,7 @@ export class EmulatorCore implements EmulatorAdmin {
           }
         },
         copyFailureRate: copyFailureRate(this.faults, call.action),
+        restoreFailureRate: restoreFailureRate(this.faults, call.action),
       };
       const result = spec.handle(ctx);
       region = ctx.region;
@@ -420,6 +429,14 @@ export class EmulatorCore implements EmulatorAdmin {
     return list.map((s) => ({ ...s, progress: progressAt(s, now), tags: { ...s.tags } }));
   }
 
+  disks(region?: string): DiskRecord[] {
+    this.store?.refreshIfChanged();
+    this.model.settle(this.clock.now());
+    return [...this.model.disks.values()]
+      .filter((d) => region === undefined || d.regionId === region)
+      .map((d) => ({ ...d, tags: { ...d.tags }, status: this.model.diskStatus(d) }));
+  }
+
   reset(): void {
     this.faults = {};
     this.ramPolicy = null;
@@ -475,10 +492,11 @@ export class EmulatorCore implements EmulatorAdmin {
     m.clear();
     m.accountId = s.model.accountId;
     m.account = s.model.account;
-    m.copy = s.model.copy;
+    // State written before restores were modelled lacks their defaults.
+    m.copy = { ...DEFAULT_COPY_MODEL, ...s.model.copy };
     for (const r of s.model.regions) m.regions.set(r.regionId, r);
     for (const i of s.model.instances) m.instances.set(i.instanceId, i);
-    for (const d of s.model.disks) m.disks.set(d.diskId, d);
+    for (const d of s.model.disks) m.addDisk(d);
     for (const k of s.model.kmsKeys) m.kmsKeys.set(k.keyId, k);
     m.addSnapshots(s.model.snapshots);
     for (const [token, rec] of s.model.clientTokens) m.clientTokens.set(token, rec);

@@ -15,3 +15,7 @@ export function logstoreArn(
 ): string {
   return `acs:log:${regionId}:${accountId}:project/${project}/logstore/${logstore}`;
 }
+
+export function diskArn(regionId: string, accountId: string, diskId: string): string {
+  return `acs:ecs:${regionId}:${accountId}:disk/${diskId}`;
+}

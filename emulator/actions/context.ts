@@ -22,6 +22,8 @@ export interface ActionContext {
   ): void;
   /** Probability that a new copy ends `failed` (fault injection). */
   copyFailureRate: number;
+  /** Probability that a disk made from a snapshot fails to restore (fault injection). */
+  restoreFailureRate: number;
 }
 
 export type ActionResult = Record<string, unknown>;

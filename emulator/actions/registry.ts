@@ -1,9 +1,13 @@
 import { copySnapshot } from '../ecs/copy-snapshot.ts';
+import { createDisk } from '../ecs/create-disk.ts';
+import { deleteDisk } from '../ecs/delete-disk.ts';
 import { deleteSnapshot } from '../ecs/delete-snapshot.ts';
+import { describeDisks } from '../ecs/describe-disks.ts';
 import { describeLockedSnapshots } from '../ecs/describe-locked-snapshots.ts';
 import { describeRegions } from '../ecs/describe-regions.ts';
 import { describeSnapshots } from '../ecs/describe-snapshots.ts';
 import { describeSnapshotsUsage } from '../ecs/describe-snapshots-usage.ts';
+import { describeZones } from '../ecs/describe-zones.ts';
 import { lockSnapshot } from '../ecs/lock-snapshot.ts';
 import { listTagResources, tagResources } from '../ecs/tag-resources.ts';
 import { unlockSnapshot } from '../ecs/unlock-snapshot.ts';
@@ -37,6 +41,10 @@ export const SERVICES: Record<string, ServiceSpec> = {
       LockSnapshot: lockSnapshot,
       UnlockSnapshot: unlockSnapshot,
       DescribeLockedSnapshots: describeLockedSnapshots,
+      CreateDisk: createDisk,
+      DescribeDisks: describeDisks,
+      DeleteDisk: deleteDisk,
+      DescribeZones: describeZones,
     },
   },
   [ApiVersion.Kms]: {

@@ -1,5 +1,5 @@
 import type { CallFilter, CallLogEntry } from '../call-log.ts';
-import type { SnapshotRecord } from '../model/records.ts';
+import type { DiskRecord, SnapshotRecord } from '../model/records.ts';
 import type { AccountFlags, CopyModel, KeyState, World } from '../model/types.ts';
 import type { FaultSettings } from '../policy/faults.ts';
 import type { RamPolicy } from '../policy/ram-policy.ts';
@@ -34,6 +34,8 @@ export interface EmulatorAdmin {
   calls(filter?: CallFilter): CallLogEntry[];
   /** Model snapshots (copies of the records; times are virtual epoch ms). */
   snapshots(region?: string): SnapshotRecord[];
+  /** Model disks, world disks and those CreateDisk made (copies; times are virtual epoch ms). */
+  disks(region?: string): DiskRecord[];
   /** Back to the startup world with default settings; clears the call log, tokens and SLS. */
   reset(): void;
   /** Writes pending state to --state now. */

@@ -119,6 +119,10 @@ const ROUTES: Record<string, Route> = {
     const region = url.searchParams.get('region');
     return core.snapshots(region ?? undefined);
   },
+  'GET disks': (core, _b, url) => {
+    const region = url.searchParams.get('region');
+    return core.disks(region ?? undefined);
+  },
   'POST reset': (core) => {
     core.reset();
     return { ok: true };

@@ -11,12 +11,12 @@ import { checkDescription, checkSnapshotName, checkTags, REGION_ID_RE } from './
 
 /** The service key ECS uses for an encrypted copy without KMSKeyId. */
 const DEFAULT_ECS_KEY = 'alias/acs/ecs';
-const CLIENT_TOKEN_RE = /^[\x20-\x7e]{1,64}$/;
+export const CLIENT_TOKEN_RE = /^[\x20-\x7e]{1,64}$/;
 const RETENTION_DAYS_RE = /^[1-9]\d{0,4}$/;
 const ARN_RE = /^Arn\.(\d+)\.(RoleType|Rolearn|AssumeRoleFor)$/;
 
 /** The request minus protocol parameters: what a ClientToken replay must repeat exactly. */
-function fingerprint(params: Readonly<Record<string, string>>): string {
+export function fingerprint(params: Readonly<Record<string, string>>): string {
   const business = Object.keys(params)
     .filter((k) => !SIGNING_PARAMS.has(k))
     .sort()

@@ -8,13 +8,14 @@ import { apiTime } from './snapshot-view.ts';
 /**
  * DeleteSnapshot has no RegionId: the region is the snapshot's. An unknown id answers 404
  * InvalidSnapshotId.NotFound (DOC-DEL's table); deleting a progressing snapshot cancels it. A
- * locked snapshot (cool-off or compliance) is refused with 403.
+ * locked snapshot (cool-off or compliance) is refused with 403, and one that disks were
+ * created from with 403 SnapshotCreatedDisk unless Force=true.
  */
 export const deleteSnapshot: ActionSpec = {
   mutates: true,
   handle(ctx) {
     const id = required(ctx.params, 'SnapshotId');
-    optionalBool(ctx.params, 'Force');
+    const force = optionalBool(ctx.params, 'Force') === true;
     const s = ctx.model.snapshots.get(id);
     const asked = optional(ctx.params, 'RegionId');
     if (s === undefined || (asked !== undefined && asked !== s.regionId)) {
@@ -29,6 +30,8 @@ export const deleteSnapshot: ActionSpec = {
         `(lock ${lockStatus(s.lock, ctx.now)} until ${apiTime(lockExpiry(s.lock))})`,
       );
     }
+    // The page: a snapshot disks were made from is deleted only with Force=true.
+    if (!force && ctx.model.disksFromSnapshot(id).length > 0) throw apiError('SnapshotCreatedDisk');
     ctx.model.removeSnapshot(id);
     return {};
   },

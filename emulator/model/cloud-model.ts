@@ -1,10 +1,11 @@
-import type {
-  ClientTokenRecord,
-  DiskRecord,
-  KmsKeyRecord,
-  RegionRecord,
-  SnapshotLock,
-  SnapshotRecord,
+import {
+  type ClientTokenRecord,
+  type DiskRecord,
+  DiskStatus,
+  type KmsKeyRecord,
+  type RegionRecord,
+  type SnapshotLock,
+  type SnapshotRecord,
 } from './records.ts';
 import { SortedSnapshots } from './snapshot-index.ts';
 import {
@@ -66,6 +67,8 @@ export class CloudModel {
    */
   private readonly completions = new CompletionQueue();
   private readonly expiring = new Set<string>();
+  /** Disks in Creating: settle() turns them Available (or releases a failed one). */
+  private readonly creatingDisks = new Set<string>();
   private nextExpiry = Number.POSITIVE_INFINITY;
 
   clear(): void {
@@ -80,6 +83,7 @@ export class CloudModel {
     this.byTag.clear();
     this.completions.clear();
     this.expiring.clear();
+    this.creatingDisks.clear();
     this.nextExpiry = Number.POSITIVE_INFINITY;
   }
 
@@ -95,11 +99,12 @@ export class CloudModel {
         byok: r.byok ?? true,
         encryptedCopy: r.encryptedCopy ?? true,
         ...(r.snapshotQuota !== undefined && { snapshotQuota: r.snapshotQuota }),
+        ...(r.zones !== undefined && { zones: [...r.zones] }),
       });
     }
     for (const i of world.instances ?? []) this.instances.set(i.instanceId, i);
     for (const d of world.disks) {
-      this.disks.set(d.diskId, {
+      this.addDisk({
         diskId: d.diskId,
         regionId: d.regionId,
         ...(d.instanceId !== undefined && { instanceId: d.instanceId }),
@@ -164,6 +169,33 @@ export class CloudModel {
       });
     }
     this.addSnapshots(records);
+  }
+
+  /** Adds (or replaces) a disk, keeping the set of Creating disks true. */
+  addDisk(d: DiskRecord): void {
+    this.disks.set(d.diskId, d);
+    if (d.status === DiskStatus.Creating) this.creatingDisks.add(d.diskId);
+  }
+
+  removeDisk(diskId: string): void {
+    this.disks.delete(diskId);
+    this.creatingDisks.delete(diskId);
+  }
+
+  /** What DescribeDisks reports as the disk's Status. */
+  diskStatus(d: DiskRecord): DiskStatus {
+    return d.status ?? (d.instanceId === undefined ? DiskStatus.Available : DiskStatus.InUse);
+  }
+
+  /** Disks created from `snapshotId` that still exist (DeleteSnapshot: SnapshotCreatedDisk). */
+  disksFromSnapshot(snapshotId: string): DiskRecord[] {
+    return [...this.disks.values()].filter((d) => d.sourceSnapshotId === snapshotId);
+  }
+
+  zonesOf(regionId: string): string[] {
+    const region = this.regions.get(regionId);
+    if (region === undefined) return [];
+    return region.zones ?? [`${regionId}-a`, `${regionId}-b`];
   }
 
   /** Adds many snapshots with one sort per region instead of one ordered insert each. */
@@ -275,6 +307,22 @@ export class CloudModel {
    */
   settle(now: number): boolean {
     let changed = false;
+    for (const id of this.creatingDisks) {
+      const d = this.disks.get(id);
+      if (d === undefined || d.status !== DiskStatus.Creating) {
+        this.creatingDisks.delete(id);
+        continue;
+      }
+      if (d.availableAt === undefined || now < d.availableAt) continue;
+      // A failed restore: the service releases the disk it could not fill (no failed status
+      // is documented for disks; see emulator/README.md).
+      if (d.failsAtCreation) this.removeDisk(id);
+      else {
+        d.status = DiskStatus.Available;
+        this.creatingDisks.delete(id);
+      }
+      changed = true;
+    }
     for (let due = this.completions.popDue(now); due; due = this.completions.popDue(now)) {
       const s = this.snapshots.get(due.id);
       // A stale entry: the snapshot was deleted (or re-added with another completion time).

@@ -70,13 +70,34 @@ export interface DiskRecord {
   encrypted: boolean;
   kmsKeyId?: string;
   tags: Record<string, string>;
+  /** Disks made by CreateDisk (world disks leave these out: In_use or Available by instanceId). */
+  zoneId?: string;
+  status?: DiskStatus;
+  name?: string;
+  description?: string;
+  sourceSnapshotId?: string;
+  creationTime?: number;
+  /** Virtual ms when a Creating disk becomes Available. */
+  availableAt?: number;
+  /** The restore fails (fault injection): at availableAt the service releases the disk. */
+  failsAtCreation?: boolean;
 }
+
+/** DescribeDisks Status values the emulator produces. */
+export const DiskStatus = {
+  Creating: 'Creating',
+  Available: 'Available',
+  InUse: 'In_use',
+} as const;
+export type DiskStatus = (typeof DiskStatus)[keyof typeof DiskStatus];
 
 export interface RegionRecord {
   regionId: string;
   byok: boolean;
   encryptedCopy: boolean;
   snapshotQuota?: number;
+  /** Zone ids (DescribeZones); absent: `<region>-a` and `<region>-b`. */
+  zones?: string[];
 }
 
 /** What a ClientToken was first used with, so a replay returns the same copy. */

@@ -29,6 +29,8 @@ export interface WorldRegion {
   encryptedCopy?: boolean;
   /** Maximum snapshots in the region (QuotaExceed.SnapshotQuota); default unlimited. */
   snapshotQuota?: number;
+  /** Zone ids DescribeZones lists and CreateDisk accepts; default `<region>-a`, `<region>-b`. */
+  zones?: string[];
 }
 
 export interface WorldInstance {
@@ -107,6 +109,10 @@ export interface CopyModel {
   incrementalFraction: number;
   /** No copy is faster than this, in virtual seconds. */
   minSeconds: number;
+  /** GiB per second a disk created from a snapshot (CreateDisk) fills at. */
+  restoreGiBps: number;
+  /** No disk from a snapshot is Available sooner than this, in virtual seconds. */
+  restoreMinSeconds: number;
 }
 
 export interface World {
@@ -131,4 +137,6 @@ export const DEFAULT_COPY_MODEL: CopyModel = {
   throughputGiBps: 0.5,
   incrementalFraction: 0.1,
   minSeconds: 5,
+  restoreGiBps: 2,
+  restoreMinSeconds: 30,
 };

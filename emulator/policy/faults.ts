@@ -13,6 +13,11 @@ export interface FaultSettings {
   timeoutAfterAcceptRate?: number;
   /** Probability that a new copy ends `failed` instead of `accomplished`. */
   copyFailureRate?: number;
+  /**
+   * Probability that a disk CreateDisk makes from a snapshot never becomes Available: at its
+   * ready time the service releases it (a failed restore). Applies to CreateDisk calls.
+   */
+  restoreFailureRate?: number;
   /** Limit the faults above to these actions (default: all). */
   actions?: string[];
 }
@@ -30,6 +35,7 @@ const RATE_KEYS = [
   'dropConnectionRate',
   'timeoutAfterAcceptRate',
   'copyFailureRate',
+  'restoreFailureRate',
 ] as const;
 
 export function validateFaults(f: FaultSettings): FaultSettings {
@@ -66,4 +72,8 @@ export function latencyFor(f: FaultSettings, action: string, random: () => numbe
 
 export function copyFailureRate(f: FaultSettings, action: string): number {
   return applies(f, action) ? (f.copyFailureRate ?? 0) : 0;
+}
+
+export function restoreFailureRate(f: FaultSettings, action: string): number {
+  return applies(f, action) ? (f.restoreFailureRate ?? 0) : 0;
 }

@@ -159,6 +159,28 @@ export const ERROR_CATALOG = {
   ],
   'InvalidSnapshotLock.NotFound': [404, 'The specified snapshot(s) %s is(are) not locked.'],
 
+  // DeleteSnapshot of a snapshot a disk was created from (without Force)
+  SnapshotCreatedDisk: [403, 'The snapshot has been used to create disk(s).'],
+
+  // CreateDisk, DescribeDisks, DeleteDisk, DescribeZones
+  'InvalidRegionId.NotFound': [404, 'The specified RegionId does not exist.'],
+  'InvalidZoneId.NotFound': [404, 'The specified zone does not exist.'],
+  'InvalidDiskCategory.ValueNotSupported': [
+    400,
+    'The specified parameter "DiskCategory" is not valid.',
+  ],
+  'InvalidDiskSize.TooSmall': [403, 'Specified disk size is less than the size of snapshot.'],
+  'InvalidDiskSize.NotSupported': [400, 'The specified parameter size is not valid.'],
+  'InvalidDiskName.Malformed': [400, 'The specified disk name is wrongly formed.'],
+  'InvalidParameter.EncryptedIllegal': [
+    400,
+    'The specified parameter Encrypted must be true when kmsKeyId is not empty.',
+  ],
+  'InvalidParameter.Encrypted.KmsNotEnabled': [400, 'The encrypted disk need enable KMS'],
+  'InvalidDiskIds.Malformed': [400, 'The amount of specified disk Ids exceeds the limit.'],
+  'InvalidDiskId.NotFound': [404, 'The specified disk does not exist.'],
+  IncorrectDiskStatus: [403, 'The current disk status does not support this operation.'],
+
   // KMS
   'Forbidden.KeyNotFound': [404, 'The specified Key is not found.'],
 } as const satisfies Record<string, readonly [number, string]>;

@@ -1,6 +1,9 @@
 import type {
   CallResult,
   CopySnapshotRequest,
+  CreateDiskRequest,
+  Disk,
+  DiskQuery,
   EcsApi,
   LockRequest,
   Snapshot,
@@ -101,6 +104,64 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
       };
     },
 
+    async createDisk(request: CreateDiskRequest) {
+      const params: RpcParams = {
+        RegionId: request.regionId,
+        ZoneId: request.zoneId,
+        SnapshotId: request.snapshotId,
+        DiskCategory: request.diskCategory,
+        DiskName: request.name,
+        Description: request.description,
+        ClientToken: request.clientToken,
+        ...tagParams(request.tags),
+      };
+      if (request.encrypted) params.Encrypted = true;
+      if (request.kmsKeyId) params.KMSKeyId = request.kmsKeyId;
+      const body = await rpc.call<{ RequestId?: string; DiskId?: string }>(
+        request.regionId,
+        'CreateDisk',
+        params,
+      );
+      return { requestId: String(body.RequestId ?? ''), diskId: String(body.DiskId ?? '') };
+    },
+
+    async describeDisks(query: DiskQuery, nextToken?: string) {
+      const params: RpcParams = { RegionId: query.regionId, MaxResults: MAX_PAGE };
+      if (query.diskIds) params.DiskIds = JSON.stringify(query.diskIds);
+      if (query.tags) Object.assign(params, tagParams(query.tags));
+      if (nextToken) params.NextToken = nextToken;
+      const body = await rpc.call<{
+        RequestId?: string;
+        NextToken?: string;
+        Disks?: { Disk?: RawDisk[] };
+      }>(query.regionId, 'DescribeDisks', params);
+      return {
+        requestId: String(body.RequestId ?? ''),
+        disks: (body.Disks?.Disk ?? []).map((d) => toDisk(d, query.regionId)),
+        ...(body.NextToken ? { nextToken: String(body.NextToken) } : {}),
+      };
+    },
+
+    async deleteDisk(regionId: string, diskId: string): Promise<CallResult> {
+      // RegionId is not on DeleteDisk's page; as for DeleteSnapshot, it pins the region.
+      const body = await rpc.call<{ RequestId?: string }>(regionId, 'DeleteDisk', {
+        RegionId: regionId,
+        DiskId: diskId,
+      });
+      return { requestId: String(body.RequestId ?? '') };
+    },
+
+    async describeZones(regionId: string) {
+      const body = await rpc.call<{
+        RequestId?: string;
+        Zones?: { Zone?: { ZoneId?: unknown }[] };
+      }>(regionId, 'DescribeZones', { RegionId: regionId, Verbose: false });
+      return {
+        requestId: String(body.RequestId ?? ''),
+        zones: (body.Zones?.Zone ?? []).map((z) => str(z.ZoneId)).filter((z) => z !== ''),
+      };
+    },
+
     async describeLockedSnapshots(regionId: string, snapshotIds: string[], nextToken?: string) {
       const params: RpcParams = { RegionId: regionId, MaxResults: MAX_PAGE };
       snapshotIds.forEach((id, i) => {
@@ -121,6 +182,41 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
         ...(body.NextToken ? { nextToken: String(body.NextToken) } : {}),
       };
     },
+  };
+}
+
+interface RawDisk {
+  DiskId?: unknown;
+  RegionId?: unknown;
+  ZoneId?: unknown;
+  Status?: unknown;
+  Size?: unknown;
+  Category?: unknown;
+  Encrypted?: unknown;
+  KMSKeyId?: unknown;
+  SourceSnapshotId?: unknown;
+  CreationTime?: unknown;
+  Tags?: { Tag?: { TagKey?: unknown; TagValue?: unknown }[] };
+}
+
+function toDisk(raw: RawDisk, regionId: string): Disk {
+  const tags: Record<string, string> = {};
+  for (const t of raw.Tags?.Tag ?? []) tags[str(t.TagKey)] = str(t.TagValue);
+  const kmsKeyId = str(raw.KMSKeyId);
+  const sourceSnapshotId = str(raw.SourceSnapshotId);
+  return {
+    diskId: str(raw.DiskId),
+    regionId: str(raw.RegionId) || regionId,
+    zoneId: str(raw.ZoneId),
+    status: str(raw.Status),
+    sizeGiB: Number(raw.Size ?? 0),
+    category: str(raw.Category),
+    // XML answers carry booleans as strings.
+    encrypted: raw.Encrypted === true || raw.Encrypted === 'true',
+    ...(kmsKeyId ? { kmsKeyId } : {}),
+    ...(sourceSnapshotId ? { sourceSnapshotId } : {}),
+    creationTime: str(raw.CreationTime),
+    tags,
   };
 }
 

@@ -41,6 +41,22 @@ export function countingEcs(ecs: EcsApi, counter: CallCounter): EcsApi {
       counter.add('DescribeLockedSnapshots');
       return ecs.describeLockedSnapshots(regionId, ids, nextToken);
     },
+    createDisk: (request) => {
+      counter.add('CreateDisk');
+      return ecs.createDisk(request);
+    },
+    describeDisks: (query, nextToken) => {
+      counter.add('DescribeDisks');
+      return ecs.describeDisks(query, nextToken);
+    },
+    deleteDisk: (regionId, diskId) => {
+      counter.add('DeleteDisk');
+      return ecs.deleteDisk(regionId, diskId);
+    },
+    describeZones: (regionId) => {
+      counter.add('DescribeZones');
+      return ecs.describeZones(regionId);
+    },
     listTaggedSnapshots: (regionId, tags, nextToken) => {
       counter.add('ListTagResources');
       return ecs.listTaggedSnapshots(regionId, tags, nextToken);

@@ -109,6 +109,50 @@ export interface LockRequest {
   coolOffHours: number;
 }
 
+/** DescribeDisks Status: Creating until a disk from a snapshot is filled, then Available. */
+export type DiskStatus = 'Creating' | 'Available' | 'In_use' | string;
+
+/** A block storage disk as DescribeDisks reports it. */
+export interface Disk {
+  diskId: string;
+  regionId: string;
+  zoneId: string;
+  status: DiskStatus;
+  /** GiB */
+  sizeGiB: number;
+  category: string;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  /** The snapshot the disk was created from. */
+  sourceSnapshotId?: string;
+  /** ISO 8601 UTC */
+  creationTime: string;
+  tags: Record<string, string>;
+}
+
+export interface DiskQuery {
+  regionId: string;
+  /** At most 100. */
+  diskIds?: string[];
+  /** All must match (Tag.N). */
+  tags?: Record<string, string>;
+}
+
+/** CreateDisk of a pay-as-you-go data disk from a snapshot (a restore drill). */
+export interface CreateDiskRequest {
+  regionId: string;
+  zoneId: string;
+  snapshotId: string;
+  diskCategory: string;
+  name: string;
+  description: string;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  tags: Record<string, string>;
+  /** ASCII, at most 64 characters. */
+  clientToken: string;
+}
+
 export interface EcsApi {
   describeSnapshots(query: SnapshotQuery, nextToken?: string): Promise<SnapshotPage>;
   copySnapshot(request: CopySnapshotRequest): Promise<CallResult & { snapshotId: string }>;
@@ -127,6 +171,16 @@ export interface EcsApi {
     snapshotIds: string[],
     nextToken?: string,
   ): Promise<CallResult & { locks: SnapshotLock[]; nextToken?: string }>;
+  createDisk(request: CreateDiskRequest): Promise<CallResult & { diskId: string }>;
+  /** One page of DescribeDisks (MaxResults 100 + NextToken). */
+  describeDisks(
+    query: DiskQuery,
+    nextToken?: string,
+  ): Promise<CallResult & { disks: Disk[]; nextToken?: string }>;
+  /** DeleteDisk (an unknown id is ignored by the API). */
+  deleteDisk(regionId: string, diskId: string): Promise<CallResult>;
+  /** The zone ids of a region (DescribeZones). */
+  describeZones(regionId: string): Promise<CallResult & { zones: string[] }>;
   /** ListTagResources for snapshots carrying every one of `tags` (no 1,000-result cap). */
   listTaggedSnapshots(
     regionId: string,

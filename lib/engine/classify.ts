@@ -74,6 +74,19 @@ export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
   // A locked snapshot (DeleteSnapshot, LockSnapshot past cool-off): left as it is.
   'InvalidOperation.CoolOffPeriodExpired': SkipItem,
   'InvalidSnapshotLock.NotFound': SkipItem,
+  // Restore drills (CreateDisk, DescribeDisks, DeleteDisk, DescribeZones). A drill records any
+  // refusal but a stop-run one as a failed drill; these classes say what else it means.
+  'InvalidDiskId.NotFound': SkipItem,
+  IncorrectDiskStatus: RetryNextRun,
+  'InvalidRegionId.NotFound': StopDestination,
+  'InvalidParameter.Encrypted.KmsNotEnabled': StopDestination,
+  'InvalidZoneId.NotFound': PolicyBug,
+  'InvalidDiskCategory.ValueNotSupported': PolicyBug,
+  'InvalidDiskSize.TooSmall': PolicyBug,
+  'InvalidDiskSize.NotSupported': PolicyBug,
+  'InvalidDiskName.Malformed': PolicyBug,
+  'InvalidDiskIds.Malformed': PolicyBug,
+  'InvalidParameter.EncryptedIllegal': PolicyBug,
   'InvalidOperation.DeleteSharedSnapshotUnsupported': SkipItem,
   'InvalidOperation.ResourceManagedByCloudProduct': SkipItem,
   'InvalidResourceId.NotFound': SkipItem,

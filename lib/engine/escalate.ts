@@ -15,6 +15,12 @@ export const RAM_ACTIONS: Readonly<Record<string, string>> = {
   TagResources: 'ecs:TagResources',
   ListTagResources: 'ecs:ListTagResources',
   DescribeKey: 'kms:DescribeKey',
+  LockSnapshot: 'ecs:LockSnapshot',
+  DescribeLockedSnapshots: 'ecs:DescribeLockedSnapshots',
+  CreateDisk: 'ecs:CreateDisk',
+  DescribeDisks: 'ecs:DescribeDisks',
+  DeleteDisk: 'ecs:DeleteDisk',
+  DescribeZones: 'ecs:DescribeZones',
 };
 
 /** "Forbidden.RAM from DeleteSnapshot in cn-beijing (RAM action ecs:DeleteSnapshot): ..." */

@@ -20,7 +20,10 @@ export function recordIdOf(record: LogRecord): string {
   switch (record.kind) {
     case 'item': {
       const pair = [record.sourceRegion, record.sourceSnapshotId, record.destRegion];
-      if (record.copySnapshotId !== undefined && COPY_EVENTS.has(record.outcome)) {
+      if (record.drillDiskId !== undefined) {
+        // A drill's result is recorded by whichever run sees its disk: once per disk.
+        parts.push(...pair, record.outcome, record.drillDiskId);
+      } else if (record.copySnapshotId !== undefined && COPY_EVENTS.has(record.outcome)) {
         parts.push(...pair, record.outcome, record.copySnapshotId);
       } else {
         parts.push(...pair, record.outcome, record.runId);

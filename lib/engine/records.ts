@@ -18,6 +18,10 @@ export const Outcome = {
    * next ClientToken generation.
    */
   Recopy: 're-copy',
+  /** A restore drill made a disk from the copy and it became Available (durationMs: how long). */
+  Restored: 'restored',
+  /** A restore drill failed: the disk could not be made, or never became Available. */
+  RestoreFailed: 'restore-failed',
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
@@ -43,6 +47,8 @@ export const AlertKind = {
   SourceStale: 'source-stale',
   /** A completed copy of a locking destination could not be locked (LockSnapshot refused). */
   CopyUnlocked: 'copy-unlocked',
+  /** A restore drill failed: a copy in a destination could not be restored to a disk. */
+  DrillFailed: 'drill-failed',
 } as const;
 export type AlertKind = (typeof AlertKind)[keyof typeof AlertKind];
 
@@ -77,6 +83,10 @@ export interface ItemRecord extends RecordBase {
   requestId?: string;
   /** ISO 8601: the copy is locked (compliance mode) until then; absent = not known locked. */
   lockedUntil?: string;
+  /** Restore drills: the disk made from copySnapshotId (deleted after the drill). */
+  drillDiskId?: string;
+  /** Restore drills: ISO 8601 time of the drilled copy's recovery point (its source snapshot). */
+  recoveryPoint?: string;
   message: string;
 }
 

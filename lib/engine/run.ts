@@ -17,6 +17,13 @@ import { prune } from './prune.ts';
 import { type DestinationCopies, indexCopies, reconcile } from './reconcile.ts';
 import { RecordBook } from './record.ts';
 import { AlertKind, Outcome } from './records.ts';
+import {
+  type DrillPlan,
+  deferBlockedPrunes,
+  notePlannedDrills,
+  planDrills,
+  runDrills,
+} from './restore-drill.ts';
 import { InvalidRunIdError, runIdProblem } from './run-id.ts';
 import { StopState } from './stop.ts';
 import type { Plan, PlanOptions, RunOptions, RunSummary } from './types.ts';
@@ -34,6 +41,8 @@ interface Prepared {
   sources: SourceDiscovery[];
   /** Completed copies of locking destinations to lock this run. */
   locks: LockTask[];
+  /** Restore drills per destination (restoreDrill). */
+  drills: DrillPlan[];
   abort?: CloudApiError;
 }
 
@@ -87,7 +96,14 @@ async function prepare(ctx: EngineContext, deadline?: number): Promise<Prepared>
   const empty: WorkPlan = { items: [], rpoBreaches: [] };
   const preflightAbort = checks.find((c) => c.abort)?.abort;
   if (preflightAbort)
-    return { work: empty, destinations: [], sources: [], locks: [], abort: preflightAbort };
+    return {
+      work: empty,
+      destinations: [],
+      sources: [],
+      locks: [],
+      drills: [],
+      abort: preflightAbort,
+    };
 
   const usable = destinations.filter((d) => checks.find((c) => c.region === d.region)?.ok);
   // Sources and destinations are listed side by side: they share nothing but the limiter.
@@ -105,7 +121,7 @@ async function prepare(ctx: EngineContext, deadline?: number): Promise<Prepared>
   ]);
   const listingAbort = [...sources, ...listings].map((x) => x.error).find(isStopRun);
   if (listingAbort)
-    return { work: empty, destinations: [], sources, locks: [], abort: listingAbort };
+    return { work: empty, destinations: [], sources, locks: [], drills: [], abort: listingAbort };
 
   const inputs: DestinationInput[] = destinations.map((dest) => {
     const check = checks.find((c) => c.region === dest.region);
@@ -128,7 +144,8 @@ async function prepare(ctx: EngineContext, deadline?: number): Promise<Prepared>
     return input;
   });
   const lockAbort = await learnLocks(ctx, inputs);
-  if (lockAbort) return { work: empty, destinations: [], sources, locks: [], abort: lockAbort };
+  if (lockAbort)
+    return { work: empty, destinations: [], sources, locks: [], drills: [], abort: lockAbort };
   ctx.emit({ type: 'phase', phase: 'plan' });
   const work = planWork({
     policy,
@@ -138,6 +155,8 @@ async function prepare(ctx: EngineContext, deadline?: number): Promise<Prepared>
     shard: ctx.shard,
   });
   const locks = planLocks(work.items, inputs, ctx.now());
+  const drills = planDrills(policy, inputs, ctx.now());
+  notePlannedDrills(work.items, drills);
   const perDestination: Record<string, number> = {};
   for (const item of work.items) {
     if (item.action === 'copy')
@@ -148,7 +167,7 @@ async function prepare(ctx: EngineContext, deadline?: number): Promise<Prepared>
     perDestination,
     total: Object.values(perDestination).reduce((a, b) => a + b, 0),
   });
-  return { work, destinations: inputs, sources, locks };
+  return { work, destinations: inputs, sources, locks, drills };
 }
 
 /**
@@ -169,6 +188,11 @@ export async function planPolicy(opts: PlanOptions): Promise<Plan> {
   if (copies) wouldMake.CopySnapshot = copies;
   if (prunes) wouldMake.DeleteSnapshot = prunes;
   if (prepared.locks.length) wouldMake.LockSnapshot = prepared.locks.length;
+  const drills = prepared.drills.filter((d) => d.due).length;
+  if (drills) {
+    wouldMake.CreateDisk = drills;
+    wouldMake.DeleteDisk = drills;
+  }
   return {
     policy: opts.policy.name,
     // Work items serialise as plan items (toJSON): no copy of a possibly huge list.
@@ -336,8 +360,13 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
         ...blocking.waitingRecord(item, item.waitsForThisRun, dryRun),
       });
     }
+    // Drills before prune: a copy a drill disk still comes from is not pruned (SnapshotCreatedDisk).
+    const drilled = await withCallDeadline(deadlines.calls, () =>
+      runDrills(execOptions, prepared.destinations, prepared.drills, opts.runId),
+    );
+    const prunable = deferBlockedPrunes(execOptions, prepared.work.items, drilled);
     ctx.emit({ type: 'phase', phase: 'prune' });
-    await withCallDeadline(deadlines.calls, () => prune(execOptions, prepared.work.items));
+    await withCallDeadline(deadlines.calls, () => prune(execOptions, prunable));
     countMismatch = checkOutcomeCounts(book, prepared, decided);
   }
 
@@ -359,6 +388,7 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
   const exitCode = stop.aborted
     ? ExitCode.Aborted
     : book.totals[Outcome.Failed] > 0 ||
+        book.totals[Outcome.RestoreFailed] > 0 ||
         stop.destinations.size > 0 ||
         sourceFailures > 0 ||
         incomplete > 0 ||
@@ -511,6 +541,9 @@ function runMessage(
   const parts = [
     `${dryRun ? 'dry run: ' : ''}${t.started} started, ${t.completed} completed, ${t['in-progress']} in progress, ${t['already-copied']} already copied, ${t.deferred} deferred, ${t.skipped} skipped, ${t.failed} failed, ${t.pruned} pruned`,
   ];
+  if (t.restored || t['restore-failed']) {
+    parts.push(`restore drills: ${t.restored} restored, ${t['restore-failed']} failed`);
+  }
   if (stop.aborted) parts.push(`aborted: ${stop.aborted.message}`);
   for (const [region, why] of stop.destinations) parts.push(`${region} stopped: ${why.errorCode}`);
   if (unmarked.unmarked > 0) {

@@ -74,6 +74,8 @@ function parseItem(raw: Record<string, unknown>, base: Base): ItemRecord | undef
     ...optional('errorCode', str(raw.errorCode)),
     ...optional('requestId', str(raw.requestId)),
     ...optional('lockedUntil', str(raw.lockedUntil)),
+    ...optional('drillDiskId', str(raw.drillDiskId)),
+    ...optional('recoveryPoint', str(raw.recoveryPoint)),
   };
 }
 

@@ -48,6 +48,7 @@ export function renderStatusHtml(report: StatusReport): string {
   <h2>Recovery points by disk and destination</h2>
   ${grid(report)}
   ${legend()}
+  ${tested(report)}
   ${stops(report)}
 </section>
 <section>
@@ -142,6 +143,19 @@ function legend(): string {
     .map((s) => `<span><i style="${swatch(StateColour[s])}"></i>${esc(StateLabel[s])}</span>`)
     .join('');
   return `<p class="legend">${items}</p>`;
+}
+
+/** Per destination: the newest restore-tested recovery point and its age (tested RPO). */
+function tested(report: StatusReport): string {
+  const drilled = report.destinations.filter((d) => d.tested !== undefined);
+  if (drilled.length === 0) return '';
+  const items = drilled
+    .map(
+      (d) =>
+        `<li>${esc(d.region)} tested RPO ${esc(String(d.tested?.ageHours ?? ''))} h: ${esc(d.tested?.snapshotId ?? '')} (recovery point ${esc(d.tested?.recoveryPointTime ?? '')}, restore-tested ${esc(d.tested?.drilledAt ?? '')})</li>`,
+    )
+    .join('');
+  return `<ul class="tested">${items}</ul>`;
 }
 
 function stops(report: StatusReport): string {

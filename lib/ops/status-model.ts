@@ -1,6 +1,7 @@
 import type { Snapshot } from '../cloud/ports.ts';
-import { PointFrom } from '../domain/recovery-point.ts';
+import { ageHours, PointFrom, recoveryPoint } from '../domain/recovery-point.ts';
 import type { AlertRecord, ItemRecord, LogRecord, Outcome, RunRecord } from '../engine/records.ts';
+import { drillMark } from '../engine/restore-drill.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import { HeartbeatState, type HeartbeatStatus } from './heartbeat.ts';
 import { pointOf, recoveryPointMs, type SourceTimes, sourceOf } from './status-sources.ts';
@@ -86,6 +87,11 @@ export interface DestinationStatus {
   rpoHours: number;
   /** The newest destination-stopped alert (KMS key disabled, quota...), if any. */
   lastStop?: { time: string; errorCode?: string; message: string };
+  /**
+   * Tested RPO: the newest recovery point here that a restore drill restored (read from the
+   * drill mark on the copy), and its age. Absent: no copy here is restore-tested.
+   */
+  tested?: { snapshotId: string; recoveryPointTime: string; ageHours: number; drilledAt: string };
 }
 
 export interface RunEntry {
@@ -176,7 +182,7 @@ export function buildStatusReport(input: StatusInputs): StatusReport {
   return {
     policy: policy.name,
     generatedAt: now.toISOString(),
-    destinations: destinations.map((d) => withLastStop(d, records)),
+    destinations: destinations.map((d) => withTested(withLastStop(d, records), copies, now)),
     cells,
     heartbeat: input.heartbeat,
     runs: timeline(records),
@@ -370,6 +376,32 @@ function withLastStop(
       time: stop.time,
       message: stop.message,
       ...(stop.errorCode === undefined ? {} : { errorCode: stop.errorCode }),
+    },
+  };
+}
+
+/** The newest restore-tested recovery point of a destination (status's "tested RPO"). */
+function withTested(
+  dest: DestinationStatus,
+  copies: readonly Snapshot[],
+  now: Date,
+): DestinationStatus {
+  let best: { copy: Snapshot; pointMs: number; drilledAt: string } | undefined;
+  for (const copy of copies) {
+    if (copy.regionId !== dest.region || copy.status !== 'accomplished') continue;
+    const mark = drillMark(copy);
+    if (mark === undefined || !mark.restored) continue;
+    const pointMs = recoveryPoint(copy, undefined).pointMs;
+    if (best === undefined || pointMs > best.pointMs) best = { copy, pointMs, drilledAt: mark.at };
+  }
+  if (best === undefined) return dest;
+  return {
+    ...dest,
+    tested: {
+      snapshotId: best.copy.snapshotId,
+      recoveryPointTime: new Date(best.pointMs).toISOString(),
+      ageHours: Math.round(ageHours(best.pointMs, now) * 10) / 10,
+      drilledAt: best.drilledAt,
     },
   };
 }

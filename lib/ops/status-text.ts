@@ -18,6 +18,11 @@ export function renderStatusText(report: StatusReport): string {
   }
   lines.push(`heartbeat: ${report.heartbeat.state} - ${report.heartbeat.message}`);
   for (const d of report.destinations) {
+    if (d.tested !== undefined) {
+      lines.push(
+        `destination ${d.region} tested RPO: ${d.tested.ageHours} h (${d.tested.snapshotId}, recovery point ${d.tested.recoveryPointTime}, restore-tested ${d.tested.drilledAt})`,
+      );
+    }
     if (d.lastStop !== undefined) {
       lines.push(
         `destination ${d.region} last stopped ${d.lastStop.time}: ${d.lastStop.errorCode ?? ''} ${d.lastStop.message}`.trimEnd(),

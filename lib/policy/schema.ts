@@ -125,6 +125,41 @@ export const LockSchema = z
   })
   .describe('Compliance-mode lock of each completed copy.');
 
+/** CreateDisk DiskCategory values a drill may restore into (ECS API page). */
+export const DRILL_DISK_CATEGORIES = [
+  'cloud',
+  'cloud_efficiency',
+  'cloud_ssd',
+  'cloud_essd',
+  'cloud_auto',
+  'cloud_essd_entry',
+] as const;
+
+export const RestoreDrillSchema = z
+  .strictObject({
+    everyDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(366)
+      .describe(
+        'Days between drills per destination (1-366): a drill is due when no copy there was restore-tested within this many days.',
+      ),
+    diskCategory: z
+      .enum(DRILL_DISK_CATEGORIES)
+      .describe('Category of the drill disk (CreateDisk DiskCategory), e.g. cloud_essd.'),
+    zoneId: z
+      .string()
+      .regex(/^[a-z]{2,}(-[a-z0-9]+)+$/, 'must be a zone id such as cn-beijing-a')
+      .optional()
+      .describe(
+        'Zone of the drill disk in the destination whose region it belongs to; other destinations (and this one when unset) use the first zone DescribeZones lists.',
+      ),
+  })
+  .describe(
+    'Restore drills: on this cadence the run restores the newest completed copy of each destination to a disk (CreateDisk), times it until Available, records the result and deletes the disk.',
+  );
+
 export const DestinationSchema = z
   .strictObject({
     region: regionId.describe(
@@ -375,6 +410,9 @@ export const PolicySchema = z
     }),
     log: LogSchema.default({ type: 'stdout' }),
     alerts: AlertsSchema.default({}),
+    restoreDrill: RestoreDrillSchema.optional().describe(
+      "Scheduled restore drills proving each destination's newest copy restores. Unset: no drills.",
+    ),
   })
   .describe('dr-replicator replication policy.');
 

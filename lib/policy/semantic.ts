@@ -276,5 +276,21 @@ export function semanticProblems(data: unknown): RawProblem[] {
   checkCopy(p, out);
   checkLimits(p, out);
   checkLog(p, out);
+  checkRestoreDrill(p, out);
   return out;
+}
+
+/** A drill zone is a zone of one destination region (zone ids start with their region's id). */
+function checkRestoreDrill(p: Obj, out: RawProblem[]): void {
+  const zoneId = str(obj(p.restoreDrill)?.zoneId);
+  if (zoneId === undefined) return;
+  const regions = list(p.destinations)
+    .map((d) => str(obj(d)?.region))
+    .filter((r): r is string => r !== undefined);
+  if (regions.some((r) => zoneId.startsWith(`${r}-`))) return;
+  out.push({
+    path: ['restoreDrill', 'zoneId'],
+    anchor: 'value',
+    message: `zone ${zoneId} is in none of the destination regions (${regions.join(', ')}): a drill disk is created where the copy is`,
+  });
 }

@@ -43,6 +43,8 @@ export interface RamPolicyInput {
 
 /** The tag every copy carries; DeleteSnapshot is allowed on nothing else. */
 export const POLICY_TAG = 'dr-replicator:policy';
+/** The tag every restore-drill disk carries; DeleteDisk is allowed on nothing else. */
+export const DRILL_TAG = 'dr-replicator:drill';
 
 const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort();
 
@@ -121,6 +123,37 @@ export function renderRamPolicy(input: RamPolicyInput): RamPolicyDocument {
         Action: 'ecs:LockSnapshot',
         Resource: snapshots(locking),
         Condition: OWN_COPIES,
+      },
+    );
+  }
+  // Restore drills (issue 18) only where a policy drills, only in its destinations: disks are
+  // made only from our own copies (the snapshot resource carries the provenance tag) and
+  // deleted only when they carry the drill tag, so the role can delete no other disk.
+  // DescribeZones has no resource-level authorization: scoped to the region.
+  const drilling = sorted(
+    input.policies.flatMap((p) => (p.restoreDrill ? p.destinations.map((d) => d.region) : [])),
+  );
+  if (drilling.length > 0) {
+    const disks = drilling.map((region) => `acs:ecs:${region}:${account}:disk/*`);
+    statements.push(
+      {
+        Effect: 'Allow',
+        Action: 'ecs:DescribeZones',
+        Resource: drilling.map((r) => `acs:ecs:${r}:${account}:*`),
+      },
+      { Effect: 'Allow', Action: 'ecs:CreateDisk', Resource: disks },
+      {
+        Effect: 'Allow',
+        Action: 'ecs:CreateDisk',
+        Resource: snapshots(drilling),
+        Condition: OWN_COPIES,
+      },
+      { Effect: 'Allow', Action: 'ecs:DescribeDisks', Resource: disks },
+      {
+        Effect: 'Allow',
+        Action: 'ecs:DeleteDisk',
+        Resource: disks,
+        Condition: { StringLike: { [`acs:ResourceTag/${DRILL_TAG}`]: '*' } },
       },
     );
   }

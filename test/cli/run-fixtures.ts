@@ -76,6 +76,9 @@ export function useDemoCloud(): { readonly emulator: RunningEmulator; readonly w
   });
   beforeEach(async () => {
     emulator?.admin.reset();
+    // The demo cloud keeps real time: the example policy's restore drill gets disks that fill
+    // at once, so a CLI run does not wait half a minute for one (test/engine covers the wait).
+    emulator?.admin.setCopyModel({ restoreGiBps: 1e9, restoreMinSeconds: 0 });
     ws = await workspace();
   });
   afterEach(async () => {

@@ -69,6 +69,8 @@ const run: RunRecord = {
     deferred: 0,
     pruned: 0,
     're-copy': 0,
+    restored: 0,
+    'restore-failed': 0,
   },
   apiCalls: { CopySnapshot: 2 },
   message: 'partial',

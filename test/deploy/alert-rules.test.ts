@@ -118,6 +118,7 @@ const EXPECTED: Record<string, string[]> = {
   'listing-incomplete': [`sample alert ${AlertKind.ListingIncomplete}`],
   'copy-lost': [`sample alert ${AlertKind.CopyLost}`],
   'copy-unlocked': [`sample alert ${AlertKind.CopyUnlocked}`],
+  'drill-failed': [`sample alert ${AlertKind.DrillFailed}`],
   'outcome-count-mismatch': [`sample alert ${AlertKind.OutcomeCountMismatch}`],
   'item-failed': [`sample item ${Outcome.Failed} (earlier attempt failed)`],
   'no-runs': ['sample run'],

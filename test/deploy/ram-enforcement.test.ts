@@ -50,6 +50,8 @@ describe('policies/ram-policy.json, enforced', () => {
     emulator.admin.reset();
     emulator.admin.setRamPolicy(ram);
     const logLines: string[] = [];
+    // Disks fill at once, so the run's restore drill needs no real-time wait.
+    emulator.admin.setCopyModel({ restoreGiBps: 1e6, restoreMinSeconds: 0 });
     const handler = createHandler({
       env: {
         DR_REPLICATOR_ENDPOINT: emulator.url,
@@ -112,6 +114,9 @@ describe('policies/ram-policy.json, enforced', () => {
     'ecs:TagResources',
     'ecs:DescribeLockedSnapshots',
     'ecs:LockSnapshot',
+    'ecs:DescribeDisks',
+    'ecs:DescribeZones',
+    'ecs:DeleteDisk',
   ])(
     'fails the run with a Forbidden.RAM alert naming %s when its statement is withdrawn',
     async (action) => withdrawn(action)(),

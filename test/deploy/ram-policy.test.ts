@@ -62,7 +62,8 @@ describe('policies/ram-policy.json', () => {
 
   it("scopes each statement to its service's resource type", () => {
     const expected: Record<string, RegExp> = {
-      ecs: /^acs:ecs:[a-z0-9-]+:[^:]+:snapshot\/\*$/,
+      // Snapshots; disks for restore drills; DescribeZones has no resource type but its region.
+      ecs: /^acs:ecs:[a-z0-9-]+:[^:]+:(snapshot\/\*|disk\/\*|\*)$/,
       kms: /^acs:kms:[a-z0-9-]+:[^:]+:key\/[^/]+$/,
       log: /^acs:log:[a-z0-9-]+:[^:]+:project\/[^/*]+\/logstore\/[^/*]+$/,
     };
@@ -71,6 +72,17 @@ describe('policies/ram-policy.json', () => {
       for (const resource of resourcesOf(statement))
         expect(resource).toMatch(expected[service] ?? /^$/);
     }
+  });
+
+  it('lets the role call ecs:DeleteDisk only on disks carrying the dr-replicator:drill tag, and ecs:DescribeZones only in drilling regions', () => {
+    const deletes = policy.Statement.filter((s) => [s.Action].flat().includes('ecs:DeleteDisk'));
+    expect(deletes.length).toBeGreaterThan(0);
+    for (const s of deletes) {
+      expect(s.Condition).toEqual({ StringLike: { 'acs:ResourceTag/dr-replicator:drill': '*' } });
+    }
+    const zones = policy.Statement.filter((s) => [s.Action].flat().includes('ecs:DescribeZones'));
+    for (const s of zones)
+      for (const r of resourcesOf(s)) expect(r).toMatch(/^acs:ecs:[a-z0-9-]+:[^:]+:\*$/);
   });
 
   it.each(['ecs:DeleteSnapshot', 'ecs:TagResources'])(

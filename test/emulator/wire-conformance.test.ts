@@ -54,6 +54,10 @@ const str = (o: Record<string, string | number | boolean>) =>
 /** Demo snapshots of cn-shenzhen, one deleted per DeleteSnapshot variant. */
 let deletable: string[] = [];
 let taggable = '';
+/** Available disks made from a snapshot, one deleted per DeleteDisk variant. */
+const deletableDisks: string[] = [];
+/** A disk still Creating (DeleteDisk refuses it). */
+let creatingDisk = '';
 /** A cn-hangzhou snapshot locked past cool-off (every LockSnapshot variant extends it alike). */
 let lockedId = '';
 /** A cn-hangzhou snapshot the UnlockSnapshot case locks (in cool-off) before each call. */
@@ -343,6 +347,96 @@ const CASES: Case[] = [
     },
   },
   {
+    action: 'CreateDisk',
+    product: 'ECS',
+    // One ClientToken: every variant replays the first disk (same data in every answer).
+    params: () => ({
+      RegionId: 'cn-hangzhou',
+      ZoneId: 'cn-hangzhou-a',
+      SnapshotId: taggable,
+      DiskCategory: 'cloud_essd',
+      DiskName: 'wire-disk',
+      ClientToken: 'wire-conformance-disk-1',
+      'Tag.1.Key': 'dr-replicator:drill',
+      'Tag.1.Value': 'conformance',
+    }),
+    error: {
+      params: () => ({ RegionId: 'cn-hangzhou', ZoneId: 'cn-hangzhou-a', SnapshotId: 's-nope' }),
+      code: 'InvalidSnapshotId.NotFound',
+      status: 404,
+    },
+    moreErrors: [
+      {
+        params: () => ({ RegionId: 'cn-hangzhou', ZoneId: 'cn-hangzhou-z', SnapshotId: taggable }),
+        code: 'InvalidZoneId.NotFound',
+        status: 404,
+      },
+      {
+        params: () => ({
+          RegionId: 'cn-hangzhou',
+          ZoneId: 'cn-hangzhou-a',
+          SnapshotId: taggable,
+          Size: '1',
+        }),
+        code: 'InvalidDiskSize.TooSmall',
+        status: 403,
+      },
+      {
+        params: () => ({
+          RegionId: 'cn-hangzhou',
+          ZoneId: 'cn-hangzhou-a',
+          SnapshotId: taggable,
+          DiskCategory: 'floppy',
+        }),
+        code: 'InvalidDiskCategory.ValueNotSupported',
+        status: 400,
+      },
+      {
+        params: () => ({
+          RegionId: 'cn-hangzhou',
+          ZoneId: 'cn-hangzhou-a',
+          SnapshotId: taggable,
+          KMSKeyId: 'key-nope',
+        }),
+        code: 'InvalidParameter.EncryptedIllegal',
+        status: 400,
+      },
+    ],
+  },
+  {
+    action: 'DescribeDisks',
+    product: 'ECS',
+    params: () => ({ RegionId: 'cn-hangzhou', MaxResults: '100' }),
+    error: {
+      params: () => ({
+        RegionId: 'cn-hangzhou',
+        DiskIds: JSON.stringify(Array.from({ length: 101 }, (_, i) => `d-${i}`)),
+      }),
+      code: 'InvalidDiskIds.Malformed',
+      status: 400,
+    },
+  },
+  {
+    action: 'DeleteDisk',
+    product: 'ECS',
+    params: (n) => ({ RegionId: 'cn-hangzhou', DiskId: deletableDisks[n] ?? 'missing-fixture' }),
+    error: {
+      params: () => ({ RegionId: 'cn-hangzhou', DiskId: creatingDisk }),
+      code: 'IncorrectDiskStatus',
+      status: 403,
+    },
+  },
+  {
+    action: 'DescribeZones',
+    product: 'ECS',
+    params: () => ({ RegionId: 'cn-hangzhou' }),
+    error: {
+      params: () => ({ RegionId: 'xx-nowhere-1' }),
+      code: 'InvalidRegionId.MalFormed',
+      status: 400,
+    },
+  },
+  {
     action: 'DescribeKey',
     product: 'KMS',
     params: () => ({ RegionId: 'cn-beijing', KeyId: 'key-demo-beijing' }),
@@ -425,6 +519,17 @@ beforeAll(async () => {
   lockedId = lockable[0] ?? 'missing-fixture';
   unlockableId = lockable[1] ?? 'missing-fixture';
   await popClient(emu).request('LockSnapshot', lockParams(lockedId, 0), { method: 'POST' });
+  const diskFrom = async (name: string) => {
+    const made = (await popClient(emu).request(
+      'CreateDisk',
+      { RegionId: 'cn-hangzhou', ZoneId: 'cn-hangzhou-b', SnapshotId: taggable, DiskName: name },
+      { method: 'POST' },
+    )) as { DiskId: string };
+    return made.DiskId;
+  };
+  for (let i = 0; i < 8; i++) deletableDisks.push(await diskFrom(`wire-delete-${i}`));
+  emu.admin.advanceClock(3600);
+  creatingDisk = await diskFrom('wire-creating');
 });
 afterAll(() => emu.stop());
 

@@ -5,7 +5,7 @@ import { emptyWorld } from '../../emulator/index.ts';
 import type { SnapshotRecord } from '../../emulator/model/records.ts';
 import { type ItemRecord, Outcome } from '../../lib/engine/records.ts';
 import { PROVENANCE_TAG_KEYS } from '../../lib/policy/render.ts';
-import { type Bed, policy, run, startBed } from './support/harness.ts';
+import { type Bed, FAST_RETRY, policy, run, startBed, virtualTime } from './support/harness.ts';
 
 /**
  * The recovery-point invariants, checked after every run over random worlds, random policy
@@ -51,6 +51,8 @@ type Action =
       copyMode: 'all' | 'latest';
       keepLast: number | undefined;
       retentionDays: number | undefined;
+      /** The run's policy has a restore drill (due at once: everyDays 1). */
+      drill: boolean;
     }
   | { kind: 'advance'; hours: number }
   | { kind: 'delete-copy'; pick: number }
@@ -77,6 +79,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
       copyMode: fc.constantFrom('all' as const, 'latest' as const),
       keepLast: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
       retentionDays: fc.option(fc.constantFrom(1, 30), { nil: undefined }),
+      drill: fc.boolean(),
     }),
   },
   {
@@ -216,6 +219,7 @@ async function check(actions: Action[]): Promise<void> {
           ...(action.retentionDays === undefined ? {} : { retentionDays: action.retentionDays }),
         },
       ],
+      ...(action.drill ? { restoreDrill: { everyDays: 1, diskCategory: 'cloud_essd' } } : {}),
     });
     // Ownership is what the rule says just before the run: an operator who re-tags another
     // tool's copy of the same source with this policy's tags has handed it to this policy.
@@ -237,7 +241,9 @@ async function check(actions: Action[]): Promise<void> {
       .map((s) => s.snapshotId);
     const callsBefore = bed.emu.admin.calls().length;
 
-    const ran = await run(bed, p);
+    // Engine waits (a drill's polls) move the emulator's clock, not real time.
+    const vt = virtualTime(bed);
+    const ran = await run(bed, p, { cloud: vt.cloud, tuning: { ...vt.tuning, retry: FAST_RETRY } });
 
     const deleted = bed.emu.admin
       .calls()
@@ -277,6 +283,14 @@ async function check(actions: Action[]): Promise<void> {
       perSource.set(c.sourceSnapshotId ?? '', (perSource.get(c.sourceSnapshotId ?? '') ?? 0) + 1);
     }
     expect([...perSource].filter(([, n]) => n > 1)).toEqual([]);
+    // 6. Restore drills: prune never meets SnapshotCreatedDisk, and no drill disk outlives a
+    // run that had no time budget to run out of.
+    const refused = bed.emu.admin
+      .calls()
+      .slice(callsBefore)
+      .filter((c) => c.code === 'SnapshotCreatedDisk');
+    expect(refused).toEqual([]);
+    expect(bed.emu.admin.disks(DEST).filter((d) => d.tags['dr-replicator:drill'])).toEqual([]);
   }
 }
 

@@ -76,6 +76,8 @@ export function run(
       deferred: 0,
       pruned: 0,
       're-copy': 0,
+      restored: 0,
+      'restore-failed': 0,
     },
     apiCalls: { DescribeSnapshots: 3, CopySnapshot: 1 },
     message: 'run finished',

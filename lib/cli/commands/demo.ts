@@ -78,6 +78,14 @@ async function runOnce(
       // The demo moves the emulator's clock between runs: RPO ages, lookback windows and record
       // times must all be read on that one clock (the emulated SLS follows it too).
       now: () => emulator.admin.now(),
+      // Waits (a restore drill's polls, backoff, the limiter) pass on that clock too: a drill
+      // disk fills in virtual seconds instead of holding the demo for real ones.
+      tuning: {
+        clock: () => emulator.admin.now().getTime(),
+        sleep: async (ms: number) => {
+          if (ms > 0) emulator.admin.advanceClock(ms / 1000);
+        },
+      },
       // On a pipe the summaries say it all; per-event lines would bury them.
       ...(io.isTTY ? { onEvent: (event: RunEvent) => progress.onEvent(event) } : {}),
     });
@@ -227,6 +235,31 @@ function sayLocks(say: Say, context: PolicyContext, emulator: RunningEmulator): 
   }
 }
 
+/** Per destination: the restore drills the runs recorded (restored or failed), and how long. */
+async function sayDrills(
+  say: Say,
+  context: PolicyContext,
+  emulator: RunningEmulator,
+  since: Date,
+): Promise<void> {
+  if (!context.policy.restoreDrill) return;
+  const { all } = await readBack(context, emulator, since);
+  for (const r of all) {
+    if (r.kind !== 'item' || (r.outcome !== 'restored' && r.outcome !== 'restore-failed')) continue;
+    const result =
+      r.outcome === 'restored'
+        ? `restored to disk ${r.drillDiskId} in ${formatMs(r.durationMs)}, disk deleted`
+        : `FAILED (${r.errorCode ?? 'unknown'})`;
+    say(
+      `Restore drill in ${r.destRegion}: ${r.copySnapshotId} (recovery point ${r.recoveryPoint ?? 'unknown'}) ${result}`,
+    );
+  }
+  const left = emulator.admin
+    .disks()
+    .filter((d) => d.tags['dr-replicator:drill'] === context.policy.name);
+  say(`Drill disks left: ${left.length}`);
+}
+
 async function sayRecords(
   say: Say,
   context: PolicyContext,
@@ -275,6 +308,7 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
         sayHeader(say, emulator, context, stateDir, flags.state !== undefined, policyShown);
         const last = await runUntilCaughtUp(say, context, emulator, io);
         sayLocks(say, context, emulator);
+        await sayDrills(say, context, emulator, since);
         say();
         await sayRecords(say, context, emulator, since);
         say();

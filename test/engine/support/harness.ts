@@ -138,6 +138,10 @@ export function virtualTime(bed: Bed, options: { cloud?: CloudClients; quiesce?:
       lockSnapshot: (r) => track(() => cloud.ecs.lockSnapshot(r)),
       describeLockedSnapshots: (region, ids, token) =>
         track(() => cloud.ecs.describeLockedSnapshots(region, ids, token)),
+      createDisk: (r) => track(() => cloud.ecs.createDisk(r)),
+      describeDisks: (q, token) => track(() => cloud.ecs.describeDisks(q, token)),
+      deleteDisk: (region, id) => track(() => cloud.ecs.deleteDisk(region, id)),
+      describeZones: (region) => track(() => cloud.ecs.describeZones(region)),
     },
     kms: { describeKey: (region, id) => track(() => cloud.kms.describeKey(region, id)) },
     ...(cloud.quotaKey === undefined ? {} : { quotaKey: cloud.quotaKey }),
