@@ -3,6 +3,7 @@ import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { Code } from '../lib/codes.ts';
 import { ReplicatorError } from '../lib/errors.ts';
 
 /**
@@ -15,7 +16,7 @@ import { ReplicatorError } from '../lib/errors.ts';
 
 export class CliBuildError extends ReplicatorError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('Build.CliFailed', message, options);
+    super(Code.BuildCliFailed, message, options);
   }
 }
 
@@ -144,7 +145,7 @@ async function main(): Promise<number> {
     );
     return 0;
   } catch (error) {
-    const code = error instanceof ReplicatorError ? error.code : 'Build.CliFailed';
+    const code = error instanceof ReplicatorError ? error.code : Code.BuildCliFailed;
     process.stderr.write(`build:cli: ${code}: ${(error as Error).message}\n`);
     return 1;
   }

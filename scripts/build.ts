@@ -2,6 +2,7 @@ import { access, copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { Code } from '../lib/codes.ts';
 import { ReplicatorError } from '../lib/errors.ts';
 import { loadOrgFile } from '../lib/org/load.ts';
 import { policyPath } from '../lib/org/targets.ts';
@@ -25,7 +26,7 @@ import {
 
 export class BuildError extends ReplicatorError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('Build.Failed', message, options);
+    super(Code.BuildFailed, message, options);
   }
 }
 
@@ -272,7 +273,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`in ${built.durationMs.toFixed(0)} ms\n`);
     return 0;
   } catch (error) {
-    const code = error instanceof ReplicatorError ? error.code : 'Build.Failed';
+    const code = error instanceof ReplicatorError ? error.code : Code.BuildFailed;
     process.stderr.write(`build: ${code}: ${(error as Error).message}\n`);
     return 1;
   }

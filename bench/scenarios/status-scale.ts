@@ -1,8 +1,8 @@
-import type { Snapshot } from '../../lib/cloud/ports.ts';
-import type { LogRecord } from '../../lib/engine/records.ts';
 import { HeartbeatState } from '../../lib/ops/heartbeat.ts';
 import { buildStatusReport, type StatusInputs } from '../../lib/ops/status-model.ts';
 import { PROVENANCE_TAG_KEYS } from '../../lib/policy/render.ts';
+import type { Snapshot } from '../../lib/ports.ts';
+import type { LogRecord } from '../../lib/records/types.ts';
 import { round, type ScenarioResult } from '../support/report.ts';
 
 const DESTINATIONS = [

@@ -1,15 +1,16 @@
 import path from 'node:path';
 import { endpointFromEnv } from '../../lib/cloud/clients.ts';
 import { redactSecrets } from '../../lib/cloud/errors.ts';
+import { Code } from '../../lib/codes.ts';
 import type { EngineTuning } from '../../lib/engine/types.ts';
 import { InvalidInputError, ReplicatorError } from '../../lib/errors.ts';
 import type { AccountRunResult } from '../../lib/org/account-run.ts';
 import { type DispatchResult, dispatchOrg } from '../../lib/org/dispatch.ts';
 import { createFc3Invoker } from '../../lib/org/invoke-fc3.ts';
 import { loadOrgFile } from '../../lib/org/load.ts';
-import type { InvokePort } from '../../lib/org/ports.ts';
 import { runTarget, type WorkerPayload } from '../../lib/org/run-target.ts';
 import { orgRunId } from '../../lib/org/task-id.ts';
+import type { InvokePort } from '../../lib/ports.ts';
 import { budgetMs, credentialsFromContext, type FcContext } from '../replicate/context.ts';
 import { createJsonLogger } from '../replicate/log.ts';
 
@@ -27,7 +28,7 @@ export const OrgEnv = {
 
 export class MalformedWorkerEventError extends InvalidInputError {
   constructor(message: string) {
-    super('Event.Malformed', message);
+    super(Code.EventMalformed, message);
   }
 }
 
@@ -43,7 +44,7 @@ export interface OrgHandlerDeps {
 
 function orgFileOf(env: NodeJS.ProcessEnv, cwd: string): string {
   const file = env[OrgEnv.OrgFile];
-  if (!file) throw new InvalidInputError('OrgNotConfigured', `${OrgEnv.OrgFile} is not set`);
+  if (!file) throw new InvalidInputError(Code.OrgNotConfigured, `${OrgEnv.OrgFile} is not set`);
   return path.resolve(env[OrgEnv.CodePath] || cwd, file);
 }
 
@@ -144,7 +145,7 @@ export function createOrgHandlers(deps: OrgHandlerDeps = {}) {
       const message = redactSecrets(error instanceof Error ? error.message : String(error));
       log.error('account run crashed', { accountId: payload.accountId, errorMessage: message });
       if (error instanceof ReplicatorError) throw error;
-      throw new ReplicatorError('Handler.Unexpected', message, {
+      throw new ReplicatorError(Code.HandlerUnexpected, message, {
         cause: { name: (error as Error)?.name },
       });
     }

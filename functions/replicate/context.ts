@@ -1,5 +1,6 @@
-import type { Credentials } from '../../lib/cloud/ports.ts';
+import { Code } from '../../lib/codes.ts';
 import { InvalidInputError } from '../../lib/errors.ts';
+import type { Credentials } from '../../lib/ports.ts';
 
 /** The parts of the FC 3.0 Node.js context the handler reads. */
 export interface FcContext {
@@ -21,14 +22,10 @@ export interface FcContext {
   accountId?: string;
 }
 
-export const ContextErrorCode = {
-  MissingCredentials: 'MissingCredentials',
-} as const;
-
 export class MissingRoleCredentialsError extends InvalidInputError {
   constructor() {
     super(
-      ContextErrorCode.MissingCredentials,
+      Code.MissingCredentials,
       'context.credentials has no accessKeyId/accessKeySecret: give the function a role',
     );
   }

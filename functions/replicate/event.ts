@@ -1,3 +1,4 @@
+import { Code } from '../../lib/codes.ts';
 import { InvalidInputError } from '../../lib/errors.ts';
 
 /**
@@ -13,11 +14,9 @@ export interface TimerInvocation {
   policyFile?: string;
 }
 
-export const EventErrorCode = { Malformed: 'Event.Malformed' } as const;
-
 export class MalformedEventError extends InvalidInputError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(EventErrorCode.Malformed, message, options);
+    super(Code.EventMalformed, message, options);
   }
 }
 

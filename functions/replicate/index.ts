@@ -4,6 +4,7 @@ import { withSpool } from '../../lib/cli/spooled-sink.ts';
 import { createCloudClients, endpointFromEnv } from '../../lib/cloud/clients.ts';
 import { redactSecrets } from '../../lib/cloud/errors.ts';
 import { createClaimStore, createSink } from '../../lib/cloud/sinks.ts';
+import { Code } from '../../lib/codes.ts';
 import { settleFromEnv } from '../../lib/engine/coordination.ts';
 import { runPolicy } from '../../lib/engine/run.ts';
 import type { RunSummary } from '../../lib/engine/types.ts';
@@ -54,7 +55,7 @@ export class PolicyNotConfiguredError extends InvalidInputError {
 /** Unexpected failure; the message is scrubbed because FC logs what a handler throws. */
 export class HandlerError extends ReplicatorError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('Handler.Unexpected', redactSecrets(message), options);
+    super(Code.HandlerUnexpected, redactSecrets(message), options);
   }
 }
 
@@ -139,7 +140,7 @@ export function createHandler(deps: HandlerDeps = {}) {
         pending ? await withSpool(open, pending, (text) => log.warn(text.trim())) : await open(),
         (error) =>
           log.warn('alert webhook failed', {
-            errorCode: error instanceof ReplicatorError ? error.code : 'Unexpected',
+            errorCode: error instanceof ReplicatorError ? error.code : Code.Unexpected,
             errorMessage: redactSecrets(error instanceof Error ? error.message : String(error)),
           }),
         {},

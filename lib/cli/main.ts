@@ -1,4 +1,5 @@
 import { Command, CommanderError, Help } from 'commander';
+import { Code } from '../codes.ts';
 import { ExitCode, ReplicatorError } from '../errors.ts';
 import { neutralise } from '../terminal-safe.ts';
 import { COMMAND_LIST, type CommandName } from './command-list.ts';
@@ -76,7 +77,7 @@ export async function main(argv: string[], rawIo: CliIo = processIo()): Promise<
       // --help and --version exit through here with code 0.
       return error.exitCode === 0 ? ExitCode.Ok : ExitCode.InvalidInput;
     }
-    const code = error instanceof ReplicatorError ? error.code : 'Unexpected';
+    const code = error instanceof ReplicatorError ? error.code : Code.Unexpected;
     const message = error instanceof Error ? error.message : String(error);
     // Messages can quote cloud text (ids, error messages): shown escaped on one line.
     io.stderr(`dr-replicator: ${neutralise(code)}: ${neutralise(message)}\n`);

@@ -11,6 +11,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import path from 'node:path';
+import { Code } from '../codes.ts';
 import { InvalidInputError } from '../errors.ts';
 
 /**
@@ -65,7 +66,7 @@ export async function checkOutTarget(
   if (existing?.isSymbolicLink()) {
     if (!options.followSymlinks) {
       throw new OutFileError(
-        'OutFile.Symlink',
+        Code.OutFileSymlink,
         `cannot write ${requested}: it is a symbolic link; pass --follow-symlinks to write to where it points`,
       );
     }
@@ -79,7 +80,7 @@ export async function checkOutTarget(
   if (target?.isDirectory())
     throw outFileError(file, Object.assign(new Error(), { code: 'EISDIR' }));
   if (target && !target.isFile()) {
-    throw new OutFileError('OutFile.NotAFile', `cannot write ${file}: it is not a regular file`);
+    throw new OutFileError(Code.OutFileNotAFile, `cannot write ${file}: it is not a regular file`);
   }
   const folder = path.dirname(file);
   const folderStat = await stat(folder).catch((error: unknown) => {

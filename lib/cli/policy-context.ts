@@ -1,14 +1,12 @@
 import path from 'node:path';
 import { createCloudClients, credentialsFromEnv, endpointFromEnv } from '../cloud/clients.ts';
-import type { Credentials } from '../cloud/ports.ts';
 import { createSink, createStdoutSink } from '../cloud/sinks.ts';
-import type { LogSink } from '../engine/records.ts';
-import type { CloudClients } from '../engine/types.ts';
 import { ReplicatorError } from '../errors.ts';
 import { withPolicyAlerts } from '../ops/policy-alerts.ts';
 import { RecordSpool, spoolDir } from '../ops/record-spool.ts';
 import { loadPolicyFile } from '../policy/load.ts';
 import type { LogTarget, Policy } from '../policy/schema.ts';
+import type { CloudClients, Credentials, LogSink } from '../ports.ts';
 import { neutralise } from '../terminal-safe.ts';
 import type { CliIo } from './io.ts';
 import { withSpool } from './spooled-sink.ts';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { CloudClients } from '../engine/types.ts';
+import { Code } from '../codes.ts';
 import { InvalidInputError } from '../errors.ts';
+import type { CloudClients, Credentials } from '../ports.ts';
 import { createEcsApi, ECS_API_VERSION } from './ecs.ts';
 import { createKmsApi, KMS_API_VERSION } from './kms.ts';
-import type { Credentials } from './ports.ts';
 import { RpcCaller } from './rpc.ts';
 
 export const ENV = {
@@ -22,7 +22,7 @@ export interface CloudClientOptions {
 
 export class MissingCredentialsError extends InvalidInputError {
   constructor(missing: string[]) {
-    super('MissingCredentials', `missing environment variable(s): ${missing.join(', ')}`);
+    super(Code.MissingCredentials, `missing environment variable(s): ${missing.join(', ')}`);
   }
 }
 

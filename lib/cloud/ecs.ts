@@ -12,7 +12,7 @@ import type {
   SnapshotQuery,
   SnapshotStatus,
   TagRowPage,
-} from './ports.ts';
+} from '../ports.ts';
 import type { RpcCaller, RpcParams } from './rpc.ts';
 
 export const ECS_API_VERSION = '2014-05-26';

@@ -1,3 +1,4 @@
+import { Code } from '../codes.ts';
 import { ReplicatorError } from '../errors.ts';
 import { scrubSecretValues } from './secret-values.ts';
 
@@ -37,16 +38,6 @@ export class CloudApiError extends ReplicatorError {
 }
 
 export const CLOCK_SKEW_CODE = 'InvalidTimeStamp.Expired';
-
-/** Codes for failures that never reached the API (no body, no code from the server). */
-export const TransportErrorCode = {
-  Timeout: 'RequestTimeout',
-  ConnectionReset: 'ConnectionReset',
-  ConnectionRefused: 'ConnectionRefused',
-  BadResponse: 'InvalidResponse',
-  Network: 'NetworkError',
-} as const;
-export type TransportErrorCode = (typeof TransportErrorCode)[keyof typeof TransportErrorCode];
 
 const SECRET_PARAMS = ['Signature', 'SecurityToken', 'AccessKeyId', 'AccessKeySecret'];
 const PARAM_PATTERN = new RegExp(`((?:${SECRET_PARAMS.join('|')})(?:=|%3D))[^&\\s,"']*`, 'gi');
@@ -113,14 +104,14 @@ function transportCode(e: PopCoreError, message: string): string {
   const name = typeof e.name === 'string' ? e.name : '';
   const code = typeof e.code === 'string' ? e.code : '';
   if (name === 'RequestTimeoutError' || code === 'ETIMEDOUT' || /timeout/i.test(message)) {
-    return TransportErrorCode.Timeout;
+    return Code.RequestTimeout;
   }
   if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message)) {
-    return TransportErrorCode.ConnectionReset;
+    return Code.ConnectionReset;
   }
-  if (code === 'ECONNREFUSED') return TransportErrorCode.ConnectionRefused;
-  if (name === 'SyntaxError') return TransportErrorCode.BadResponse;
-  return TransportErrorCode.Network;
+  if (code === 'ECONNREFUSED') return Code.ConnectionRefused;
+  if (name === 'SyntaxError') return Code.InvalidResponse;
+  return Code.NetworkError;
 }
 
 function scrubCause(cause: unknown): unknown {

@@ -1,4 +1,4 @@
-import type { KmsApi, KmsKey } from './ports.ts';
+import type { KmsApi, KmsKey } from '../ports.ts';
 import type { RpcCaller } from './rpc.ts';
 
 export const KMS_API_VERSION = '2016-01-20';

@@ -1,5 +1,4 @@
-import type { CloudClients } from '../engine/types.ts';
-import type { EcsApi, KmsApi } from './ports.ts';
+import type { CloudClients, EcsApi, KmsApi } from '../ports.ts';
 
 /** Calls per API action, every attempt counted (retries included). */
 export class CallCounter {

@@ -1,7 +1,7 @@
 import RPCClient from '@alicloud/pop-core';
+import type { Credentials } from '../ports.ts';
 import { CALL_TIMEOUT_FLOOR_MS, callTimeLeftMs, TIME_BUDGET_CODE } from './call-deadline.ts';
 import { CloudApiError, toCloudApiError } from './errors.ts';
-import type { Credentials } from './ports.ts';
 import { registerCredentials } from './secret-values.ts';
 
 /** pop-core's 3 s default is far too short: CopySnapshot may take tens of seconds to answer. */

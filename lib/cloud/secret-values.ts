@@ -1,4 +1,4 @@
-import type { Credentials } from './ports.ts';
+import type { Credentials } from '../ports.ts';
 
 /**
  * Scrubbing by value. Pattern-based redaction (`SecurityToken=...`) misses a secret that an

@@ -1,10 +1,9 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { ClaimStore } from '../engine/claim-board.ts';
-import type { LogRecord, LogSink } from '../engine/records.ts';
 import type { LogTarget } from '../policy/schema.ts';
+import type { ClaimStore, Credentials, LogSink } from '../ports.ts';
+import type { LogRecord } from '../records/types.ts';
 import { toSafeJson } from '../terminal-safe.ts';
-import type { Credentials } from './ports.ts';
 
 /**
  * JSON lines on stdout. Written with process.stdout.write, not console.log: FC patches the

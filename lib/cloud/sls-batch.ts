@@ -1,5 +1,5 @@
 import type { SlsPutLogsData } from '@alicloud/log';
-import type { LogRecord } from '../engine/records.ts';
+import type { LogRecord } from '../records/types.ts';
 
 type SlsLog = SlsPutLogsData['logs'][number];
 

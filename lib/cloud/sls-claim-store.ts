@@ -1,5 +1,5 @@
-import type { Claim, ClaimStore } from '../engine/claim-board.ts';
-import type { LogRecord } from '../engine/records.ts';
+import type { Claim, ClaimStore } from '../ports.ts';
+import type { LogRecord } from '../records/types.ts';
 import { createSlsReader, createSlsSink, type SlsReaderOptions } from './sls.ts';
 
 /**

@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import SlsClient, { type SlsRequestOptions } from '@alicloud/log';
-import type { Credentials } from './ports.ts';
+import type { Credentials } from '../ports.ts';
 import { registerSecretValues } from './secret-values.ts';
 
 export interface SlsConnection {

@@ -1,7 +1,6 @@
+import { Code } from '../codes.ts';
 import { ReplicatorError } from '../errors.ts';
-import { redactSecrets, TransportErrorCode } from './errors.ts';
-
-export const LogSinkErrorCode = 'LogSinkFailed';
+import { redactSecrets } from './errors.ts';
 
 /**
  * Records could not be written to (or read from) the log store. `sls` is the code SLS or the
@@ -20,7 +19,7 @@ export class LogSinkError extends ReplicatorError {
     requestId?: string | undefined;
     cause?: unknown;
   }) {
-    super(LogSinkErrorCode, init.message, { cause: init.cause });
+    super(Code.LogSinkFailed, init.message, { cause: init.cause });
     this.sls = init.sls;
     this.requestId = init.requestId;
   }
@@ -34,7 +33,7 @@ interface SdkError {
 }
 
 export interface SlsFailure {
-  /** SLS errorCode, or a TransportErrorCode. */
+  /** SLS errorCode, or a transport code (Code.RequestTimeout, ...). */
   code: string;
   message: string;
   requestId: string | undefined;
@@ -54,22 +53,22 @@ const RETRYABLE_CODES = new Set<string>([
   'InternalServerError',
   'ServiceUnavailable',
   'RequestTimeout',
-  TransportErrorCode.Timeout,
-  TransportErrorCode.ConnectionReset,
-  TransportErrorCode.ConnectionRefused,
-  TransportErrorCode.Network,
-  TransportErrorCode.BadResponse,
+  Code.RequestTimeout,
+  Code.ConnectionReset,
+  Code.ConnectionRefused,
+  Code.NetworkError,
+  Code.InvalidResponse,
 ]);
 
-const NETWORK_CODES: Record<string, TransportErrorCode> = {
-  ECONNRESET: TransportErrorCode.ConnectionReset,
-  EPIPE: TransportErrorCode.ConnectionReset,
-  ECONNREFUSED: TransportErrorCode.ConnectionRefused,
-  ETIMEDOUT: TransportErrorCode.Timeout,
-  ESOCKETTIMEDOUT: TransportErrorCode.Timeout,
-  EAI_AGAIN: TransportErrorCode.Network,
-  ENOTFOUND: TransportErrorCode.Network,
-  EHOSTUNREACH: TransportErrorCode.Network,
+const NETWORK_CODES: Record<string, Code> = {
+  ECONNRESET: Code.ConnectionReset,
+  EPIPE: Code.ConnectionReset,
+  ECONNREFUSED: Code.ConnectionRefused,
+  ETIMEDOUT: Code.RequestTimeout,
+  ESOCKETTIMEDOUT: Code.RequestTimeout,
+  EAI_AGAIN: Code.NetworkError,
+  ENOTFOUND: Code.NetworkError,
+  EHOSTUNREACH: Code.NetworkError,
 };
 
 /** Classifies what @alicloud/log (or httpx under it) threw, scrubbing the text. */
@@ -82,10 +81,10 @@ export function describeSlsFailure(error: unknown, secrets: readonly string[]): 
   let code: string;
   if (requestId !== undefined && rawCode !== '') code = rawCode;
   else if (rawCode in NETWORK_CODES) code = NETWORK_CODES[rawCode]!;
-  else if (name.startsWith('RequestTimeout')) code = TransportErrorCode.Timeout;
-  else if (/socket hang up/i.test(rawMessage)) code = TransportErrorCode.ConnectionReset;
+  else if (name.startsWith('RequestTimeout')) code = Code.RequestTimeout;
+  else if (/socket hang up/i.test(rawMessage)) code = Code.ConnectionReset;
   else if (rawCode !== '') code = rawCode;
-  else code = TransportErrorCode.Network;
+  else code = Code.NetworkError;
   return {
     code,
     message: scrub(rawMessage, secrets),

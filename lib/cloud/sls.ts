@@ -1,12 +1,12 @@
 import type { SlsPutLogsData } from '@alicloud/log';
-import type { LogRecord, LogSink } from '../engine/records.ts';
-import { TransportErrorCode } from './errors.ts';
-import type { Credentials } from './ports.ts';
+import { Code } from '../codes.ts';
+import type { Credentials, LogSink } from '../ports.ts';
+import type { LogRecord } from '../records/types.ts';
 import { estimateLogBytes, SlsBatchLimits, splitBatches, toSlsLog } from './sls-batch.ts';
 import { connectSls, type SlsConnection } from './sls-client.ts';
 import { describeSlsFailure, LogSinkError, type SlsFailure, scrub } from './sls-errors.ts';
 
-export { LogSinkError, LogSinkErrorCode } from './sls-errors.ts';
+export { LogSinkError } from './sls-errors.ts';
 
 /** Full-jitter exponential backoff for throttling, 5xx and network errors. */
 export interface SlsRetryOptions {
@@ -238,6 +238,6 @@ async function withRetry<T>(
 
 function badResponse(): Error {
   return Object.assign(new Error('the response is not an SLS answer'), {
-    code: TransportErrorCode.BadResponse,
+    code: Code.InvalidResponse,
   });
 }

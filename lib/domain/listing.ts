@@ -1,5 +1,6 @@
 import { CloudApiError } from '../cloud/errors.ts';
-import type { EcsApi, Snapshot, SnapshotQuery } from '../cloud/ports.ts';
+import { Code } from '../codes.ts';
+import type { EcsApi, Snapshot, SnapshotQuery } from '../ports.ts';
 
 /**
  * The one way this product lists snapshots (discover, reconcile, prune, status): complete
@@ -38,11 +39,6 @@ export const ListingRoute = {
   TagIndex: 'tag-index',
 } as const;
 export type ListingRoute = (typeof ListingRoute)[keyof typeof ListingRoute];
-
-export const ListingErrorCode = {
-  /** The service handed back a NextToken it had already given in this listing. */
-  NextTokenLoop: 'NextTokenLoop',
-} as const;
 
 /** A rate-limited, retried call (the engine's `ctx.call`); the listing adds no retry of its own. */
 export type ListingCall = <T>(
@@ -104,7 +100,7 @@ async function follow<P extends { nextToken?: string; requestId: string }>(
     if (nextToken !== undefined) {
       if (seen.has(nextToken)) {
         throw new CloudApiError({
-          code: ListingErrorCode.NextTokenLoop,
+          code: Code.NextTokenLoop,
           message: `${api} in ${region} returned NextToken ${nextToken.slice(0, 32)} a second time after ${calls} page(s): listing stopped`,
           api,
           region,

@@ -1,5 +1,5 @@
-import type { Snapshot } from '../cloud/ports.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
+import type { Snapshot } from '../ports.ts';
 
 /**
  * One provenance rule for every step (reconcile, plan, prune, status): a destination snapshot

@@ -1,5 +1,5 @@
-import type { Snapshot } from '../cloud/ports.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
+import type { Snapshot } from '../ports.ts';
 
 /**
  * A copy restores the disk as it was when its SOURCE was taken, not when the copy was made

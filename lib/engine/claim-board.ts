@@ -1,38 +1,5 @@
+import type { Claim, ClaimStore } from '../ports.ts';
 import type { Sleep } from './limiter.ts';
-
-/**
- * Claims on a shared board, without a database: every participant appends a claim (who, since
- * when, until when) to a store every deployment of the policy can read, renews it while it
- * works, and appends a release when it is done. A participant is live while its newest claim
- * is not a release and has not expired. One mechanism serves two needs:
- * - the run lease (run-lease-shared.ts): the earliest live (startedAt, holder) of a policy works;
- * - the CopySnapshot quota share (quota-share.ts): the live groups of an account divide it.
- *
- * The store is a port: the SLS records logstore in production (lib/cloud/sls-claim-store.ts),
- * where a claim is one log line and the board is a query.
- */
-export interface Claim {
-  /** What is claimed: `lease.<policy>` or `copy-quota.<account>`. */
-  scope: string;
-  /** The run (its run id). */
-  holder: string;
-  /** Runs sharing one process-wide gate count once for the quota share; default: the holder. */
-  group: string;
-  /** Epoch ms the holder first claimed; renewals keep it. */
-  startedAt: number;
-  /** Epoch ms after which the claim is void unless renewed. */
-  expiresAt: number;
-  /** Epoch ms the claim was written (orders a holder's claims). */
-  writtenAt: number;
-  released: boolean;
-}
-
-/** Where claims live. Both calls may throw: the store is down, refused, or timed out. */
-export interface ClaimStore {
-  put(claim: Claim): Promise<void>;
-  /** Claims of `scope` written in [sinceMs, untilMs] (second precision is enough). */
-  read(scope: string, sinceMs: number, untilMs: number): Promise<Claim[]>;
-}
 
 export const CLAIM_DEFAULTS = {
   /** A claim lives this long unless renewed; a crashed holder blocks no longer. */

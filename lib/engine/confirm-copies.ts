@@ -1,21 +1,17 @@
 import { CloudApiError } from '../cloud/errors.ts';
-import type { Snapshot } from '../cloud/ports.ts';
+import { Code } from '../codes.ts';
 import { describeByIds, IDS_PER_CALL } from '../domain/listing.ts';
+import type { Snapshot } from '../ports.ts';
+import { AlertKind, Outcome } from '../records/types.ts';
 import { buildCopyRequest } from './copy-request.ts';
 import { type ExecuteOptions, onCopyError, recordItem } from './execute.ts';
 import type { WorkItem } from './plan.ts';
 import type { DestinationCopies } from './reconcile.ts';
-import { AlertKind, Outcome } from './records.ts';
 
 /** New generations tried for one pair in one run before it is recorded as failed. */
 export const MAX_GENERATION_BUMPS = 3;
 /** A fresh copy not listed yet is looked for once more after this wait (eventual consistency). */
 export const CONFIRM_RECHECK_MS = 2_000;
-
-export const ConfirmErrorCode = {
-  /** CopySnapshot kept answering with ids the destination does not list. */
-  PhantomCopy: 'PhantomCopy',
-} as const;
 
 interface Answer {
   item: WorkItem;
@@ -194,7 +190,7 @@ export class CopyConfirmer {
     }
     recordItem(this.#options, item, {
       outcome: Outcome.Failed,
-      errorCode: ConfirmErrorCode.PhantomCopy,
+      errorCode: Code.PhantomCopy,
       copySnapshotId: lostId,
       attempts: answer.attempts,
       durationMs: answer.durationMs,

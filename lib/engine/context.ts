@@ -1,8 +1,8 @@
 import { CloudApiError } from '../cloud/errors.ts';
 import { CallCounter, countingClients } from '../cloud/metrics.ts';
-import type { EcsApi, KmsApi } from '../cloud/ports.ts';
 import type { ListingOptions } from '../domain/listing.ts';
 import { DEFAULT_REQUESTS_PER_MINUTE, type Policy } from '../policy/schema.ts';
+import type { EcsApi, KmsApi } from '../ports.ts';
 import {
   type AccountGate,
   accountGate,

@@ -1,5 +1,6 @@
+import type { Claim, ClaimStore } from '../ports.ts';
 import type { AccountGate } from './account-limiter.ts';
-import { type Claim, ClaimBoard, type ClaimStore } from './claim-board.ts';
+import { ClaimBoard } from './claim-board.ts';
 import type { Sleep } from './limiter.ts';
 import {
   joinQuotaShare,

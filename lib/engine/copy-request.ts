@@ -1,4 +1,4 @@
-import type { CopySnapshotRequest, Snapshot } from '../cloud/ports.ts';
+import { Code } from '../codes.ts';
 import { ReplicatorError } from '../errors.ts';
 import { API_LIMITS } from '../policy/api-rules.ts';
 import {
@@ -10,14 +10,11 @@ import {
   type TemplateVars,
 } from '../policy/render.ts';
 import type { Destination, Policy } from '../policy/schema.ts';
+import type { CopySnapshotRequest, Snapshot } from '../ports.ts';
 import { clientToken } from './client-token.ts';
 
 /** One tag slot stays free for the reported marker (reconcile.ts) added after completion. */
 const RESERVED_TAG_SLOTS = 1;
-
-export const PolicyErrorCode = {
-  EncryptedSourceWithoutKey: 'PolicyError.EncryptedSourceWithoutKey',
-} as const;
 
 /** The policy asks for a copy the engine must not make (an item failure, not a crash). */
 export class CopyRequestError extends ReplicatorError {}
@@ -53,7 +50,7 @@ export function buildCopyRequest(
   const encrypted = source.encrypted || dest.encrypted;
   if (source.encrypted && !dest.kmsKeyId) {
     throw new CopyRequestError(
-      PolicyErrorCode.EncryptedSourceWithoutKey,
+      Code.EncryptedSourceWithoutKey,
       `${source.snapshotId} is encrypted but destination ${dest.region} has no kmsKeyId: refusing a plaintext copy (give ${dest.region} a kmsKeyId to copy it)`,
     );
   }

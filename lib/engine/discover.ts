@@ -1,12 +1,11 @@
 import { CloudApiError } from '../cloud/errors.ts';
-import type { Snapshot, SnapshotQuery } from '../cloud/ports.ts';
+import { Code } from '../codes.ts';
 import { type ListingRoute, listSnapshots } from '../domain/listing.ts';
 import { sourceExclusion } from '../domain/provenance.ts';
 import { compileNamePattern } from '../policy/name-pattern.ts';
+import type { Snapshot, SnapshotQuery } from '../ports.ts';
 import type { EngineContext } from './context.ts';
 import { inShard } from './context.ts';
-
-export { ListingErrorCode } from '../domain/listing.ts';
 
 /** Categories CopySnapshot refuses (local disks have no cloud snapshot to copy). */
 export const UNCOPYABLE_CATEGORIES = ['local', 'archive', 'flash'] as const;
@@ -21,14 +20,6 @@ export interface Excluded {
   /** Stable code of the reason, recorded as the item's errorCode. */
   code: string;
 }
-
-export const ExclusionCode = {
-  UncopyableCategory: 'UncopyableCategory',
-  /** A copy (ours, another policy's, or another mechanism's): never a source. */
-  IsACopy: 'NotASource.IsACopy',
-  /** Carries dr-replicator tags: the loop guard. */
-  LoopGuard: 'NotASource.LoopGuard',
-} as const;
 
 export interface SourceDiscovery {
   region: string;
@@ -104,12 +95,11 @@ export function exclusionOf(snapshot: Snapshot): Omit<Excluded, 'snapshot'> | un
   if (notSource !== undefined) {
     return {
       reason: notSource,
-      code: snapshot.sourceSnapshotId ? ExclusionCode.IsACopy : ExclusionCode.LoopGuard,
+      code: snapshot.sourceSnapshotId ? Code.NotASourceIsACopy : Code.NotASourceLoopGuard,
     };
   }
   const uncopyable = uncopyableReason(snapshot);
-  if (uncopyable !== undefined)
-    return { reason: uncopyable, code: ExclusionCode.UncopyableCategory };
+  if (uncopyable !== undefined) return { reason: uncopyable, code: Code.UncopyableCategory };
   return undefined;
 }
 

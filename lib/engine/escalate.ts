@@ -1,7 +1,7 @@
 import { CLOCK_SKEW_CODE, type CloudApiError } from '../cloud/errors.ts';
+import type { RecordBook } from '../records/book.ts';
+import { AlertKind } from '../records/types.ts';
 import type { EngineContext } from './context.ts';
-import type { RecordBook } from './record.ts';
-import { AlertKind } from './records.ts';
 import type { StopState } from './stop.ts';
 
 /**

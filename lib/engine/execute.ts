@@ -1,6 +1,8 @@
 import pLimit from 'p-limit';
 import { CloudApiError } from '../cloud/errors.ts';
 import type { Destination } from '../policy/schema.ts';
+import type { RecordBook } from '../records/book.ts';
+import { type ItemRecord, Outcome } from '../records/types.ts';
 import { classify, ErrorClass } from './classify.ts';
 import { CopyConfirmer } from './confirm-copies.ts';
 import type { EngineContext } from './context.ts';
@@ -8,8 +10,6 @@ import { buildCopyRequest } from './copy-request.ts';
 import { abortRun, stopDestination } from './escalate.ts';
 import type { WorkItem } from './plan.ts';
 import type { DestinationCopies } from './reconcile.ts';
-import type { RecordBook } from './record.ts';
-import { type ItemRecord, Outcome } from './records.ts';
 import { attemptsOf } from './retry.ts';
 import { NotStartedError, type StopState } from './stop.ts';
 

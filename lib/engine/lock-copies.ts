@@ -1,12 +1,12 @@
 import { CloudApiError } from '../cloud/errors.ts';
-import type { Snapshot, SnapshotLock } from '../cloud/ports.ts';
+import type { Snapshot, SnapshotLock } from '../ports.ts';
+import { AlertKind, Outcome } from '../records/types.ts';
 import { classify, ErrorClass } from './classify.ts';
 import type { EngineContext } from './context.ts';
 import { abortRun, describeCallError, stopDestination } from './escalate.ts';
 import type { ExecuteOptions } from './execute.ts';
 import type { DestinationInput, WorkItem } from './plan.ts';
 import { copySource } from './reconcile.ts';
-import { AlertKind, Outcome } from './records.ts';
 
 const DAY_MS = 86_400_000;
 /** DescribeLockedSnapshots takes at most 100 snapshot ids per call. */

@@ -1,12 +1,13 @@
-import type { Snapshot, SnapshotLock } from '../cloud/ports.ts';
+import { Code } from '../codes.ts';
 import { CopyVerdict } from '../domain/provenance.ts';
 import { completedPoints, PointFrom, type RecoveryPoint } from '../domain/recovery-point.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import type { Destination, Policy } from '../policy/schema.ts';
+import type { Snapshot, SnapshotLock } from '../ports.ts';
+import { Outcome } from '../records/types.ts';
 import { buildCopyRequest, CopyRequestError } from './copy-request.ts';
 import type { SourceDiscovery } from './discover.ts';
 import { copySource, type DestinationCopies, pairKey, REPORTED_TAG_KEY } from './reconcile.ts';
-import { Outcome } from './records.ts';
 import type { PlanItem, Shard } from './types.ts';
 
 const HOUR_MS = 3_600_000;
@@ -17,14 +18,6 @@ type SourceTimes = ReadonlyMap<string, number>;
 /** How the plan reads a copy's source time: from this run's discovery. */
 const sourceMsIn = (times: SourceTimes) => (copy: Snapshot) =>
   times.get(copySource(copy).snapshotId);
-
-/** Codes of items the plan itself fails (no API call made them fail). */
-export const PlanErrorCode = {
-  CopyFailed: 'CopyFailed',
-  ProvenanceMismatch: 'ProvenanceMismatch',
-  /** A snapshot with this policy's tags that ECS does not report as a copy (made by hand). */
-  NotACopy: 'NotACopy',
-} as const;
 
 /** A plan item plus what the run needs to act on and record it. */
 export interface WorkItem extends PlanItem {
@@ -250,7 +243,7 @@ function pushFailedCopies(items: WorkItem[], ref: PairRef, copies: Snapshot[]): 
       Outcome.Failed,
       `copy ${c.snapshotId} failed in ${ref.destRegion}`,
     );
-    item.errorCode = PlanErrorCode.CopyFailed;
+    item.errorCode = Code.CopyFailed;
     item.copySnapshotId = c.snapshotId;
     item.markReported = 'failed';
     items.push(item);
@@ -417,9 +410,9 @@ function foreignItems(input: DestinationInput, shard?: Shard): WorkItem[] {
     };
     const item =
       verdict === CopyVerdict.TagsDisagree
-        ? failItem(ref, PlanErrorCode.ProvenanceMismatch, reason)
+        ? failItem(ref, Code.ProvenanceMismatch, reason)
         : newItem(ref, 'skipped', Outcome.Skipped, reason);
-    if (verdict === CopyVerdict.NotACopy) item.errorCode = PlanErrorCode.NotACopy;
+    if (verdict === CopyVerdict.NotACopy) item.errorCode = Code.NotACopy;
     item.copySnapshotId = snapshot.snapshotId;
     items.push(item);
   }

@@ -1,4 +1,5 @@
 import { CloudApiError } from '../cloud/errors.ts';
+import { Code } from '../codes.ts';
 import type { Destination } from '../policy/schema.ts';
 import { classify, ErrorClass } from './classify.ts';
 import type { EngineContext } from './context.ts';
@@ -11,11 +12,6 @@ export interface PreflightResult {
   /** Set when the failure means the whole run must stop (credentials, account). */
   abort?: CloudApiError;
 }
-
-export const PreflightCode = {
-  KeyNotEnabled: 'KmsKeyNotEnabled',
-  KeyNotSymmetric: 'KmsKeyNotSymmetric',
-} as const;
 
 /**
  * ECS encrypts with symmetric keys only (InvalidKMSKeyId.NotSymmetric); KMS names every
@@ -37,7 +33,7 @@ async function checkDestination(ctx: EngineContext, dest: Destination): Promise<
       return {
         region: dest.region,
         ok: false,
-        errorCode: PreflightCode.KeyNotEnabled,
+        errorCode: Code.KmsKeyNotEnabled,
         message: `KMS key ${keyId} in ${dest.region} is ${key.keyState || 'in an unknown state'}, not Enabled: copies to ${dest.region} are stopped`,
       };
     }
@@ -45,7 +41,7 @@ async function checkDestination(ctx: EngineContext, dest: Destination): Promise<
       return {
         region: dest.region,
         ok: false,
-        errorCode: PreflightCode.KeyNotSymmetric,
+        errorCode: Code.KmsKeyNotSymmetric,
         message: `KMS key ${keyId} in ${dest.region} is ${key.keySpec}, not a symmetric key ECS can encrypt with: copies to ${dest.region} are stopped`,
       };
     }

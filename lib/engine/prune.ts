@@ -1,10 +1,10 @@
 import { CloudApiError } from '../cloud/errors.ts';
 import { CopyVerdict, provenanceOf } from '../domain/provenance.ts';
+import { Outcome } from '../records/types.ts';
 import { classify, ErrorClass } from './classify.ts';
 import { abortRun, stopDestination } from './escalate.ts';
 import { type ExecuteOptions, recordItem } from './execute.ts';
 import type { WorkItem } from './plan.ts';
-import { Outcome } from './records.ts';
 import { attemptsOf } from './retry.ts';
 
 /**

@@ -1,5 +1,6 @@
+import type { Claim } from '../ports.ts';
 import type { AccountGate } from './account-limiter.ts';
-import type { Claim, ClaimBoard } from './claim-board.ts';
+import type { ClaimBoard } from './claim-board.ts';
 
 /**
  * CopySnapshot's quota across processes: each run says it is spending the account's quota on

@@ -1,8 +1,8 @@
 import { CloudApiError } from '../cloud/errors.ts';
-import type { Snapshot } from '../cloud/ports.ts';
 import { listSnapshots } from '../domain/listing.ts';
 import { type CopyOrigin, CopyVerdict, pairKey, provenanceOf } from '../domain/provenance.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
+import type { Snapshot } from '../ports.ts';
 import type { EngineContext } from './context.ts';
 
 export { pairKey } from '../domain/provenance.ts';

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import { CloudApiError } from '../cloud/errors.ts';
-import type { Disk, Snapshot } from '../cloud/ports.ts';
+import { Code } from '../codes.ts';
 import { byNewestPoint, ms, type RecoveryPoint, recoveryPoint } from '../domain/recovery-point.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import type { Policy } from '../policy/schema.ts';
+import type { Disk, Snapshot } from '../ports.ts';
+import { AlertKind, Outcome } from '../records/types.ts';
 import { classify, ErrorClass } from './classify.ts';
 import type { EngineContext } from './context.ts';
 import { abortRun, describeCallError } from './escalate.ts';
 import type { ExecuteOptions } from './execute.ts';
 import type { DestinationInput, WorkItem } from './plan.ts';
 import { copySource } from './reconcile.ts';
-import { AlertKind, Outcome } from './records.ts';
 
 /** On every drill disk, valued with the policy name: how a later run finds a disk left behind. */
 export const DRILL_TAG = 'dr-replicator:drill';
@@ -29,9 +30,6 @@ export function drillMark(copy: Snapshot): { at: string; restored: boolean } | u
   if (Number.isNaN(ms(at))) return undefined;
   return { at, restored: !value.endsWith(FAILED_SUFFIX) };
 }
-/** Prune deferrals for a copy a drill disk still comes from. */
-export const DRILL_DISK_PRESENT = 'DrillDiskPresent';
-
 const DAY_MS = 86_400_000;
 const Status = { Creating: 'Creating', Available: 'Available' } as const;
 /** Polls of a Creating disk: 5 s, doubling to at most a minute apart. */
@@ -510,7 +508,7 @@ export function deferBlockedPrunes(
       destRegion: item.destRegion,
       copySnapshotId: item.copySnapshotId,
       outcome: Outcome.Deferred,
-      errorCode: DRILL_DISK_PRESENT,
+      errorCode: Code.DrillDiskPresent,
       attempts: 0,
       durationMs: 0,
       message: `not pruned this run: ${blocked === 'all' ? 'drill disks could not be listed' : 'a restore drill disk made from it still exists'} (deleting it now would meet SnapshotCreatedDisk); the next run prunes it`,

@@ -1,3 +1,4 @@
+import { Code } from '../codes.ts';
 import { InvalidInputError } from '../errors.ts';
 
 /** SLS field values and terminal lines: an id is one short token an operator can copy. */
@@ -7,7 +8,7 @@ const PRINTABLE_TOKEN = /^[\x21-\x7e]+$/;
 
 export class InvalidRunIdError extends InvalidInputError {
   constructor(message: string) {
-    super('InvalidRunId', message);
+    super(Code.InvalidRunId, message);
   }
 }
 

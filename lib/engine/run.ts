@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { withCallDeadline } from '../cloud/call-deadline.ts';
 import type { CloudApiError } from '../cloud/errors.ts';
+import { Code } from '../codes.ts';
 import { ExitCode, RunAbortedError } from '../errors.ts';
-import type { Claim } from './claim-board.ts';
+import type { Claim } from '../ports.ts';
+import { RecordBook } from '../records/book.ts';
+import { AlertKind, Outcome } from '../records/types.ts';
 import { classify, ErrorClass } from './classify.ts';
 import { createContext, type EngineContext, inShard } from './context.ts';
 import { coordinate } from './coordination.ts';
@@ -15,8 +18,6 @@ import { type DestinationInput, planWork, type WorkPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { prune } from './prune.ts';
 import { type DestinationCopies, indexCopies, reconcile } from './reconcile.ts';
-import { RecordBook } from './record.ts';
-import { AlertKind, Outcome } from './records.ts';
 import {
   type DrillPlan,
   deferBlockedPrunes,
@@ -455,7 +456,7 @@ async function yieldedRun(
     durationMs,
     exitCode: ExitCode.Ok,
     apiCalls: {},
-    errorCode: YIELDED,
+    errorCode: Code.Yielded,
     message: `yielded: ${opts.policy.name} is being run by ${holder.holder} since ${since}; its lease expires at ${expiresAt} unless renewed`,
   });
   return {
@@ -472,9 +473,6 @@ async function yieldedRun(
     yielded: { runId: holder.holder, since, expiresAt },
   };
 }
-
-/** errorCode of the run record of a run that yielded to another run of its policy. */
-export const YIELDED = 'Yielded';
 
 /** One listing-incomplete alert per listing that may be truncated: nothing is pruned then. */
 function alertIncompleteListings(book: RecordBook, prepared: Prepared): number {

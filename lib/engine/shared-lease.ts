@@ -1,4 +1,5 @@
-import type { Claim, ClaimBoard } from './claim-board.ts';
+import type { Claim } from '../ports.ts';
+import type { ClaimBoard } from './claim-board.ts';
 
 /**
  * A run lease for one policy across deployments (an FC timer run beside a laptop run), on the

@@ -1,3 +1,4 @@
+import { Code } from '../codes.ts';
 import { ReplicatorError } from '../errors.ts';
 
 /** Why no new work may start: shared by execute and prune, set by errors and budgets. */
@@ -36,23 +37,18 @@ export class StopState {
       return { code: stopped.errorCode, message: `destination stopped: ${stopped.message}` };
     }
     if (this.options.signal?.aborted) {
-      return { code: StopCode.Stopped, message: 'run stopped by signal: no new copies' };
+      return { code: Code.RunStopped, message: 'run stopped by signal: no new copies' };
     }
     const { deadline } = this.options;
     if (deadline !== undefined && this.options.now().getTime() >= deadline) {
       return {
-        code: StopCode.TimeBudget,
+        code: Code.TimeBudgetExceeded,
         message: 'time budget spent: no new copies this run, the next run resumes',
       };
     }
     return undefined;
   }
 }
-
-export const StopCode = {
-  TimeBudget: 'TimeBudgetExceeded',
-  Stopped: 'RunStopped',
-} as const;
 
 /** Thrown before a call is sent when the run may no longer start work. */
 export class NotStartedError extends ReplicatorError {}

@@ -1,21 +1,10 @@
-import type { EcsApi, KmsApi } from '../cloud/ports.ts';
 import type { ListingOptions } from '../domain/listing.ts';
 import type { Policy } from '../policy/schema.ts';
+import type { CloudClients, LogSink } from '../ports.ts';
+import type { Outcome } from '../records/types.ts';
 import type { CoordinationOptions } from './coordination.ts';
 import type { MonotonicClock, Sleep } from './limiter.ts';
-import type { LogSink, Outcome } from './records.ts';
 import type { RetryConfig } from './retry.ts';
-
-/** The cloud as the engine sees it. */
-export interface CloudClients {
-  ecs: EcsApi;
-  kms: KmsApi;
-  /**
-   * Whose quota the calls spend (opaque: a hash of endpoint and AccessKeyId). Runs in one
-   * process with the same key share CopySnapshot's account-wide rate; unset: one shared key.
-   */
-  quotaKey?: string;
-}
 
 /**
  * A subset of the policy's work. Shards of one policy never overlap on a

@@ -1,4 +1,5 @@
-import type { LogRecord, LogSink } from '../engine/records.ts';
+import type { LogSink } from '../ports.ts';
+import type { LogRecord } from '../records/types.ts';
 
 /**
  * Counts the alert records a run writes, by kind, for its health line. The engine raises the

@@ -1,4 +1,4 @@
-import type { AlertRecord, LogRecord } from '../engine/records.ts';
+import type { AlertRecord, LogRecord } from '../records/types.ts';
 
 /** How often a standing alert is posted again while nothing about it changes. */
 export const DEFAULT_RENOTIFY_MS = 24 * 3_600_000;

@@ -1,8 +1,7 @@
-import { AlertKind, type AlertRecord, type LogRecord, type LogSink } from '../engine/records.ts';
+import { Code } from '../codes.ts';
+import type { LogSink } from '../ports.ts';
+import { AlertKind, type AlertRecord, type LogRecord } from '../records/types.ts';
 import type { AlertNotifier } from './webhook.ts';
-
-/** errorCode of the alert posted when the log store itself fails. */
-export const LOG_STORE_UNAVAILABLE = 'LogStoreUnavailable';
 
 /**
  * Wraps a sink so every alert record written through it (the engine's destination-stopped and
@@ -41,7 +40,7 @@ export function withAlertNotifications(
         policy: last.policy,
         time: new Date().toISOString(),
         alert: AlertKind.RunAborted,
-        errorCode: LOG_STORE_UNAVAILABLE,
+        errorCode: Code.LogStoreUnavailable,
         message: `records could not be written to the log store: ${text}; they are kept where the run ran and resent by the next run`,
       },
     ]);

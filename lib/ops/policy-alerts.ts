@@ -1,5 +1,5 @@
-import type { LogSink } from '../engine/records.ts';
 import type { Policy } from '../policy/schema.ts';
+import type { LogSink } from '../ports.ts';
 import { withAlertNotifications } from './alert-sink.ts';
 import { createWebhookNotifier, type WebhookOptions } from './webhook.ts';
 import { resolveWebhookTarget } from './webhook-target.ts';

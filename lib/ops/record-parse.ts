@@ -6,7 +6,7 @@ import {
   type LogRecord,
   Outcome,
   type RunRecord,
-} from '../engine/records.ts';
+} from '../records/types.ts';
 
 /**
  * Reads a record back from the log store. SLS contents are all strings and a JSON-lines file

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { LogRecord } from '../engine/records.ts';
-import { OpsErrorCode, StatusUnavailableError } from './errors.ts';
+import { Code } from '../codes.ts';
+import type { LogRecord } from '../records/types.ts';
+import { StatusUnavailableError } from './errors.ts';
 import { parseLogLine, parseLogRecord } from './record-parse.ts';
 
 export interface TimeRange {
@@ -33,7 +34,7 @@ export function fileRecordSource(path: string): RecordSource {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
         throw new StatusUnavailableError(
-          OpsErrorCode.StatusUnavailable,
+          Code.StatusUnavailable,
           `cannot read the log file ${path}: ${(error as Error).message}`,
           { cause: error },
         );

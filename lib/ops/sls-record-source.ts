@@ -1,5 +1,5 @@
-import type { Credentials } from '../cloud/ports.ts';
 import type { LogTarget } from '../policy/schema.ts';
+import type { Credentials } from '../ports.ts';
 import { contentsRecordSource, type RecordSource } from './record-source.ts';
 
 /** Newest run records read back: the heartbeat and the timeline need only the last few. */

@@ -1,5 +1,5 @@
-import { recordIdOf } from '../engine/record-id.ts';
-import { AlertKind, type AlertRecord } from '../engine/records.ts';
+import { recordIdOf } from '../records/record-id.ts';
+import { AlertKind, type AlertRecord } from '../records/types.ts';
 import { HeartbeatState } from './heartbeat.ts';
 import { isBreach, RpoState, type StatusReport } from './status-model.ts';
 

@@ -1,12 +1,13 @@
 import { CloudApiError } from '../cloud/errors.ts';
-import type { Snapshot } from '../cloud/ports.ts';
+import { Code } from '../codes.ts';
 import { CopyVerdict, provenanceOf } from '../domain/provenance.ts';
 import { createContext, type EngineContext } from '../engine/context.ts';
 import { listPolicySnapshots } from '../engine/reconcile.ts';
-import type { CloudClients, EngineTuning } from '../engine/types.ts';
+import type { EngineTuning } from '../engine/types.ts';
 import { parseSchedule } from '../policy/cron.ts';
 import type { Policy } from '../policy/schema.ts';
-import { OpsErrorCode, StatusUnavailableError } from './errors.ts';
+import type { CloudClients, Snapshot } from '../ports.ts';
+import { StatusUnavailableError } from './errors.ts';
 import { checkHeartbeat, HEARTBEAT_TOLERANCE, HeartbeatState } from './heartbeat.ts';
 import type { RecordSource } from './record-source.ts';
 import { scheduleIntervalMs } from './schedule.ts';
@@ -106,7 +107,7 @@ async function listCopies(ctx: EngineContext, regionId: string): Promise<Snapsho
     const listing = await listPolicySnapshots(ctx, regionId);
     if (listing.truncated) {
       throw new StatusUnavailableError(
-        OpsErrorCode.StatusUnavailable,
+        Code.StatusUnavailable,
         `the copy listing of ${regionId} may be truncated (tag query at its 1,000-result cap): a partial grid would hide disks`,
       );
     }
@@ -117,7 +118,7 @@ async function listCopies(ctx: EngineContext, regionId: string): Promise<Snapsho
     if (error instanceof StatusUnavailableError) throw error;
     if (!(error instanceof CloudApiError)) throw error;
     throw new StatusUnavailableError(
-      OpsErrorCode.StatusUnavailable,
+      Code.StatusUnavailable,
       `cannot list the copies in ${regionId}: ${error.message}`,
       { cause: error },
     );
@@ -130,7 +131,7 @@ async function readRecords(source: RecordSource, from: Date, to: Date) {
   } catch (error) {
     if (error instanceof StatusUnavailableError) throw error;
     throw new StatusUnavailableError(
-      OpsErrorCode.StatusUnavailable,
+      Code.StatusUnavailable,
       `cannot read the log store: ${(error as Error).message}`,
       { cause: error },
     );

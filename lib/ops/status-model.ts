@@ -1,8 +1,8 @@
-import type { Snapshot } from '../cloud/ports.ts';
 import { ageHours, PointFrom, recoveryPoint } from '../domain/recovery-point.ts';
-import type { AlertRecord, ItemRecord, LogRecord, Outcome, RunRecord } from '../engine/records.ts';
 import { drillMark } from '../engine/restore-drill.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
+import type { Snapshot } from '../ports.ts';
+import type { AlertRecord, ItemRecord, LogRecord, Outcome, RunRecord } from '../records/types.ts';
 import { HeartbeatState, type HeartbeatStatus } from './heartbeat.ts';
 import { pointOf, recoveryPointMs, type SourceTimes, sourceOf } from './status-sources.ts';
 

@@ -1,7 +1,7 @@
-import type { Snapshot } from '../cloud/ports.ts';
 import { IDS_PER_CALL, type ListingDeps, describeByIds as listByIds } from '../domain/listing.ts';
 import { PointFrom, recoveryPoint } from '../domain/recovery-point.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
+import type { Snapshot } from '../ports.ts';
 
 /** DescribeSnapshots takes at most 100 ids in SnapshotIds. */
 export const SNAPSHOT_IDS_PER_CALL = IDS_PER_CALL;

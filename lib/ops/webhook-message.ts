@@ -1,4 +1,4 @@
-import type { AlertRecord } from '../engine/records.ts';
+import type { AlertRecord } from '../records/types.ts';
 
 /** DingTalk custom-robot body; other receivers that speak this shape (Feishu bridges...) work too. */
 export interface MarkdownMessage {

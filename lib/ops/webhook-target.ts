@@ -1,3 +1,4 @@
+import { Code } from '../codes.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { WebhookTarget } from './webhook.ts';
@@ -11,7 +12,7 @@ type WebhookConfig = NonNullable<Policy['alerts']['webhook']>;
  */
 export class WebhookConfigError extends InvalidInputError {
   constructor(message: string) {
-    super('WebhookEnvMissing', message);
+    super(Code.WebhookEnvMissing, message);
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { AlertRecord } from '../engine/records.ts';
-import { OpsErrorCode, WebhookDeliveryError } from './errors.ts';
+import { Code } from '../codes.ts';
+import type { AlertRecord } from '../records/types.ts';
+import { WebhookDeliveryError } from './errors.ts';
 import { alertMessage } from './webhook-message.ts';
 
 export interface WebhookTarget {
@@ -75,7 +76,7 @@ export function createWebhookNotifier(
         lastError = outcome.error;
         if (!outcome.retryable) break;
       }
-      throw lastError ?? new WebhookDeliveryError(OpsErrorCode.WebhookUnreachable, endpoint);
+      throw lastError ?? new WebhookDeliveryError(Code.WebhookUnreachable, endpoint);
     },
   };
 }
@@ -127,7 +128,7 @@ async function postOnce(
       ok: false,
       retryable: true,
       error: new WebhookDeliveryError(
-        OpsErrorCode.WebhookUnreachable,
+        Code.WebhookUnreachable,
         `alert webhook ${endpoint} unreachable (${reason})`,
         { cause: sanitizedCause(error) },
       ),
@@ -152,7 +153,7 @@ function rejected(endpoint: string, reason: string, retryable: boolean): Attempt
     ok: false,
     retryable,
     error: new WebhookDeliveryError(
-      OpsErrorCode.WebhookRejected,
+      Code.WebhookRejected,
       `alert webhook ${endpoint} refused the message (${reason})`,
     ),
   };

@@ -1,10 +1,11 @@
 import { createCloudClients } from '../cloud/clients.ts';
 import { redactSecrets } from '../cloud/errors.ts';
-import type { Credentials } from '../cloud/ports.ts';
+import { Code } from '../codes.ts';
 import { planPolicy } from '../engine/run.ts';
 import type { EngineTuning, Plan } from '../engine/types.ts';
 import { InvalidInputError, ReplicatorError } from '../errors.ts';
 import type { Policy } from '../policy/schema.ts';
+import type { Credentials } from '../ports.ts';
 import { type AccountRunInput, assumeMemberRole } from './account-run.ts';
 
 /** One account's plan, or why the account cannot be planned (its role, its credentials). */
@@ -52,7 +53,7 @@ export async function planInAccount(input: AccountPlanInput): Promise<AccountPla
 }
 
 function unusable(error: unknown, prefix: string): AccountPlanOutcome {
-  const errorCode = error instanceof ReplicatorError ? error.code : 'Unexpected';
+  const errorCode = error instanceof ReplicatorError ? error.code : Code.Unexpected;
   const message = redactSecrets(
     `${prefix}${error instanceof Error ? error.message : String(error)}`,
   );

@@ -1,14 +1,13 @@
 import { setTimeout as defaultSleep } from 'node:timers/promises';
 import { createCloudClients } from '../cloud/clients.ts';
 import { CloudApiError, redactSecrets } from '../cloud/errors.ts';
-import type { Credentials } from '../cloud/ports.ts';
-import { AlertKind, type LogSink } from '../engine/records.ts';
 import { runPolicy } from '../engine/run.ts';
 import type { EngineTuning, RunSummary } from '../engine/types.ts';
 import { ExitCode } from '../errors.ts';
 import type { Policy } from '../policy/schema.ts';
+import type { Credentials, LogSink, StsApi } from '../ports.ts';
+import { AlertKind } from '../records/types.ts';
 import { accountSink } from './account-sink.ts';
-import type { StsApi } from './ports.ts';
 import { sessionName } from './sts.ts';
 
 /** What one (account, policy) run came to; the org view of a RunSummary. */

@@ -1,4 +1,5 @@
-import type { LogRecord, LogSink } from '../engine/records.ts';
+import type { LogSink } from '../ports.ts';
+import type { LogRecord } from '../records/types.ts';
 
 /** Stamps every record with the member account it concerns; the central sink is shared. */
 export function accountSink(inner: LogSink, accountId: string): LogSink {

@@ -1,6 +1,5 @@
-import type { Credentials } from '../cloud/ports.ts';
+import type { Credentials, DirectoryApi, MemberAccount } from '../ports.ts';
 import { popCall } from './pop-rpc.ts';
-import type { DirectoryApi, MemberAccount } from './ports.ts';
 
 export const RESOURCE_MANAGER_API_VERSION = '2020-03-31';
 export const RESOURCE_MANAGER_ENDPOINT = 'https://resourcemanager.aliyuncs.com';

@@ -1,8 +1,7 @@
 import { setTimeout as defaultSleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
-import type { Credentials } from '../cloud/ports.ts';
+import type { Credentials, InvokePort } from '../ports.ts';
 import { createDirectoryApi } from './directory.ts';
-import type { InvokePort } from './ports.ts';
 import type { WorkerPayload } from './run-target.ts';
 import type { Org } from './schema.ts';
 import { orgTargets, resolveAccounts } from './targets.ts';

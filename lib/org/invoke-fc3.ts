@@ -2,8 +2,7 @@ import { Readable } from 'node:stream';
 import Fc3, { InvokeFunctionHeaders, InvokeFunctionRequest } from '@alicloud/fc20230330';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { CloudApiError } from '../cloud/errors.ts';
-import type { Credentials } from '../cloud/ports.ts';
-import type { InvokePort } from './ports.ts';
+import type { Credentials, InvokePort } from '../ports.ts';
 
 /** The SDK is CommonJS with the class under `default`; esbuild, tsc and tsx disagree on unwrapping. */
 function cjsDefault<T>(imported: unknown): T {

@@ -1,12 +1,11 @@
 import { LineCounter, parseDocument } from 'yaml';
+import { Code } from '../codes.ts';
 import { InvalidInputError } from '../errors.ts';
 import { describeIssues } from '../policy/issues.ts';
 import { locate, pathToString } from '../policy/locate.ts';
 import { compareProblems, formatProblem, oneLine, type PolicyProblem } from '../policy/problems.ts';
 import { readPolicySource } from '../policy/read.ts';
 import { type Org, OrgSchema } from './schema.ts';
-
-export const OrgErrorCode = { OrgInvalid: 'OrgInvalid' } as const;
 
 /** The organisation file failed validation; `problems` lists every one, located. */
 export class OrgValidationError extends InvalidInputError {
@@ -15,7 +14,7 @@ export class OrgValidationError extends InvalidInputError {
   constructor(file: string, problems: PolicyProblem[], options?: { cause?: unknown }) {
     const n = problems.length;
     super(
-      OrgErrorCode.OrgInvalid,
+      Code.OrgInvalid,
       `organisation ${file} is invalid (${n} problem${n === 1 ? '' : 's'}):\n${problems.map(formatProblem).join('\n')}`,
       options,
     );

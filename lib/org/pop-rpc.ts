@@ -1,6 +1,6 @@
 import RPCClient from '@alicloud/pop-core';
 import { toCloudApiError } from '../cloud/errors.ts';
-import type { Credentials } from '../cloud/ports.ts';
+import type { Credentials } from '../ports.ts';
 
 /** A signed RPC call to a region-less product endpoint (STS, Resource Directory) via pop-core. */
 export async function popCall<T>(

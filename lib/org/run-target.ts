@@ -1,10 +1,10 @@
 import path from 'node:path';
-import type { Credentials } from '../cloud/ports.ts';
 import { createSink } from '../cloud/sinks.ts';
-import type { LogSink } from '../engine/records.ts';
+import { Code } from '../codes.ts';
 import type { EngineTuning } from '../engine/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { loadPolicyFile } from '../policy/load.ts';
+import type { Credentials, LogSink } from '../ports.ts';
 import { type AccountRunResult, runInAccount } from './account-run.ts';
 import type { Org } from './schema.ts';
 import { roleArn } from './schema.ts';
@@ -21,7 +21,7 @@ export interface WorkerPayload {
 
 export class TargetNotInOrgError extends InvalidInputError {
   constructor(message: string) {
-    super('Org.TargetUnknown', message);
+    super(Code.OrgTargetUnknown, message);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AlertRecord, ItemRecord, LogRecord, RunRecord } from '../engine/records.ts';
+import type { AlertRecord, ItemRecord, LogRecord, RunRecord } from '../records/types.ts';
 
 /** One cell of the accounts × destinations grid: the newest run's outcome there. */
 export interface OrgCell {

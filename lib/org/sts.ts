@@ -1,6 +1,5 @@
-import type { Credentials } from '../cloud/ports.ts';
+import type { Credentials, SessionCredentials, StsApi } from '../ports.ts';
 import { popCall } from './pop-rpc.ts';
-import type { SessionCredentials, StsApi } from './ports.ts';
 
 export const STS_API_VERSION = '2015-04-01';
 export const STS_ENDPOINT = 'https://sts.aliyuncs.com';

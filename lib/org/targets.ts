@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DirectoryApi } from './ports.ts';
+import type { DirectoryApi } from '../ports.ts';
 import { type Org, roleArn } from './schema.ts';
 
 /** One (account, policy) run: the unit the dispatcher fans out. */

@@ -1,10 +1,6 @@
+import { Code } from '../codes.ts';
 import { InvalidInputError } from '../errors.ts';
 import { formatProblem, type PolicyProblem } from './problems.ts';
-
-export const PolicyErrorCode = {
-  PolicyInvalid: 'PolicyInvalid',
-  ScheduleInvalid: 'ScheduleInvalid',
-} as const;
 
 /** The policy file failed validation; `problems` lists every problem, not only the first. */
 export class PolicyValidationError extends InvalidInputError {
@@ -13,7 +9,7 @@ export class PolicyValidationError extends InvalidInputError {
   constructor(file: string, problems: PolicyProblem[], options?: { cause?: unknown }) {
     const n = problems.length;
     super(
-      PolicyErrorCode.PolicyInvalid,
+      Code.PolicyInvalid,
       `policy ${file} is invalid (${n} problem${n === 1 ? '' : 's'}):\n${problems.map(formatProblem).join('\n')}`,
       options,
     );
@@ -24,6 +20,6 @@ export class PolicyValidationError extends InvalidInputError {
 /** A `schedule` that FC's timer trigger would not accept. */
 export class ScheduleSyntaxError extends InvalidInputError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(PolicyErrorCode.ScheduleInvalid, message, options);
+    super(Code.ScheduleInvalid, message, options);
   }
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
+import { Code } from '../../lib/codes.ts';
 import { ReplicatorError } from '../../lib/errors.ts';
 
 /**
@@ -14,7 +15,7 @@ const LOAD_CALL = "protobuf.loadSync(path.join(__dirname, './sls.proto'))";
 
 export class SlsProtoInlineError extends ReplicatorError {
   constructor(message: string) {
-    super('Build.SlsProtoNotInlined', message);
+    super(Code.BuildSlsProtoNotInlined, message);
   }
 }
 

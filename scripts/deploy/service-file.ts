@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { Code } from '../../lib/codes.ts';
 import { ReplicatorError } from '../../lib/errors.ts';
 
 /**
@@ -12,7 +13,7 @@ import { ReplicatorError } from '../../lib/errors.ts';
 
 export class ServiceFileError extends ReplicatorError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('ServiceFile.Invalid', message, options);
+    super(Code.ServiceFileInvalid, message, options);
   }
 }
 

@@ -9,10 +9,10 @@ import {
 import { createCloudClients } from '../../lib/cloud/clients.ts';
 import { MemorySink } from '../../lib/cloud/sinks.ts';
 import { BURST_FRACTION } from '../../lib/engine/limiter.ts';
-import { AlertKind, type ItemRecord, type LogRecord } from '../../lib/engine/records.ts';
 import { runPolicy } from '../../lib/engine/run.ts';
 import type { RunSummary } from '../../lib/engine/types.ts';
 import { DEFAULT_REQUESTS_PER_MINUTE, type Policy, PolicySchema } from '../../lib/policy/schema.ts';
+import { AlertKind, type ItemRecord, type LogRecord } from '../../lib/records/types.ts';
 import { copyProblems, eligiblePairs, liveCopiesByPair, pairKey } from './support/copies.ts';
 import { chaosFull, chaosSeed, sized } from './support/mode.ts';
 

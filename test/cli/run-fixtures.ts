@@ -7,8 +7,8 @@ import { parse, stringify } from 'yaml';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import type { CliIo } from '../../lib/cli/io.ts';
 import { main } from '../../lib/cli/main.ts';
-import type { LogRecord } from '../../lib/engine/records.ts';
 import type { PolicyInput } from '../../lib/policy/schema.ts';
+import type { LogRecord } from '../../lib/records/types.ts';
 
 /**
  * Shared by the plan, run and handler tests: an in-process emulator of the demo world, CLI io

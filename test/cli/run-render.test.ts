@@ -8,8 +8,8 @@ import {
   renderFrame,
 } from '../../lib/cli/render/progress-model.ts';
 import { apiCallsPhrase, renderRunSummary } from '../../lib/cli/render/summary.ts';
-import { Outcome } from '../../lib/engine/records.ts';
 import type { RunEvent, RunSummary } from '../../lib/engine/types.ts';
+import { Outcome } from '../../lib/records/types.ts';
 
 const zero = (): Record<Outcome, number> =>
   Object.fromEntries(Object.values(Outcome).map((o) => [o, 0])) as Record<Outcome, number>;

@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator, syntheticWorld } from '../../emulator/index.ts';
 import { main } from '../../lib/cli/main.ts';
-import type { LogRecord, RunRecord } from '../../lib/engine/records.ts';
 import type { HealthLine } from '../../lib/ops/health-line.ts';
 import type { PolicyInput } from '../../lib/policy/schema.ts';
+import type { LogRecord, RunRecord } from '../../lib/records/types.ts';
 import { captureIo, emulatorEnv, writePolicy } from '../ops/cli-harness.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/dr-replicator.mjs');

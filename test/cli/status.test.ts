@@ -12,10 +12,10 @@ import {
 import { main } from '../../lib/cli/main.ts';
 import { toJsonLines } from '../../lib/cloud/sinks.ts';
 import { createSlsReader, createSlsSink } from '../../lib/cloud/sls.ts';
-import type { LogRecord } from '../../lib/engine/records.ts';
 import type { StatusReport } from '../../lib/ops/status-model.ts';
 import { PROVENANCE_TAG_KEYS } from '../../lib/policy/render.ts';
 import type { PolicyInput } from '../../lib/policy/schema.ts';
+import type { LogRecord } from '../../lib/records/types.ts';
 import { captureIo, emulatorEnv, writePolicy } from '../ops/cli-harness.ts';
 import { ago, HOUR, item, POLICY, run } from '../ops/fixtures.ts';
 import { startReceiver } from '../ops/receiver.ts';

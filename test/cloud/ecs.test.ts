@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator, syntheticWorld } from '../../emulator/index.ts';
 import { createCloudClients } from '../../lib/cloud/clients.ts';
 import { describeSnapshotsParams, formatFilterTime } from '../../lib/cloud/ecs.ts';
-import type { CloudClients } from '../../lib/engine/types.ts';
+import type { CloudClients } from '../../lib/ports.ts';
 
 const T0 = new Date('2026-03-01T12:00:00Z');
 let emu: RunningEmulator;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFileSink, createSink, createStdoutSink } from '../../lib/cloud/sinks.ts';
-import type { LogRecord } from '../../lib/engine/records.ts';
+import type { LogRecord } from '../../lib/records/types.ts';
 
 const record = (n: number): LogRecord => ({
   kind: 'alert',

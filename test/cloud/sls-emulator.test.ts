@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { createSlsReader, createSlsSink } from '../../lib/cloud/sls.ts';
-import type { AlertRecord } from '../../lib/engine/records.ts';
+import type { AlertRecord } from '../../lib/records/types.ts';
 
 let emulator: RunningEmulator;
 beforeAll(async () => {

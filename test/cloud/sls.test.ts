@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type StandaloneSls, startSlsServer } from '../../emulator/sls/standalone.ts';
 import { createSlsReader, createSlsSink, LogSinkError } from '../../lib/cloud/sls.ts';
 import { connectSls } from '../../lib/cloud/sls-client.ts';
-import type { ItemRecord, LogRecord, RunRecord } from '../../lib/engine/records.ts';
+import type { ItemRecord, LogRecord, RunRecord } from '../../lib/records/types.ts';
 
 const AK = 'LTAI-adapter';
 const SECRET = 'adapter-secret-0123456789';

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { createSlsReader, createSlsSink } from '../../lib/cloud/sls.ts';
-import { AlertKind, type LogRecord, Outcome } from '../../lib/engine/records.ts';
 import { scheduleIntervalMs } from '../../lib/ops/schedule.ts';
 import { parseSchedule } from '../../lib/policy/cron.ts';
 import { loadPolicyFile } from '../../lib/policy/load.ts';
 import type { Policy } from '../../lib/policy/schema.ts';
+import { AlertKind, type LogRecord, Outcome } from '../../lib/records/types.ts';
 import { policiesOf, readServiceFile } from '../../scripts/deploy/service-file.ts';
 import { REPO_ROOT } from './support/paths.ts';
 

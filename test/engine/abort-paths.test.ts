@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AlertRecord } from '../../lib/engine/records.ts';
+import type { AlertRecord } from '../../lib/records/types.ts';
 import {
   type Bed,
   copiesIn,

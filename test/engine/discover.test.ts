@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { syntheticWorld, type World } from '../../emulator/index.ts';
 import { planPolicy } from '../../lib/engine/run.ts';
-import type { CloudClients } from '../../lib/engine/types.ts';
 import type { PolicyInput } from '../../lib/policy/schema.ts';
+import type { CloudClients } from '../../lib/ports.ts';
 import { type Bed, policy, run, startBed, T0 } from './support/harness.ts';
 
 let bed: Bed | undefined;

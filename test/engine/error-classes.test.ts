@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { syntheticWorld } from '../../emulator/index.ts';
-import type { EcsApi } from '../../lib/cloud/ports.ts';
+import type { EcsApi } from '../../lib/ports.ts';
 import { type Bed, copiesIn, finishCopies, policy, run, startBed, T0 } from './support/harness.ts';
 
 let bed: Bed | undefined;

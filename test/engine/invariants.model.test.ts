@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { World } from '../../emulator/index.ts';
 import { emptyWorld } from '../../emulator/index.ts';
 import type { SnapshotRecord } from '../../emulator/model/records.ts';
-import { type ItemRecord, Outcome } from '../../lib/engine/records.ts';
 import { PROVENANCE_TAG_KEYS } from '../../lib/policy/render.ts';
+import { type ItemRecord, Outcome } from '../../lib/records/types.ts';
 import { type Bed, FAST_RETRY, policy, run, startBed, virtualTime } from './support/harness.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { syntheticWorld, type World, type WorldSnapshot } from '../../emulator/index.ts';
-import { AlertKind } from '../../lib/engine/records.ts';
 import { planPolicy } from '../../lib/engine/run.ts';
 import { collectStatus } from '../../lib/ops/status-collect.ts';
 import { PROVENANCE_TAG_KEYS } from '../../lib/policy/render.ts';
+import { AlertKind } from '../../lib/records/types.ts';
 import {
   type Bed,
   copiesIn,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../lib/cloud/ports.ts';
 import { clientToken } from '../../lib/engine/client-token.ts';
 import { buildCopyRequest } from '../../lib/engine/copy-request.ts';
 import type { SourceDiscovery } from '../../lib/engine/discover.ts';
@@ -11,6 +10,7 @@ import {
 } from '../../lib/engine/plan.ts';
 import { indexCopies, REPORTED_TAG_KEY } from '../../lib/engine/reconcile.ts';
 import type { Policy, PolicyInput } from '../../lib/policy/schema.ts';
+import type { Snapshot } from '../../lib/ports.ts';
 import { policy } from './support/harness.ts';
 
 const NOW = new Date('2026-03-01T12:00:00Z');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCloudClients } from '../../lib/cloud/clients.ts';
-import type { EcsApi } from '../../lib/cloud/ports.ts';
 import { planPolicy } from '../../lib/engine/run.ts';
+import type { EcsApi } from '../../lib/ports.ts';
 import { type Bed, copiesIn, finishCopies, policy, run, startBed } from './support/harness.ts';
 
 let bed: Bed | undefined;

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCloudClients } from '../../lib/cloud/clients.ts';
 import { CloudApiError } from '../../lib/cloud/errors.ts';
 import { createStdoutSink, MemorySink } from '../../lib/cloud/sinks.ts';
-import type { ItemRecord, LogRecord } from '../../lib/engine/records.ts';
 import { runPolicy } from '../../lib/engine/run.ts';
+import type { ItemRecord, LogRecord } from '../../lib/records/types.ts';
 import { type Bed, FAST_RETRY, finishCopies, policy, run, startBed } from './support/harness.ts';
 
 let bed: Bed | undefined;

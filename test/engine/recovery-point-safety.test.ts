@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { syntheticWorld, type World } from '../../emulator/index.ts';
-import { AlertKind } from '../../lib/engine/records.ts';
 import { collectStatus } from '../../lib/ops/status-collect.ts';
 import { PROVENANCE_TAG_KEYS } from '../../lib/policy/render.ts';
 import type { PolicyInput } from '../../lib/policy/schema.ts';
+import { AlertKind } from '../../lib/records/types.ts';
 import {
   type Bed,
   copiesIn,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EcsApi } from '../../lib/cloud/ports.ts';
+import type { EcsApi } from '../../lib/ports.ts';
 import { type Bed, copiesIn, policy, run, startBed } from './support/harness.ts';
 
 let bed: Bed | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogRecord } from '../../lib/engine/records.ts';
+import type { LogRecord } from '../../lib/records/types.ts';
 import { captureIo, cli, emulatorEnv, useDemoCloud } from '../cli/run-fixtures.ts';
 
 function distinct(

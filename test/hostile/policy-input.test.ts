@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../lib/cloud/ports.ts';
 import { matchesSelectors } from '../../lib/engine/discover.ts';
 import { type PolicyProblem, parsePolicyText } from '../../lib/policy/load.ts';
+import type { Snapshot } from '../../lib/ports.ts';
 
 const FILE = 'policy.yaml';
 const MINIMAL = `name: demo

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AlertKind, type AlertRecord } from '../../lib/engine/records.ts';
 import { DEFAULT_RENOTIFY_MS, withoutRepeats } from '../../lib/ops/alert-repeat.ts';
+import { AlertKind, type AlertRecord } from '../../lib/records/types.ts';
 
 const now = new Date('2026-12-02T12:00:00Z');
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
-import type { Snapshot } from '../../lib/cloud/ports.ts';
-import type { AlertRecord, ItemRecord, RunRecord } from '../../lib/engine/records.ts';
 import { PROVENANCE_TAG_KEYS } from '../../lib/policy/render.ts';
+import type { Snapshot } from '../../lib/ports.ts';
+import type { AlertRecord, ItemRecord, RunRecord } from '../../lib/records/types.ts';
 
 /** Plain-data builders for status tests: a copy as DescribeSnapshots lists it, and records. */
 

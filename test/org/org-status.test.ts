@@ -2,13 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LogRecord } from '../../lib/engine/records.ts';
 import {
   OrgRowColour,
   orgStatus,
   renderOrgStatusHtml,
   renderOrgStatusText,
 } from '../../lib/org/status.ts';
+import type { LogRecord } from '../../lib/records/types.ts';
 import { screenshot } from '../ops/chromium.ts';
 import { countColour, decodePng } from '../ops/png.ts';
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { World } from '../../../emulator/model/types.ts';
+import { Code } from '../../codes.ts';
 import { ExitCode, InvalidInputError } from '../../errors.ts';
 import { COMMAND_LIST } from '../command-list.ts';
 import type { CommandContext } from '../io.ts';
@@ -32,7 +33,7 @@ async function loadWorldArg(arg: string, cwd: string): Promise<'demo' | 'empty' 
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new InvalidInputError('WorldNotFound', `cannot read world file ${path}`, {
+    throw new InvalidInputError(Code.WorldNotFound, `cannot read world file ${path}`, {
       cause: error,
     });
   }

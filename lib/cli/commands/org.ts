@@ -5,6 +5,7 @@ import pLimit from 'p-limit';
 import { credentialsFromEnv, endpointFromEnv } from '../../cloud/clients.ts';
 import { redactSecrets } from '../../cloud/errors.ts';
 import { createSink } from '../../cloud/sinks.ts';
+import { Code } from '../../codes.ts';
 import { newRunId } from '../../engine/run.ts';
 import { ExitCode, ReplicatorError } from '../../errors.ts';
 import { fileRecordSource } from '../../ops/record-source.ts';
@@ -191,7 +192,7 @@ export function registerOrg(program: Command, ctx: CommandContext): void {
                   policy: t.policyFile,
                   runId,
                   exitCode: ExitCode.Aborted,
-                  errorCode: (error as { code?: string }).code ?? 'Unexpected',
+                  errorCode: (error as { code?: string }).code ?? Code.Unexpected,
                   message,
                 });
               }
@@ -235,7 +236,10 @@ export function registerOrg(program: Command, ctx: CommandContext): void {
     .action(async (flags: OrgFlags & { accounts: string }) => {
       const accounts = Number(flags.accounts);
       if (!Number.isInteger(accounts) || accounts < 2 || accounts > 100) {
-        throw new ReplicatorError('InvalidAccounts', '--accounts must be an integer from 2 to 100');
+        throw new ReplicatorError(
+          Code.InvalidAccounts,
+          '--accounts must be an integer from 2 to 100',
+        );
       }
       // Loaded on demand: only the demo needs the emulator.
       const { orgWorld } = await import('../org-world.ts');

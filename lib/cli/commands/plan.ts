@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { redactSecrets } from '../../cloud/errors.ts';
+import { Code } from '../../codes.ts';
 import { planPolicy } from '../../engine/run.ts';
 import type { Plan } from '../../engine/types.ts';
 import { ExitCode, InvalidInputError, ReplicatorError } from '../../errors.ts';
@@ -35,7 +36,7 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
       } catch (error) {
         if (error instanceof InvalidInputError) throw error;
         // The account or the credentials cannot do the work at all: the exit code of an aborted run.
-        const code = error instanceof ReplicatorError ? error.code : 'Unexpected';
+        const code = error instanceof ReplicatorError ? error.code : Code.Unexpected;
         const message = neutralise(
           redactSecrets(error instanceof Error ? error.message : String(error)),
         );

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { redactSecrets } from '../../cloud/errors.ts';
 import { createClaimStore } from '../../cloud/sinks.ts';
+import { Code } from '../../codes.ts';
 import { settleFromEnv } from '../../engine/coordination.ts';
 import { newRunId, runPolicy } from '../../engine/run.ts';
 import { InvalidRunIdError, runIdProblem } from '../../engine/run-id.ts';
@@ -99,7 +100,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
         if (error instanceof InvalidInputError) throw error;
         // The run stopped without a summary (account, permissions, the log store): it was
         // aborted, exit 3, not the exit 2 of bad input that main() gives other errors.
-        const code = error instanceof ReplicatorError ? error.code : 'Unexpected';
+        const code = error instanceof ReplicatorError ? error.code : Code.Unexpected;
         const message = neutralise(
           redactSecrets(error instanceof Error ? error.message : String(error)),
         );

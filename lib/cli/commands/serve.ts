@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { Code } from '../../codes.ts';
 import { newRunId, runPolicy } from '../../engine/run.ts';
 import type { RunSummary } from '../../engine/types.ts';
 import { ExitCode, InvalidInputError, ReplicatorError } from '../../errors.ts';
@@ -157,7 +158,7 @@ function job(served: ServedPolicy, flags: ServeFlags, io: CliIo): ScheduledJob {
           policy: policy.name,
           runId,
           exitCode: invalid ? ExitCode.InvalidInput : ExitCode.Aborted,
-          errorCode: error instanceof ReplicatorError ? error.code : 'Unexpected',
+          errorCode: error instanceof ReplicatorError ? error.code : Code.Unexpected,
           message: describeError(error),
           startedAt,
           now: new Date(),

@@ -1,5 +1,5 @@
-import type { Outcome } from '../../engine/records.ts';
 import type { RunEvent } from '../../engine/types.ts';
+import type { Outcome } from '../../records/types.ts';
 import { neutralise } from '../../terminal-safe.ts';
 import { OUTCOME_ORDER } from './summary.ts';
 

@@ -1,4 +1,4 @@
-import type { LogRecord } from '../../engine/records.ts';
+import type { LogRecord } from '../../records/types.ts';
 import { type Column, renderTable } from './table.ts';
 
 const COLUMNS: Column[] = [

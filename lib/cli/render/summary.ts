@@ -1,6 +1,6 @@
-import { Outcome } from '../../engine/records.ts';
 import type { RunSummary } from '../../engine/types.ts';
 import { ExitCode } from '../../errors.ts';
+import { Outcome } from '../../records/types.ts';
 import { neutralise } from '../../terminal-safe.ts';
 import { Align, type Column, formatMs, renderTable } from './table.ts';
 

@@ -6,12 +6,12 @@ import {
   syntheticWorld,
 } from '../../../emulator/index.ts';
 import { createCloudClients } from '../../../lib/cloud/clients.ts';
-import type { Credentials } from '../../../lib/cloud/ports.ts';
 import { MemorySink } from '../../../lib/cloud/sinks.ts';
-import type { ItemRecord, LogRecord, RunRecord } from '../../../lib/engine/records.ts';
 import { runPolicy } from '../../../lib/engine/run.ts';
-import type { CloudClients, RunOptions, RunSummary } from '../../../lib/engine/types.ts';
+import type { RunOptions, RunSummary } from '../../../lib/engine/types.ts';
 import { type Policy, type PolicyInput, PolicySchema } from '../../../lib/policy/schema.ts';
+import type { CloudClients, Credentials } from '../../../lib/ports.ts';
+import type { ItemRecord, LogRecord, RunRecord } from '../../../lib/records/types.ts';
 
 /** A fixed virtual start so worlds and lookback windows line up run after run. */
 export const T0 = new Date('2026-03-01T12:00:00Z');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type LogRecord, Outcome } from './records.ts';
+import { type LogRecord, Outcome } from './types.ts';
 
 /**
  * A deterministic id per record, so a record written twice (a resend from the spool, two runs

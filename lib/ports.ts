@@ -1,7 +1,10 @@
 /**
- * The narrow interfaces the engine talks to. Adapters (pop-core, @alicloud/log, files) sit
- * behind them; the engine imports no SDK. All times are ISO strings or Date, UTC.
+ * Every port: the narrow interfaces the engine, status and the org fan-out talk to, and the data
+ * they carry. Adapters (pop-core, @alicloud/log, the FC 3.0 SDK, files) sit behind them in
+ * lib/cloud and lib/org; the engine imports no SDK and no adapter. Times are ISO strings or
+ * Date, UTC.
  */
+import type { LogRecord } from './records/types.ts';
 
 export type SnapshotStatus = 'progressing' | 'accomplished' | 'failed';
 
@@ -205,4 +208,108 @@ export interface Credentials {
   accessKeyId: string;
   accessKeySecret: string;
   securityToken?: string;
+}
+
+// ---- The cloud as the engine sees it -----------------------------------------------------
+
+/** The cloud as the engine sees it. */
+export interface CloudClients {
+  ecs: EcsApi;
+  kms: KmsApi;
+  /**
+   * Whose quota the calls spend (opaque: a hash of endpoint and AccessKeyId). Runs in one
+   * process with the same key share CopySnapshot's account-wide rate; unset: one shared key.
+   */
+  quotaKey?: string;
+}
+
+// ---- Records and claims -------------------------------------------------------------------
+
+/** Where records go (SLS logstore, stdout JSON lines, a JSON-lines file). */
+export interface LogSink {
+  write(records: LogRecord[]): Promise<void>;
+  /** Flushes buffered records; the run calls it before it returns. */
+  close(): Promise<void>;
+}
+
+/**
+ * Claims on a shared board, without a database: every participant appends a claim (who, since
+ * when, until when) to a store every deployment of the policy can read, renews it while it
+ * works, and appends a release when it is done. A participant is live while its newest claim
+ * is not a release and has not expired. One mechanism serves two needs:
+ * - the run lease (run-lease-shared.ts): the earliest live (startedAt, holder) of a policy works;
+ * - the CopySnapshot quota share (quota-share.ts): the live groups of an account divide it.
+ *
+ * The store is a port: the SLS records logstore in production (lib/cloud/sls-claim-store.ts),
+ * where a claim is one log line and the board is a query.
+ */
+export interface Claim {
+  /** What is claimed: `lease.<policy>` or `copy-quota.<account>`. */
+  scope: string;
+  /** The run (its run id). */
+  holder: string;
+  /** Runs sharing one process-wide gate count once for the quota share; default: the holder. */
+  group: string;
+  /** Epoch ms the holder first claimed; renewals keep it. */
+  startedAt: number;
+  /** Epoch ms after which the claim is void unless renewed. */
+  expiresAt: number;
+  /** Epoch ms the claim was written (orders a holder's claims). */
+  writtenAt: number;
+  released: boolean;
+}
+
+/** Where claims live. Both calls may throw: the store is down, refused, or timed out. */
+export interface ClaimStore {
+  put(claim: Claim): Promise<void>;
+  /** Claims of `scope` written in [sinceMs, untilMs] (second precision is enough). */
+  read(scope: string, sinceMs: number, untilMs: number): Promise<Claim[]>;
+}
+
+// ---- Organisation (STS, Resource Directory, FC invoke) -------------------------------------
+
+/** STS credentials of an assumed role, with when they stop working. */
+export interface SessionCredentials extends Credentials {
+  securityToken: string;
+  /** ISO 8601 UTC. */
+  expiration: string;
+}
+
+/** STS AssumeRole (2015-04-01). */
+export interface StsApi {
+  assumeRole(input: {
+    roleArn: string;
+    sessionName: string;
+    durationSeconds: number;
+  }): Promise<SessionCredentials>;
+}
+
+export interface MemberAccount {
+  accountId: string;
+  displayName: string;
+  folderId: string;
+  /** CreateSuccess for an active member. */
+  status: string;
+}
+
+/** Resource Directory (ResourceManager 2020-03-31): the members, every page read. */
+export interface DirectoryApi {
+  listAccounts(folderId?: string): Promise<MemberAccount[]>;
+}
+
+export interface AsyncInvocation {
+  functionName: string;
+  payload: string;
+  /** x-fc-async-task-id: the same id twice is refused (409), so a re-dispatch is harmless. */
+  taskId: string;
+}
+
+export type InvokeOutcome =
+  | { status: 'accepted'; requestId: string }
+  /** FC refused the task id with 409: this (run, account, policy) was already dispatched. */
+  | { status: 'duplicate'; requestId: string };
+
+/** The one invoke port: asynchronous FC 3.0 invocation of a function by name. */
+export interface InvokePort {
+  invokeAsync(invocation: AsyncInvocation): Promise<InvokeOutcome>;
 }

@@ -113,10 +113,3 @@ export interface AlertRecord extends RecordBase {
 }
 
 export type LogRecord = ItemRecord | RunRecord | AlertRecord;
-
-/** Where records go (SLS logstore, stdout JSON lines, a JSON-lines file). */
-export interface LogSink {
-  write(records: LogRecord[]): Promise<void>;
-  /** Flushes buffered records; the run calls it before it returns. */
-  close(): Promise<void>;
-}

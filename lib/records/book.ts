@@ -1,16 +1,17 @@
 import { scrubSecretValues } from '../cloud/secret-values.ts';
+import { Code } from '../codes.ts';
 import { ReplicatorError } from '../errors.ts';
+import type { LogSink } from '../ports.ts';
 import { recordIdOf } from './record-id.ts';
+import { RecordsKeptError } from './records-kept.ts';
 import {
   type AlertKind,
   type AlertRecord,
   type ItemRecord,
   type LogRecord,
-  type LogSink,
   Outcome,
   type RunRecord,
-} from './records.ts';
-import { RecordsKeptError } from './records-kept.ts';
+} from './types.ts';
 
 /** Records are written in batches of this many (an SLS PutLogs call each). */
 const FLUSH_EVERY = 500;
@@ -131,9 +132,13 @@ export class RecordBook {
     if (this.#writeError !== undefined) {
       const message =
         this.#writeError instanceof Error ? this.#writeError.message : String(this.#writeError);
-      throw new RecordWriteError('RecordWriteFailed', `records could not be written: ${message}`, {
-        cause: this.#writeError,
-      });
+      throw new RecordWriteError(
+        Code.RecordWriteFailed,
+        `records could not be written: ${message}`,
+        {
+          cause: this.#writeError,
+        },
+      );
     }
     return record;
   }
