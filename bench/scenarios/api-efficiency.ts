@@ -45,7 +45,10 @@ function efficiencyBed(size: ApiEfficiencySize) {
   return { destinations, now, world, policy };
 }
 
-export async function apiEfficiency(size: ApiEfficiencySize): Promise<ScenarioResult> {
+export async function apiEfficiency(
+  size: ApiEfficiencySize,
+  id = 'api-efficiency',
+): Promise<ScenarioResult> {
   const { destinations, now, world, policy } = efficiencyBed(size);
   return withEmulator({ world, startTime: now }, async (emulator) => {
     emulator.admin.clearThrottle('CopySnapshot');
@@ -73,7 +76,7 @@ export async function apiEfficiency(size: ApiEfficiencySize): Promise<ScenarioRe
 
     return {
       title: `API efficiency (${size.snapshots.toLocaleString('en-US')} snapshots × ${destinations.length} destinations)`,
-      id: 'api-efficiency',
+      id,
       method:
         'One engine run over loopback HTTP against a fresh emulator world; calls counted by the emulator (every attempt, retries included). Minimum = source listing pages (100 per page) + one empty listing page per destination + one CopySnapshot per pair. The engine adds one DescribeSnapshots per 100 new copies to confirm each answered id exists (a replayed ClientToken can answer with a copy deleted since): that is the 1 % over the minimum in run 1. Steady state = a third run after every copy finished and was reported; its minimum is the listing pages of the source and of each destination (every one past the 1,000-result tag cap).',
       figures: [
@@ -102,71 +105,6 @@ export async function apiEfficiency(size: ApiEfficiencySize): Promise<ScenarioRe
           label: 'steady-state run calls made / minimum calls',
           value: round(thirdCalls.total / steadyMinimum, 3),
           meaning: 'a run with nothing new: 1.000 = only the listing pages themselves',
-        },
-      ],
-    };
-  });
-}
-
-/**
- * The steady state at a size where the first run's backlog (300,000 CopySnapshot calls) would
- * take most of an hour here: the destinations already hold a finished, reported copy of every
- * source (as this product writes them), and one run only has to look.
- */
-export async function apiEfficiencySteady(size: ApiEfficiencySize): Promise<ScenarioResult> {
-  const { destinations, now, world, policy } = efficiencyBed(size);
-  const sources = [...world.snapshots];
-  for (const dest of destinations) {
-    sources.forEach((s, i) => {
-      const made = Date.parse(s.creationTime) + 60_000;
-      world.snapshots.push({
-        snapshotId: `s-copy-${dest}-${i}`,
-        regionId: dest,
-        diskId: s.diskId,
-        creationTime: new Date(Math.min(made, now.getTime())).toISOString(),
-        status: 'accomplished',
-        sourceSnapshotId: s.snapshotId,
-        sourceRegionId: SOURCE,
-        tags: {
-          'dr-replicator:policy': policy.name,
-          'dr-replicator:source-snapshot': s.snapshotId,
-          'dr-replicator:source-region': SOURCE,
-          'dr-replicator:source-disk': s.diskId,
-          'dr-replicator:source-time': s.creationTime.replace(/\.\d{3}Z$/, 'Z'),
-          'dr-replicator:reported': 'completed',
-        },
-      });
-    });
-  }
-  return withEmulator({ world, startTime: now }, async (emulator) => {
-    const run = await runEngine(emulator, policy);
-    const calls = callStats(emulator.admin.calls());
-    const minimum = Math.ceil(size.snapshots / PAGE) * (1 + destinations.length);
-    if (run.summary.totals['already-copied'] !== size.snapshots * destinations.length) {
-      throw new Error(
-        `steady run saw ${run.summary.totals['already-copied']} of ${size.snapshots * destinations.length} copies`,
-      );
-    }
-    return {
-      id: 'api-efficiency-100k',
-      title: `API efficiency, steady state (${size.snapshots.toLocaleString('en-US')} snapshots × ${destinations.length} destinations)`,
-      method:
-        'A world whose destinations already hold a finished, reported copy of every source (made as this product makes them, past the 1,000-result tag cap many times over); one engine run over loopback HTTP; calls counted by the emulator. Minimum = the listing pages of the source and of each destination (100 per page). The first run at this size (300,000 copies) is not measured here: it takes most of an hour on this machine; bench:scale counts its plan.',
-      figures: [
-        {
-          label: 'copies already in the destinations',
-          value: size.snapshots * destinations.length,
-        },
-        { label: 'calls made', value: calls.total },
-        { label: 'calls by action', value: breakdown(calls.byAction) },
-        { label: 'minimum calls', value: minimum },
-        { label: 'wall time', value: round(run.wallMs / 1000, 1), unit: 's' },
-      ],
-      ratios: [
-        {
-          label: 'steady-state run calls made / minimum calls',
-          value: round(calls.total / minimum, 3),
-          meaning: '1.000 = only the listing pages themselves',
         },
       ],
     };
