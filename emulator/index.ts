@@ -75,16 +75,17 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   });
   const sls = new SlsService({
     ...(opts.stateDir !== undefined && { stateDir: opts.stateDir }),
-    lookupSecret: (accessKeyId) => core.credentials.lookupSecret(accessKeyId),
+    lookupSecret: (accessKeyId) => core.state.credentials.lookupSecret(accessKeyId),
     // Records are stamped on the cloud's clock, so the accepted log-time window follows it;
     // the Date-header check stays on the wall clock the SDK signs with.
-    now: () => core.now(),
+    now: () => core.admin.now(),
     authorize: (access) => core.authorizeLog(access),
   });
   const { server, port } = await listen(core, opts.port ?? 0, sls);
   let stopped = false;
-  const resetAll = core.reset.bind(core);
-  core.reset = () => {
+  const admin = core.admin;
+  const resetAll = admin.reset.bind(admin);
+  admin.reset = () => {
     resetAll();
     sls.reset();
   };
@@ -92,7 +93,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     url: `http://127.0.0.1:${port}`,
     port,
     credentials: { ...DEFAULT_CREDENTIALS },
-    admin: core,
+    admin,
     sls,
     async stop() {
       if (stopped) return;

@@ -40,7 +40,8 @@ export async function listen(
       .then(async (body) => {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         if (sls?.isSlsRequest(req)) return sls.handle(req, res, body);
-        if (url.pathname.startsWith(ADMIN_PREFIX)) return handleAdmin(core, req, res, url, body);
+        if (url.pathname.startsWith(ADMIN_PREFIX))
+          return handleAdmin(core.admin, req, res, url, body);
         return core.handleRpc(req, res, url, body);
       })
       .catch((error: unknown) => {

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EmulatorCore } from '../emulator-core.ts';
 import type { KeyState } from '../model/types.ts';
 import type { FaultSettings } from '../policy/faults.ts';
 import type { RamPolicy } from '../policy/ram-policy.ts';
 import type { ThrottleRule } from '../policy/throttle.ts';
 import { parseWorld } from '../world-schema.ts';
+import type { AdminFacade } from './admin-facade.ts';
 
 export const ADMIN_PREFIX = '/_emulator/';
 
@@ -38,100 +38,100 @@ function num(v: unknown, name: string): number {
   return v;
 }
 
-type Route = (core: EmulatorCore, body: Record<string, unknown>, url: URL) => unknown;
+type Route = (admin: AdminFacade, body: Record<string, unknown>, url: URL) => unknown;
 
 /** Admin routes: JSON in, JSON out, no authentication (the server binds 127.0.0.1 only). */
 const ROUTES: Record<string, Route> = {
-  'GET health': (core) => ({ ok: true, now: core.now().toISOString() }),
-  'GET clock': (core) => ({ now: core.now().toISOString(), speed: core.clock.speed }),
-  'POST clock/advance': (core, b) => ({
-    now: core.advanceClock(num(b.seconds, 'seconds')).toISOString(),
+  'GET health': (admin) => ({ ok: true, now: admin.now().toISOString() }),
+  'GET clock': (admin) => ({ now: admin.now().toISOString(), speed: admin.clock.speed }),
+  'POST clock/advance': (admin, b) => ({
+    now: admin.advanceClock(num(b.seconds, 'seconds')).toISOString(),
   }),
-  'POST clock/speed': (core, b) => {
-    core.setSpeed(num(b.speed, 'speed'));
-    return { now: core.now().toISOString(), speed: core.clock.speed };
+  'POST clock/speed': (admin, b) => {
+    admin.setSpeed(num(b.speed, 'speed'));
+    return { now: admin.now().toISOString(), speed: admin.clock.speed };
   },
-  'POST world': (core, b) => {
+  'POST world': (admin, b) => {
     const world = b.world;
     if (world !== 'demo' && world !== 'empty' && (typeof world !== 'object' || world === null)) {
       throw new TypeError('"world" must be "demo", "empty" or a world object');
     }
-    core.loadWorld(typeof world === 'string' ? world : parseWorld(world));
-    return { snapshots: core.model.snapshots.size };
+    admin.loadWorld(typeof world === 'string' ? world : parseWorld(world));
+    return { snapshots: admin.model.snapshots.size };
   },
-  'GET faults': (core) => core.getFaults(),
-  'POST faults': (core, b) => {
-    core.setFaults(b as FaultSettings);
-    return core.getFaults();
+  'GET faults': (admin) => admin.getFaults(),
+  'POST faults': (admin, b) => {
+    admin.setFaults(b as FaultSettings);
+    return admin.getFaults();
   },
-  'GET throttles': (core) => core.throttles(),
-  'POST throttles': (core, b) => {
+  'GET throttles': (admin) => admin.throttles(),
+  'POST throttles': (admin, b) => {
     const { api, ...rule } = b;
-    core.setThrottle(str(api, 'api'), rule as unknown as ThrottleRule);
-    return core.throttles();
+    admin.setThrottle(str(api, 'api'), rule as unknown as ThrottleRule);
+    return admin.throttles();
   },
-  'GET throttles/stats': (core) => core.throttleStats(),
-  'DELETE throttles': (core, b) => {
-    core.clearThrottle(
+  'GET throttles/stats': (admin) => admin.throttleStats(),
+  'DELETE throttles': (admin, b) => {
+    admin.clearThrottle(
       str(b.api, 'api'),
       b.region === undefined ? undefined : str(b.region, 'region'),
     );
-    return core.throttles();
+    return admin.throttles();
   },
-  'POST quotas': (core, b) => {
+  'POST quotas': (admin, b) => {
     const max = b.maxSnapshots === null ? null : num(b.maxSnapshots, 'maxSnapshots');
-    core.setQuota(str(b.region, 'region'), max);
+    admin.setQuota(str(b.region, 'region'), max);
     return { region: b.region, maxSnapshots: max };
   },
-  'GET account': (core) => core.account(),
-  'POST account': (core, b) => {
-    core.setAccount(b as Record<string, boolean>);
-    return core.account();
+  'GET account': (admin) => admin.account(),
+  'POST account': (admin, b) => {
+    admin.setAccount(b as Record<string, boolean>);
+    return admin.account();
   },
-  'POST copy-model': (core, b) => {
-    core.setCopyModel(b as Record<string, number>);
-    return core.model.copy;
+  'POST copy-model': (admin, b) => {
+    admin.setCopyModel(b as Record<string, number>);
+    return admin.model.copy;
   },
-  'PUT ram-policy': (core, b) => {
+  'PUT ram-policy': (admin, b) => {
     // Either {"policy": {...} | null} or the policy document itself (curl -d @policy.json).
     const policy = (Array.isArray(b.Statement) ? b : (b.policy ?? null)) as RamPolicy | null;
-    core.setRamPolicy(policy);
+    admin.setRamPolicy(policy);
     return { policy };
   },
-  'POST sts': (core) => core.issueStsCredentials(),
-  'POST kms/key-state': (core, b) => {
-    core.setKeyState(
+  'POST sts': (admin) => admin.issueStsCredentials(),
+  'POST kms/key-state': (admin, b) => {
+    admin.setKeyState(
       str(b.region, 'region'),
       str(b.keyId, 'keyId'),
       str(b.state, 'state') as KeyState,
     );
     return { ok: true };
   },
-  'GET calls': (core, _b, url) => {
+  'GET calls': (admin, _b, url) => {
     const q = url.searchParams;
-    return core.calls({
+    return admin.calls({
       ...(q.has('action') && { action: q.get('action')! }),
       ...(q.has('region') && { region: q.get('region')! }),
       ...(q.has('since') && { since: q.get('since')! }),
     });
   },
-  'GET snapshots': (core, _b, url) => {
+  'GET snapshots': (admin, _b, url) => {
     const region = url.searchParams.get('region');
-    return core.snapshots(region ?? undefined);
+    return admin.snapshots(region ?? undefined);
   },
-  'GET disks': (core, _b, url) => {
+  'GET disks': (admin, _b, url) => {
     const region = url.searchParams.get('region');
-    return core.disks(region ?? undefined);
+    return admin.disks(region ?? undefined);
   },
-  'POST reset': (core) => {
-    core.reset();
+  'POST reset': (admin) => {
+    admin.reset();
     return { ok: true };
   },
 };
 
 /** Serves /_emulator/...; unknown routes are 404, bad input 400 with {error}. */
 export function handleAdmin(
-  core: EmulatorCore,
+  admin: AdminFacade,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
@@ -144,7 +144,7 @@ export function handleAdmin(
     return;
   }
   try {
-    json(res, 200, route(core, parseBody(body), url));
+    json(res, 200, route(admin, parseBody(body), url));
   } catch (error) {
     json(res, 400, { error: error instanceof Error ? error.message : String(error) });
   }

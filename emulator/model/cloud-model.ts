@@ -1,3 +1,4 @@
+import { CompletionQueue } from './completion-queue.ts';
 import {
   type ClientTokenRecord,
   type DiskRecord,
@@ -13,11 +14,11 @@ import {
   type CopyModel,
   DEFAULT_ACCOUNT,
   DEFAULT_COPY_MODEL,
-  KeyState,
   SnapshotStatus,
   type World,
   type WorldInstance,
 } from './types.ts';
+import { diskRecord, kmsKeyRecord, regionRecord, snapshotRecord } from './world-records.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -93,81 +94,11 @@ export class CloudModel {
     if (world.accountId !== undefined) this.accountId = world.accountId;
     this.account = { ...DEFAULT_ACCOUNT, ...world.account };
     this.copy = { ...DEFAULT_COPY_MODEL, ...world.copy };
-    for (const r of world.regions) {
-      this.regions.set(r.regionId, {
-        regionId: r.regionId,
-        byok: r.byok ?? true,
-        encryptedCopy: r.encryptedCopy ?? true,
-        ...(r.snapshotQuota !== undefined && { snapshotQuota: r.snapshotQuota }),
-        ...(r.zones !== undefined && { zones: [...r.zones] }),
-      });
-    }
+    for (const r of world.regions) this.regions.set(r.regionId, regionRecord(r));
     for (const i of world.instances ?? []) this.instances.set(i.instanceId, i);
-    for (const d of world.disks) {
-      this.addDisk({
-        diskId: d.diskId,
-        regionId: d.regionId,
-        ...(d.instanceId !== undefined && { instanceId: d.instanceId }),
-        type: d.type,
-        sizeGiB: d.sizeGiB,
-        category: d.category ?? 'cloud_essd',
-        encrypted: d.encrypted ?? false,
-        ...(d.kmsKeyId !== undefined && { kmsKeyId: d.kmsKeyId }),
-        tags: { ...d.tags },
-      });
-    }
-    for (const k of world.kmsKeys) {
-      this.kmsKeys.set(k.keyId, {
-        keyId: k.keyId,
-        regionId: k.regionId,
-        state: k.state ?? KeyState.Enabled,
-        spec: k.spec ?? 'Aliyun_AES_256',
-        origin: k.origin ?? 'Aliyun_KMS',
-        ecsAuthorized: k.ecsAuthorized ?? true,
-        aliases: k.aliases ?? [],
-        description: k.description ?? '',
-        creationDate: now - 90 * DAY_MS,
-      });
-    }
-    const records: SnapshotRecord[] = [];
-    for (const s of world.snapshots) {
-      const disk = this.disks.get(s.diskId);
-      const creationTime = Date.parse(s.creationTime);
-      if (Number.isNaN(creationTime)) {
-        throw new RangeError(`snapshot ${s.snapshotId}: creationTime is not an ISO date`);
-      }
-      const status = s.status ?? SnapshotStatus.Accomplished;
-      const encrypted = s.encrypted ?? disk?.encrypted ?? false;
-      const kmsKeyId = s.kmsKeyId ?? (encrypted ? disk?.kmsKeyId : undefined);
-      const completesAt = s.completesAt === undefined ? undefined : Date.parse(s.completesAt);
-      records.push({
-        snapshotId: s.snapshotId,
-        regionId: s.regionId,
-        name: s.name ?? s.snapshotId,
-        description: s.description ?? '',
-        status,
-        progress: status === SnapshotStatus.Accomplished ? 100 : (s.progress ?? 0),
-        creationTime,
-        lastModifiedTime: creationTime,
-        sourceDiskId: s.diskId,
-        sourceDiskSize: s.sizeGiB ?? disk?.sizeGiB ?? 40,
-        sourceDiskType: disk?.type ?? 'data',
-        ...(disk?.instanceId !== undefined && { instanceId: disk.instanceId }),
-        snapshotType: s.snapshotType ?? 'auto',
-        category: s.category ?? 'standard',
-        encrypted,
-        ...(kmsKeyId !== undefined && { kmsKeyId }),
-        ...(s.retentionDays !== undefined && { retentionDays: s.retentionDays }),
-        tags: { ...s.tags },
-        ...(s.sourceSnapshotId !== undefined && { sourceSnapshotId: s.sourceSnapshotId }),
-        ...(s.sourceRegionId !== undefined && { sourceRegionId: s.sourceRegionId }),
-        ...(s.resourceGroupId !== undefined && { resourceGroupId: s.resourceGroupId }),
-        ...(status === SnapshotStatus.Progressing && {
-          startedAt: creationTime,
-          ...(completesAt !== undefined && !Number.isNaN(completesAt) && { completesAt }),
-        }),
-      });
-    }
+    for (const d of world.disks) this.addDisk(diskRecord(d));
+    for (const k of world.kmsKeys) this.kmsKeys.set(k.keyId, kmsKeyRecord(k, now));
+    const records = world.snapshots.map((s) => snapshotRecord(s, this.disks.get(s.diskId)));
     this.addSnapshots(records);
   }
 
@@ -430,61 +361,4 @@ export function progressAt(s: SnapshotRecord, now: number): number {
   }
   const span = Math.max(1, s.completesAt - s.startedAt);
   return Math.max(s.progress, Math.min(99, Math.floor(((now - s.startedAt) / span) * 100)));
-}
-
-/** A binary min-heap of (completion time, snapshot id). */
-class CompletionQueue {
-  #at: number[] = [];
-  #id: string[] = [];
-
-  clear(): void {
-    this.#at = [];
-    this.#id = [];
-  }
-
-  push(at: number, id: string): void {
-    let i = this.#at.length;
-    this.#at.push(at);
-    this.#id.push(id);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if ((this.#at[parent] ?? 0) <= at) break;
-      this.#swap(i, parent);
-      i = parent;
-    }
-  }
-
-  /** The earliest entry if it is due at `now`, removed; undefined otherwise. */
-  popDue(now: number): { at: number; id: string } | undefined {
-    const at = this.#at[0];
-    const id = this.#id[0];
-    if (at === undefined || id === undefined || at > now) return undefined;
-    const lastAt = this.#at.pop() as number;
-    const lastId = this.#id.pop() as string;
-    if (this.#at.length > 0) {
-      this.#at[0] = lastAt;
-      this.#id[0] = lastId;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let least = i;
-        if (l < this.#at.length && (this.#at[l] ?? 0) < (this.#at[least] ?? 0)) least = l;
-        if (r < this.#at.length && (this.#at[r] ?? 0) < (this.#at[least] ?? 0)) least = r;
-        if (least === i) break;
-        this.#swap(i, least);
-        i = least;
-      }
-    }
-    return { at, id };
-  }
-
-  #swap(a: number, b: number): void {
-    const at = this.#at[a] as number;
-    this.#at[a] = this.#at[b] as number;
-    this.#at[b] = at;
-    const id = this.#id[a] as string;
-    this.#id[a] = this.#id[b] as string;
-    this.#id[b] = id;
-  }
 }

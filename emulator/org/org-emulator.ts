@@ -1,28 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import {
-  createServer,
-  type IncomingMessage,
-  request,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RunningEmulator, startEmulator } from '../index.ts';
 import { seededRandom } from '../model/ids.ts';
 import type { World } from '../model/types.ts';
 import { isAllowed, parseRamPolicy, type RamPolicy } from '../policy/ram-policy.ts';
 import { ApiError } from '../protocol/api-error.ts';
-import { authenticate, TIMESTAMP_WINDOW_MS } from '../protocol/authenticate.ts';
+import { TIMESTAMP_WINDOW_MS } from '../protocol/authenticate.ts';
+import type { CredentialStore } from '../protocol/credentials.ts';
 import { NonceCache } from '../protocol/nonce-cache.ts';
-import { type DirectoryMember, listAccounts } from './directory.ts';
+import type { DirectoryMember } from './directory.ts';
 import { type AsyncTask, FcAsync, type FcFaults, type FcFunctionSpec } from './fc-async.ts';
-import { type AssumedSession, assumeRole } from './sts.ts';
+import { type FrontContext, serveFront } from './front.ts';
+import { proxy, signingKey } from './proxy.ts';
+import type { AssumedSession } from './sts.ts';
 import type { Caller, RoleSpec } from './trust.ts';
-import { sendJson, sendRpcError } from './wire.ts';
+import { sendJson } from './wire.ts';
 
-export const STS_VERSION = '2015-04-01';
-export const RESOURCE_MANAGER_VERSION = '2020-03-31';
-const FC_PATH = /^\/2023-03-30\/functions\/([^/]+)\/invocations$/;
+export { RESOURCE_MANAGER_VERSION, STS_VERSION } from './front.ts';
 
 export interface OrgMemberSpec extends DirectoryMember {
   world: World | 'demo' | 'empty';
@@ -79,53 +73,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** The access key a request is signed with (RPC v1 query/form, ACS3 header, SLS `LOG` header). */
-function signingKey(req: IncomingMessage, url: URL, body: Buffer): string | undefined {
-  const auth = req.headers.authorization;
-  if (typeof auth === 'string') {
-    const acs3 = /Credential=([^,\s]+)/.exec(auth);
-    if (acs3) return acs3[1];
-    const log = /^LOG ([^:]+):/.exec(auth);
-    if (log) return log[1];
-  }
-  const fromQuery = url.searchParams.get('AccessKeyId');
-  if (fromQuery) return fromQuery;
-  if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-    return new URLSearchParams(body.toString('utf8')).get('AccessKeyId') ?? undefined;
-  }
-  return undefined;
-}
-
-function proxy(
-  target: RunningEmulator,
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: Buffer,
-): Promise<void> {
-  return new Promise((resolve) => {
-    const upstream = request(
-      {
-        host: '127.0.0.1',
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.on('end', resolve);
-      },
-    );
-    upstream.on('error', () => {
-      // The account's emulator cut the connection (an injected reset): cut ours too.
-      req.socket.destroy();
-      resolve();
-    });
-    upstream.end(body);
-  });
-}
-
 /**
  * Several Alibaba Cloud accounts behind one endpoint, like the real public endpoints: each
  * member is a full emulator with its own world; a request goes to the account whose
@@ -168,9 +115,8 @@ export async function startOrgEmulator(opts: OrgEmulatorOptions): Promise<Runnin
   const sessions: AssumedSession[] = [];
   const refused: { roleArn: string; code: string }[] = [];
   const nonces = new NonceCache(TIMESTAMP_WINDOW_MS);
-  const mgmtCore = management.admin as unknown as {
-    credentials: import('../protocol/credentials.ts').CredentialStore;
-  };
+  // The front's own services take the management account's keys (the admin facade holds them).
+  const mgmtCore = management.admin as unknown as { credentials: CredentialStore };
 
   const fc = new FcAsync({
     accountId: opts.managementAccountId,
@@ -204,125 +150,36 @@ export async function startOrgEmulator(opts: OrgEmulatorOptions): Promise<Runnin
     }
   };
 
-  const handleFront = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    body: Buffer,
-  ): Promise<boolean> => {
-    const fcMatch = FC_PATH.exec(url.pathname);
-    if (fcMatch !== null) {
-      try {
-        const call = authenticate(req, url, body, {
-          credentials: mgmtCore.credentials,
-          nonces,
-          realNow: Date.now,
-        });
-        const name = decodeURIComponent(fcMatch[1]!);
-        authorize(
-          callerOf(call.accessKeyId),
-          'fc:InvokeFunction',
-          `acs:fc:${region}:${opts.managementAccountId}:functions/${name}`,
-        );
-        const type = String(req.headers['x-fc-invocation-type'] ?? 'Sync');
-        if (type === 'Async') {
-          const taskHeader = req.headers['x-fc-async-task-id'];
-          const { requestId, taskId } = fc.enqueue(
-            name,
-            body,
-            typeof taskHeader === 'string' ? taskHeader : undefined,
-          );
-          res.writeHead(202, {
-            'x-fc-request-id': requestId,
-            'x-fc-async-task-id': taskId,
-            'content-length': '0',
-          });
-          res.end();
-        } else {
-          const result = await fc.invokeSync(name, body);
-          sendJson(res, 200, result ?? null);
-        }
-      } catch (error) {
-        const e =
-          error instanceof ApiError ? error : new ApiError(500, 'InternalError', String(error));
-        sendJson(res, e.httpStatus, { Code: e.code, Message: e.message, RequestId: '' });
-      }
-      return true;
-    }
-    // The RPC Version: form body (pop-core POST), query (GET) or x-acs-version (ACS3).
-    const form = String(req.headers['content-type'] ?? '').startsWith(
-      'application/x-www-form-urlencoded',
-    )
-      ? new URLSearchParams(body.toString('utf8')).get('Version')
-      : null;
-    const v = form ?? url.searchParams.get('Version') ?? String(req.headers['x-acs-version'] ?? '');
-    if (v !== STS_VERSION && v !== RESOURCE_MANAGER_VERSION) return false;
-    const host = v === STS_VERSION ? 'sts.aliyuncs.com' : 'resourcemanager.aliyuncs.com';
-    try {
-      const call = authenticate(req, url, body, {
-        credentials: mgmtCore.credentials,
-        nonces,
-        realNow: Date.now,
-      });
-      const caller = callerOf(call.accessKeyId);
-      if (v === STS_VERSION) {
-        if (call.action !== 'AssumeRole')
-          throw new ApiError(
-            404,
-            'InvalidApi.NotFound',
-            'Specified api is not found, please check your url and method.',
-          );
-        authorize(caller, 'sts:AssumeRole', call.params.RoleArn ?? '*');
-        try {
-          const { result, session } = assumeRole(call.params, caller, {
-            findRole: (accountId, roleName) =>
-              members
-                .get(accountId)
-                ?.spec.roles?.find((r) => r.name.toLowerCase() === roleName.toLowerCase()),
-            issue: (accountId, ttl) => {
-              const member = members.get(accountId);
-              if (member === undefined)
-                throw new ApiError(404, 'EntityNotExist.Role', 'The specified Role not exists.');
-              const creds = member.emulator.admin.issueStsCredentials(ttl);
-              owners.set(creds.accessKeyId, { accountId });
-              return creds;
-            },
-          });
-          sessions.push(session);
-          sendJson(res, 200, { RequestId: randomUUID().toUpperCase(), ...result });
-        } catch (error) {
-          if (error instanceof ApiError)
-            refused.push({ roleArn: call.params.RoleArn ?? '', code: error.code });
-          throw error;
-        }
-      } else {
-        if (call.action !== 'ListAccounts' && call.action !== 'ListAccountsForParent') {
-          throw new ApiError(
-            404,
-            'InvalidApi.NotFound',
-            'Specified api is not found, please check your url and method.',
-          );
-        }
-        authorize(caller, `resourcemanager:${call.action}`, '*');
-        const result = listAccounts(
-          call.action,
-          call.params,
-          opts.members,
-          `rd-${opts.managementAccountId.slice(0, 6)}`,
-        );
-        sendJson(res, 200, { RequestId: randomUUID().toUpperCase(), ...result });
-      }
-    } catch (error) {
-      sendRpcError(res, error, host);
-    }
-    return true;
+  const front: FrontContext = {
+    managementAccountId: opts.managementAccountId,
+    region,
+    credentials: mgmtCore.credentials,
+    nonces,
+    fc,
+    members: opts.members,
+    callerOf,
+    authorize,
+    sessions,
+    refused,
+    findRole: (accountId, roleName) =>
+      members
+        .get(accountId)
+        ?.spec.roles?.find((r) => r.name.toLowerCase() === roleName.toLowerCase()),
+    issue: (accountId, ttl) => {
+      const member = members.get(accountId);
+      if (member === undefined)
+        throw new ApiError(404, 'EntityNotExist.Role', 'The specified Role not exists.');
+      const creds = member.emulator.admin.issueStsCredentials(ttl);
+      owners.set(creds.accessKeyId, { accountId });
+      return creds;
+    },
   };
 
   const server: Server = createServer((req, res) => {
     readBody(req)
       .then(async (body) => {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-        if (await handleFront(req, res, url, body)) return;
+        if (await serveFront(front, req, res, url, body)) return;
         const key = signingKey(req, url, body);
         const owner = key === undefined ? undefined : owners.get(key);
         const member = owner === undefined ? undefined : members.get(owner.accountId);
