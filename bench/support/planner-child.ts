@@ -10,9 +10,9 @@ import {
   endpointFromEnv,
 } from '../../lib/cloud/clients.ts';
 import { listSnapshots } from '../../lib/domain/listing.ts';
-import { createContext } from '../../lib/engine/context.ts';
 import { selectorTags, sourceQueries } from '../../lib/engine/discover.ts';
 import { planPolicy } from '../../lib/engine/run.ts';
+import { createPlanSession } from '../../lib/engine/session.ts';
 import { type Policy, PolicySchema } from '../../lib/policy/schema.ts';
 
 export const SOURCES = ['cn-hangzhou', 'cn-shanghai', 'cn-shenzhen', 'cn-qingdao'];
@@ -52,7 +52,7 @@ function childCloud() {
 /** Child: the listing-only pass (same queries through the same limiter), nothing else. */
 async function listChild(): Promise<ListResult> {
   const policy = benchPolicy();
-  const ctx = createContext({ policy, cloud: childCloud() });
+  const ctx = createPlanSession({ policy, cloud: childCloud() });
   const listStarted = performance.now();
   const listings = await Promise.all([
     ...SOURCES.flatMap((region) =>

@@ -3,10 +3,12 @@ import { Code } from '../codes.ts';
 import { describeByIds, IDS_PER_CALL } from '../domain/listing.ts';
 import type { Snapshot } from '../ports.ts';
 import { AlertKind, Outcome } from '../records/types.ts';
+import { recordCopyError } from './call-outcome.ts';
 import { buildCopyRequest } from './copy-request.ts';
-import { type ExecuteOptions, onCopyError, recordItem } from './execute.ts';
-import type { WorkItem } from './plan.ts';
+import type { WorkItem } from './plan/index.ts';
 import type { DestinationCopies } from './reconcile.ts';
+import { recordItem } from './record-item.ts';
+import type { RunSession } from './session.ts';
 
 /** New generations tried for one pair in one run before it is recorded as failed. */
 export const MAX_GENERATION_BUMPS = 3;
@@ -34,15 +36,15 @@ const DAY_MS = 86_400_000;
  * from what the cloud shows, since the new copy then exists — and an `re-copy` record.
  */
 export class CopyConfirmer {
-  readonly #options: ExecuteOptions;
+  readonly #session: RunSession;
   readonly #region: string;
   readonly #listed: ReadonlySet<string>;
   readonly #foreign: ReadonlySet<string>;
   #pending: Answer[] = [];
   readonly #lost: string[] = [];
 
-  constructor(options: ExecuteOptions, region: string, listing: DestinationCopies | undefined) {
-    this.#options = options;
+  constructor(session: RunSession, region: string, listing: DestinationCopies | undefined) {
+    this.#session = session;
     this.#region = region;
     this.#listed = listing?.listed ?? new Set();
     this.#foreign = new Set(listing?.foreign.map((f) => f.snapshot.snapshotId) ?? []);
@@ -67,7 +69,7 @@ export class CopyConfirmer {
     if (this.#lost.length > 0) {
       const shown = this.#lost.slice(0, 10).join(', ');
       const more = this.#lost.length > 10 ? ` and ${this.#lost.length - 10} more` : '';
-      this.#options.book.alert(AlertKind.CopyLost, {
+      this.#session.book.alert(AlertKind.CopyLost, {
         destRegion: this.#region,
         message: `${this.#lost.length} cop${this.#lost.length === 1 ? 'y' : 'ies'} this policy made in ${this.#region} ${this.#lost.length === 1 ? 'is' : 'are'} gone while the source is still wanted (${shown}${more}): re-copied; check who deletes DR copies, or lengthen retentionDays`,
       });
@@ -75,7 +77,7 @@ export class CopyConfirmer {
   }
 
   #started(answer: Answer, note: string): void {
-    recordItem(this.#options, answer.item, {
+    recordItem(this.#session, answer.item, {
       outcome: Outcome.Started,
       copySnapshotId: answer.copySnapshotId,
       requestId: answer.requestId,
@@ -87,16 +89,21 @@ export class CopyConfirmer {
 
   /** Ids the destination lists now, with one look again after a short wait for the missing. */
   async #existing(ids: string[]): Promise<Set<string>> {
-    const { ctx } = this.#options;
+    const session = this.#session;
     const found = new Set<string>();
     const look = (batch: string[]) =>
-      describeByIds(ctx, { regionId: this.#region, status: 'all' }, batch, (page: Snapshot[]) => {
-        for (const s of page) found.add(s.snapshotId);
-      });
+      describeByIds(
+        session,
+        { regionId: this.#region, status: 'all' },
+        batch,
+        (page: Snapshot[]) => {
+          for (const s of page) found.add(s.snapshotId);
+        },
+      );
     await look(ids);
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) {
-      await ctx.sleep(CONFIRM_RECHECK_MS);
+      await session.sleep(CONFIRM_RECHECK_MS);
       await look(missing);
     }
     return found;
@@ -123,7 +130,7 @@ export class CopyConfirmer {
   #goneReason(item: WorkItem): string {
     const retention = item.copyOf?.dest.retentionDays;
     const taken = item.copyOf ? Date.parse(item.copyOf.source.creationTime) : Number.NaN;
-    const now = this.#options.ctx.now().getTime();
+    const now = this.#session.now().getTime();
     if (retention !== undefined && !Number.isNaN(taken) && now - taken >= retention * DAY_MS) {
       return `copy released by retention (RetentionDays ${retention})`;
     }
@@ -131,7 +138,8 @@ export class CopyConfirmer {
   }
 
   async #recopy(answer: Answer, whyGone: string): Promise<void> {
-    const { ctx, stop } = this.#options;
+    const session = this.#session;
+    const { stop } = session;
     const { item } = answer;
     if (!item.copyOf) return;
     const { source, dest } = item.copyOf;
@@ -141,7 +149,7 @@ export class CopyConfirmer {
       generation += 1;
       const why = stop.reason(item.destRegion);
       if (why) {
-        recordItem(this.#options, item, {
+        recordItem(this.#session, item, {
           outcome: Outcome.Deferred,
           errorCode: why.code,
           attempts: answer.attempts,
@@ -150,21 +158,23 @@ export class CopyConfirmer {
         });
         return;
       }
-      const request = buildCopyRequest(ctx.policy, source, dest, generation);
+      const request = buildCopyRequest(session.policy, source, dest, generation);
       const started = performance.now();
       let copyId: string;
       let requestId: string;
       let attempts: number;
       try {
-        const { value, attempts: n } = await ctx.call('CopySnapshot', request.sourceRegionId, () =>
-          ctx.ecs.copySnapshot(request),
+        const { value, attempts: n } = await session.call(
+          'CopySnapshot',
+          request.sourceRegionId,
+          () => session.ecs.copySnapshot(request),
         );
         copyId = value.snapshotId;
         requestId = value.requestId;
         attempts = n;
       } catch (error) {
         if (!(error instanceof CloudApiError)) throw error;
-        onCopyError(this.#options, item, error, Math.round(performance.now() - started));
+        recordCopyError(this.#session, item, error, Math.round(performance.now() - started));
         return;
       }
       let exists: boolean;
@@ -176,7 +186,7 @@ export class CopyConfirmer {
       }
       if (exists) {
         this.#lost.push(lostId);
-        recordItem(this.#options, item, {
+        recordItem(this.#session, item, {
           outcome: Outcome.Recopy,
           copySnapshotId: copyId,
           requestId,
@@ -188,7 +198,7 @@ export class CopyConfirmer {
       }
       lostId = copyId;
     }
-    recordItem(this.#options, item, {
+    recordItem(this.#session, item, {
       outcome: Outcome.Failed,
       errorCode: Code.PhantomCopy,
       copySnapshotId: lostId,

@@ -4,8 +4,8 @@ import { type ListingRoute, listSnapshots } from '../domain/listing.ts';
 import { sourceExclusion } from '../domain/provenance.ts';
 import { compileNamePattern } from '../policy/name-pattern.ts';
 import type { Snapshot, SnapshotQuery } from '../ports.ts';
-import type { EngineContext } from './context.ts';
-import { inShard } from './context.ts';
+import type { PlanSession } from './session.ts';
+import { inShard } from './session.ts';
 
 /** Categories CopySnapshot refuses (local disks have no cloud snapshot to copy). */
 export const UNCOPYABLE_CATEGORIES = ['local', 'archive', 'flash'] as const;
@@ -35,13 +35,18 @@ export interface SourceDiscovery {
   routes: ListingRoute[];
 }
 
+/** What the selector helpers read: the policy (pure helpers, also used by tests and benches). */
+export type SelectorScope = Pick<PlanSession, 'policy'>;
+/** The queries also read the clock, for the lookback window. */
+export type QueryScope = Pick<PlanSession, 'policy' | 'now'>;
+
 /** The DescribeSnapshots queries for one source region (server-side filters where possible). */
-export function sourceQueries(ctx: Pick<EngineContext, 'policy' | 'now'>, region: string) {
-  const { select, lookbackHours } = ctx.policy.source;
+export function sourceQueries(session: QueryScope, region: string) {
+  const { select, lookbackHours } = session.policy.source;
   const base: Omit<SnapshotQuery, 'tags' | 'maxResults'> = {
     regionId: region,
     status: 'accomplished',
-    createdAfter: new Date(ctx.now().getTime() - lookbackHours * 3_600_000),
+    createdAfter: new Date(session.now().getTime() - lookbackHours * 3_600_000),
   };
   const types = select.snapshotTypes;
   if (types?.length === 1 && types[0]) base.snapshotType = types[0];
@@ -63,13 +68,13 @@ export function sourceQueries(ctx: Pick<EngineContext, 'policy' | 'now'>, region
 }
 
 /** The selector's tags (all must match); the listing decides how to query them. */
-export function selectorTags(ctx: Pick<EngineContext, 'policy'>): Record<string, string> {
-  return { ...(ctx.policy.source.select.tags ?? {}) };
+export function selectorTags(session: SelectorScope): Record<string, string> {
+  return { ...(session.policy.source.select.tags ?? {}) };
 }
 
 /** Client-side checks for what the queries could not filter on the server. */
-export function matchesSelectors(ctx: Pick<EngineContext, 'policy'>, snapshot: Snapshot): boolean {
-  const { select } = ctx.policy.source;
+export function matchesSelectors(session: SelectorScope, snapshot: Snapshot): boolean {
+  const { select } = session.policy.source;
   if (select.diskIds && !select.diskIds.includes(snapshot.sourceDiskId)) return false;
   if (select.snapshotTypes && !select.snapshotTypes.includes(snapshot.snapshotType)) return false;
   for (const [key, value] of Object.entries(select.tags ?? {})) {
@@ -103,7 +108,7 @@ export function exclusionOf(snapshot: Snapshot): Omit<Excluded, 'snapshot'> | un
   return undefined;
 }
 
-async function discoverRegion(ctx: EngineContext, region: string): Promise<SourceDiscovery> {
+async function discoverRegion(session: PlanSession, region: string): Promise<SourceDiscovery> {
   const seen = new Map<string, Snapshot>();
   const result: SourceDiscovery = {
     region,
@@ -114,8 +119,8 @@ async function discoverRegion(ctx: EngineContext, region: string): Promise<Sourc
     routes: [],
   };
   try {
-    for (const query of sourceQueries(ctx, region)) {
-      const listing = await listSnapshots(ctx, query, selectorTags(ctx), ctx.listing);
+    for (const query of sourceQueries(session, region)) {
+      const listing = await listSnapshots(session, query, selectorTags(session), session.listing);
       result.pages += listing.calls;
       result.routes.push(listing.route);
       if (listing.truncated) result.truncated = true;
@@ -126,7 +131,9 @@ async function discoverRegion(ctx: EngineContext, region: string): Promise<Sourc
     result.error = error;
     return result;
   }
-  const sorted = [...seen.values()].filter((s) => matchesSelectors(ctx, s)).sort(byCreationTime);
+  const sorted = [...seen.values()]
+    .filter((s) => matchesSelectors(session, s))
+    .sort(byCreationTime);
   for (const snapshot of sorted) {
     const why = exclusionOf(snapshot);
     if (why) result.excluded.push({ snapshot, ...why });
@@ -136,9 +143,11 @@ async function discoverRegion(ctx: EngineContext, region: string): Promise<Sourc
 }
 
 /** Step 3: source snapshots per source region in the shard, regions in parallel. */
-export function discover(ctx: EngineContext): Promise<SourceDiscovery[]> {
-  const regions = ctx.policy.source.regions.filter((r) => inShard(ctx.shard?.sourceRegions, r));
-  return Promise.all(regions.map((region) => discoverRegion(ctx, region)));
+export function discover(session: PlanSession): Promise<SourceDiscovery[]> {
+  const regions = session.policy.source.regions.filter((r) =>
+    inShard(session.shard?.sourceRegions, r),
+  );
+  return Promise.all(regions.map((region) => discoverRegion(session, region)));
 }
 
 export function byCreationTime(a: Snapshot, b: Snapshot): number {

@@ -1,8 +1,7 @@
 import { CLOCK_SKEW_CODE, type CloudApiError } from '../cloud/errors.ts';
-import type { RecordBook } from '../records/book.ts';
 import { AlertKind } from '../records/types.ts';
-import type { EngineContext } from './context.ts';
-import type { StopState } from './stop.ts';
+import type { RunSession } from './session.ts';
+import type { StopReason } from './stop.ts';
 
 /**
  * The RAM action behind each API the engine calls: a Forbidden.RAM alert must tell the
@@ -30,25 +29,20 @@ export function describeCallError(error: CloudApiError): string {
   return `${error.code} from ${error.api}${where}${action ? ` (RAM action ${action})` : ''}: ${error.message}`;
 }
 
-interface Escalation {
-  book: RecordBook;
-  stop: StopState;
-}
-
 /**
  * Every stop-run error goes through here, whichever step met it: the run stops starting work
  * and exactly one run-aborted alert names the code and the API (later aborts are no-ops).
  */
-export function abortRun({ book, stop }: Escalation, error: CloudApiError): string {
+export function abortRun({ book, stop }: RunSession, error: CloudApiError): string {
   if (error.code === CLOCK_SKEW_CODE) {
     const message = describeClockSkew(error);
-    if (stop.abort(error.code, message)) {
+    if (stop.abort({ code: error.code, message })) {
       book.alert(AlertKind.ClockSkew, { errorCode: error.code, message });
     }
     return message;
   }
   const message = describeCallError(error);
-  if (stop.abort(error.code, message)) {
+  if (stop.abort({ code: error.code, message })) {
     book.alert(AlertKind.RunAborted, { errorCode: error.code, message });
   }
   return message;
@@ -72,12 +66,12 @@ function formatSkew(ms: number): string {
 
 /** One destination-stopped alert per destination and run, with the progress event. */
 export function stopDestination(
-  { book, stop, ctx }: Escalation & { ctx: EngineContext },
+  { book, stop, emit }: RunSession,
   region: string,
-  errorCode: string,
-  message: string,
+  why: StopReason,
 ): void {
-  if (!stop.stopDestination(region, errorCode, message)) return;
+  if (!stop.stopDestination(region, why)) return;
+  const { code: errorCode, message } = why;
   book.alert(AlertKind.DestinationStopped, { destRegion: region, errorCode, message });
-  ctx.emit({ type: 'destination-stopped', destRegion: region, errorCode, message });
+  emit({ type: 'destination-stopped', destRegion: region, errorCode, message });
 }

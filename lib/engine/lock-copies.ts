@@ -1,12 +1,11 @@
 import { CloudApiError } from '../cloud/errors.ts';
 import type { Snapshot, SnapshotLock } from '../ports.ts';
 import { AlertKind, Outcome } from '../records/types.ts';
-import { classify, ErrorClass } from './classify.ts';
-import type { EngineContext } from './context.ts';
-import { abortRun, describeCallError, stopDestination } from './escalate.ts';
-import type { ExecuteOptions } from './execute.ts';
-import type { DestinationInput, WorkItem } from './plan.ts';
+import { CallStep, Escalation, escalateCallError, stopsRun } from './call-outcome.ts';
+import { describeCallError } from './escalate.ts';
+import type { DestinationInput, WorkItem } from './plan/index.ts';
 import { copySource } from './reconcile.ts';
+import type { PlanSession, RunSession } from './session.ts';
 
 const DAY_MS = 86_400_000;
 /** DescribeLockedSnapshots takes at most 100 snapshot ids per call. */
@@ -47,7 +46,7 @@ export function isLive(lock: SnapshotLock | undefined): boolean {
  * not call DescribeLockedSnapshots): the run aborts, as for any other listing.
  */
 export async function learnLocks(
-  ctx: EngineContext,
+  session: PlanSession,
   inputs: DestinationInput[],
 ): Promise<CloudApiError | undefined> {
   for (const input of inputs) {
@@ -60,8 +59,8 @@ export async function learnLocks(
         const batch = ids.slice(i, i + LOCK_QUERY_BATCH);
         let token: string | undefined;
         do {
-          const page = await ctx.call('DescribeLockedSnapshots', region, () =>
-            ctx.ecs.describeLockedSnapshots(region, batch, token),
+          const page = await session.call('DescribeLockedSnapshots', region, () =>
+            session.ecs.describeLockedSnapshots(region, batch, token),
           );
           for (const lock of page.value.locks) locks.set(lock.snapshotId, lock);
           token = page.value.nextToken;
@@ -70,9 +69,9 @@ export async function learnLocks(
       input.locks = locks;
     } catch (error) {
       if (!(error instanceof CloudApiError)) throw error;
-      if (classify(error.code, error.httpStatus) === ErrorClass.StopRun) return error;
+      if (stopsRun(error)) return error;
       input.locksUnknown = {
-        errorCode: error.code,
+        code: error.code,
         message: `locks in ${region} could not be listed: ${describeCallError(error)}`,
       };
     }
@@ -145,11 +144,8 @@ export function planLocks(items: WorkItem[], inputs: DestinationInput[], now: Da
  * its own. A refused lock leaves the copy unlocked, says so in a copy-unlocked alert, and is
  * tried again next run; a stop-run refusal (Forbidden.RAM for ecs:LockSnapshot) aborts the run.
  */
-export async function lockCopies(
-  options: Pick<ExecuteOptions, 'ctx' | 'book' | 'stop'>,
-  tasks: LockTask[],
-): Promise<void> {
-  const { ctx, book, stop } = options;
+export async function lockCopies(session: RunSession, tasks: LockTask[]): Promise<void> {
+  const { book, stop } = session;
   for (const task of tasks) {
     const { copy } = task;
     // Stopped, aborted, signalled or out of time budget: the next run locks it.
@@ -160,8 +156,8 @@ export async function lockCopies(
       continue;
     }
     try {
-      const done = await ctx.call('LockSnapshot', task.destRegion, () =>
-        ctx.ecs.lockSnapshot({
+      const done = await session.call('LockSnapshot', task.destRegion, () =>
+        session.ecs.lockSnapshot({
           regionId: task.destRegion,
           snapshotId: copy.snapshotId,
           days: task.days,
@@ -192,15 +188,9 @@ export async function lockCopies(
       if (!(error instanceof CloudApiError)) throw error;
       const why = describeCallError(error);
       if (task.item) task.item.recordMessage = `${task.baseMessage}; not locked: ${why}`;
-      const errorClass = classify(error.code, error.httpStatus);
-      if (errorClass === ErrorClass.StopRun) {
-        abortRun(options, error);
-        return;
-      }
-      if (errorClass === ErrorClass.StopDestination) {
-        stopDestination(options, task.destRegion, error.code, why);
-        continue;
-      }
+      const escalation = escalateCallError(session, CallStep.Mark, task.destRegion, error);
+      if (escalation === Escalation.AbortRun) return;
+      if (escalation === Escalation.StopDestination) continue;
       book.alert(AlertKind.CopyUnlocked, {
         destRegion: task.destRegion,
         errorCode: error.code,

@@ -1,9 +1,8 @@
 import { CloudApiError } from '../cloud/errors.ts';
-import { classify, ErrorClass } from './classify.ts';
-import { abortRun, describeCallError, stopDestination } from './escalate.ts';
-import type { ExecuteOptions } from './execute.ts';
-import type { WorkItem } from './plan.ts';
+import { CallStep, Escalation, escalateCallError } from './call-outcome.ts';
+import type { WorkItem } from './plan/index.ts';
 import { REPORTED_TAG_KEY } from './reconcile.ts';
+import type { RunSession } from './session.ts';
 
 /** TagResources takes at most 50 resource ids per call. */
 const TAG_BATCH = 50;
@@ -20,20 +19,19 @@ export interface MarkReportedResult {
  * already-copied instead of again. Runs after the records were flushed: if tagging fails the
  * next run records the completion once more (at least once, never lost).
  *
- * Errors are classified like every other call (lib/engine/classify.ts), by code and not by step.
+ * Errors are classified like every other call (lib/engine/call-outcome.ts, step `mark`).
  * A stop-run error (Forbidden.RAM for ecs:TagResources, an account problem) aborts the run
  * (exit 3) even though the copies themselves were made: the credentials lack what the policy
  * needs, every later run meets the same wall, and without the tag each run records the same
  * completions again, so the one-record-per-copy contract the alert rules count on is broken
  * until an operator acts. A stop-destination error stops that destination with its alert.
- * Transient errors were retried by ctx.call; what is left of them, and malformed-request
+ * Transient errors were retried by session.call; what is left of them, and malformed-request
  * errors, leave copies untagged and are named in the run message.
  */
 export async function markReported(
-  options: Pick<ExecuteOptions, 'ctx' | 'book' | 'stop'>,
+  session: RunSession,
   items: WorkItem[],
 ): Promise<MarkReportedResult> {
-  const { ctx } = options;
   const groups = new Map<string, string[]>();
   for (const item of items) {
     if (!item.markReported || !item.copySnapshotId) continue;
@@ -56,21 +54,16 @@ export async function markReported(
         continue;
       }
       try {
-        await ctx.call('TagResources', region, () =>
-          ctx.ecs.tagSnapshots(region, batch, { [REPORTED_TAG_KEY]: status }),
+        await session.call('TagResources', region, () =>
+          session.ecs.tagSnapshots(region, batch, { [REPORTED_TAG_KEY]: status }),
         );
       } catch (error) {
         if (!(error instanceof CloudApiError)) throw error;
         result.unmarked += batch.length;
         if (!result.errorCodes.includes(error.code)) result.errorCodes.push(error.code);
-        const errorClass = classify(error.code, error.httpStatus);
-        if (errorClass === ErrorClass.StopRun) {
-          refused = true;
-          abortRun(options, error);
-        } else if (errorClass === ErrorClass.StopDestination) {
-          refusedIn.add(region);
-          stopDestination(options, region, error.code, describeCallError(error));
-        }
+        const escalation = escalateCallError(session, CallStep.Mark, region, error);
+        if (escalation === Escalation.AbortRun) refused = true;
+        else if (escalation === Escalation.StopDestination) refusedIn.add(region);
       }
     }
   }

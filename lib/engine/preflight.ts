@@ -1,14 +1,15 @@
 import { CloudApiError } from '../cloud/errors.ts';
 import { Code } from '../codes.ts';
 import type { Destination } from '../policy/schema.ts';
-import { classify, ErrorClass } from './classify.ts';
-import type { EngineContext } from './context.ts';
+import { stopsRun } from './call-outcome.ts';
+import type { PlanSession } from './session.ts';
+import type { StopReason } from './stop.ts';
 
 export interface PreflightResult {
   region: string;
   ok: boolean;
-  errorCode?: string;
-  message?: string;
+  /** Why the destination takes no copies this run (ok false). */
+  stopped?: StopReason;
   /** Set when the failure means the whole run must stop (credentials, account). */
   abort?: CloudApiError;
 }
@@ -22,27 +23,31 @@ function isSymmetricSpec(keySpec: string): boolean {
   return keySpec === '' || keySpec.startsWith('Aliyun_');
 }
 
-async function checkDestination(ctx: EngineContext, dest: Destination): Promise<PreflightResult> {
+async function checkDestination(session: PlanSession, dest: Destination): Promise<PreflightResult> {
   const keyId = dest.kmsKeyId;
   if (!keyId) return { region: dest.region, ok: true };
   try {
-    const { value: key } = await ctx.call('DescribeKey', dest.region, () =>
-      ctx.kms.describeKey(dest.region, keyId),
+    const { value: key } = await session.call('DescribeKey', dest.region, () =>
+      session.kms.describeKey(dest.region, keyId),
     );
     if (key.keyState !== 'Enabled') {
       return {
         region: dest.region,
         ok: false,
-        errorCode: Code.KmsKeyNotEnabled,
-        message: `KMS key ${keyId} in ${dest.region} is ${key.keyState || 'in an unknown state'}, not Enabled: copies to ${dest.region} are stopped`,
+        stopped: {
+          code: Code.KmsKeyNotEnabled,
+          message: `KMS key ${keyId} in ${dest.region} is ${key.keyState || 'in an unknown state'}, not Enabled: copies to ${dest.region} are stopped`,
+        },
       };
     }
     if (!isSymmetricSpec(key.keySpec)) {
       return {
         region: dest.region,
         ok: false,
-        errorCode: Code.KmsKeyNotSymmetric,
-        message: `KMS key ${keyId} in ${dest.region} is ${key.keySpec}, not a symmetric key ECS can encrypt with: copies to ${dest.region} are stopped`,
+        stopped: {
+          code: Code.KmsKeyNotSymmetric,
+          message: `KMS key ${keyId} in ${dest.region} is ${key.keySpec}, not a symmetric key ECS can encrypt with: copies to ${dest.region} are stopped`,
+        },
       };
     }
     return { region: dest.region, ok: true };
@@ -51,18 +56,20 @@ async function checkDestination(ctx: EngineContext, dest: Destination): Promise<
     const result: PreflightResult = {
       region: dest.region,
       ok: false,
-      errorCode: error.code,
-      message: `KMS key ${keyId} in ${dest.region} could not be checked: ${error.message}`,
+      stopped: {
+        code: error.code,
+        message: `KMS key ${keyId} in ${dest.region} could not be checked: ${error.message}`,
+      },
     };
-    if (classify(error.code, error.httpStatus) === ErrorClass.StopRun) result.abort = error;
+    if (stopsRun(error)) result.abort = error;
     return result;
   }
 }
 
 /** Step 2: each destination that uses a KMS key must have it Enabled and symmetric; failures stop only it. */
 export function preflight(
-  ctx: EngineContext,
+  session: PlanSession,
   destinations: Destination[],
 ): Promise<PreflightResult[]> {
-  return Promise.all(destinations.map((d) => checkDestination(ctx, d)));
+  return Promise.all(destinations.map((d) => checkDestination(session, d)));
 }

@@ -1,89 +1,32 @@
 import { CloudApiError } from '../cloud/errors.ts';
 import { CopyVerdict, provenanceOf } from '../domain/provenance.ts';
 import { Outcome } from '../records/types.ts';
-import { classify, ErrorClass } from './classify.ts';
-import { abortRun, stopDestination } from './escalate.ts';
-import { type ExecuteOptions, recordItem } from './execute.ts';
-import type { WorkItem } from './plan.ts';
-import { attemptsOf } from './retry.ts';
-
-/**
- * Acts on a DeleteSnapshot error as its class says, like a CopySnapshot error: a copy that is
- * gone is skipped, a transient failure waits for the next run, a destination or account that
- * refuses stops it with its alert; nothing is swallowed.
- */
-function onPruneError(
-  options: ExecuteOptions,
-  item: WorkItem,
-  copyId: string,
-  error: CloudApiError,
-  durationMs: number,
-): void {
-  const common = {
-    copySnapshotId: copyId,
-    errorCode: error.code,
-    attempts: attemptsOf(error),
-    durationMs,
-    ...(error.requestId ? { requestId: error.requestId } : {}),
-  };
-  switch (classify(error.code, error.httpStatus)) {
-    case ErrorClass.SkipItem:
-      recordItem(options, item, {
-        ...common,
-        outcome: Outcome.Skipped,
-        message: `${copyId} cannot be pruned: ${error.message}`,
-      });
-      return;
-    case ErrorClass.RetryNow:
-    case ErrorClass.RetryNextRun:
-      recordItem(options, item, {
-        ...common,
-        outcome: Outcome.Deferred,
-        message: `not pruned this run, retried next run: ${error.message}`,
-      });
-      return;
-    case ErrorClass.StopRun: {
-      const message = abortRun(options, error);
-      recordItem(options, item, { ...common, outcome: Outcome.Failed, message });
-      return;
-    }
-    case ErrorClass.StopDestination: {
-      const message = `${error.code} from DeleteSnapshot in ${item.destRegion}: ${error.message}`;
-      recordItem(options, item, { ...common, outcome: Outcome.Failed, message });
-      stopDestination(options, item.destRegion, error.code, message);
-      return;
-    }
-    case ErrorClass.PolicyBug:
-      recordItem(options, item, {
-        ...common,
-        outcome: Outcome.Failed,
-        message: `prune of ${copyId} failed: ${error.message}`,
-      });
-      return;
-  }
-}
+import { CallStep, recordCallError } from './call-outcome.ts';
+import type { WorkItem } from './plan/index.ts';
+import { recordItem } from './record-item.ts';
+import type { RunSession } from './session.ts';
 
 /**
  * keepLast: delete the planned copies, one at a time (deletions are rare and irreversible).
  * The plan already kept the newest copies per disk, capped the count, and left out any
  * destination whose listing failed; here each copy is checked once more before deletion.
  */
-export async function prune(options: ExecuteOptions, items: WorkItem[]): Promise<void> {
-  const { ctx, stop, dryRun } = options;
+export async function prune(session: RunSession, items: WorkItem[]): Promise<void> {
+  const { stop, dryRun } = session;
   for (const item of items) {
     const copy = item.pruneTarget;
     if (item.action !== 'prune' || !copy) continue;
     const copyId = copy.snapshotId;
     // The provenance rule once more, on the exact snapshot about to be deleted.
     if (
-      provenanceOf(copy, ctx.policy.name).verdict !== CopyVerdict.Ours ||
+      provenanceOf(copy, session.policy.name).verdict !== CopyVerdict.Ours ||
       copy.status !== 'accomplished'
     ) {
       continue;
     }
     const why = stop.reason(item.destRegion);
     if (why) {
-      recordItem(options, item, {
+      recordItem(session, item, {
         outcome: Outcome.Deferred,
         copySnapshotId: copyId,
         errorCode: why.code,
@@ -94,7 +37,7 @@ export async function prune(options: ExecuteOptions, items: WorkItem[]): Promise
       continue;
     }
     if (dryRun) {
-      recordItem(options, item, {
+      recordItem(session, item, {
         outcome: Outcome.Deferred,
         copySnapshotId: copyId,
         attempts: 0,
@@ -105,10 +48,10 @@ export async function prune(options: ExecuteOptions, items: WorkItem[]): Promise
     }
     const started = performance.now();
     try {
-      const { value, attempts } = await ctx.call('DeleteSnapshot', item.destRegion, () =>
-        ctx.ecs.deleteSnapshot(item.destRegion, copyId),
+      const { value, attempts } = await session.call('DeleteSnapshot', item.destRegion, () =>
+        session.ecs.deleteSnapshot(item.destRegion, copyId),
       );
-      recordItem(options, item, {
+      recordItem(session, item, {
         outcome: Outcome.Pruned,
         copySnapshotId: copyId,
         requestId: value.requestId,
@@ -118,7 +61,15 @@ export async function prune(options: ExecuteOptions, items: WorkItem[]): Promise
       });
     } catch (error) {
       if (!(error instanceof CloudApiError)) throw error;
-      onPruneError(options, item, copyId, error, Math.round(performance.now() - started));
+      // Like a copy's error (the outcome table): gone is skipped, transient waits, refusals stop.
+      recordCallError(
+        session,
+        CallStep.Prune,
+        item,
+        error,
+        Math.round(performance.now() - started),
+        { destRegion: item.destRegion, copySnapshotId: copyId },
+      );
     }
   }
 }

@@ -3,7 +3,7 @@ import { listSnapshots } from '../domain/listing.ts';
 import { type CopyOrigin, CopyVerdict, pairKey, provenanceOf } from '../domain/provenance.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import type { Snapshot } from '../ports.ts';
-import type { EngineContext } from './context.ts';
+import type { PlanSession } from './session.ts';
 
 export { pairKey } from '../domain/provenance.ts';
 
@@ -91,31 +91,31 @@ export function newestFirst(a: Snapshot, b: Snapshot): number {
 }
 
 /** Every snapshot tagged with the policy in one destination, complete past the tag cap. */
-export async function listPolicySnapshots(ctx: EngineContext, region: string) {
+export async function listPolicySnapshots(session: PlanSession, region: string) {
   return listSnapshots(
-    ctx,
+    session,
     { regionId: region, status: 'all' },
-    { [PROVENANCE_TAG_KEYS.policy]: ctx.policy.name },
-    ctx.listing,
+    { [PROVENANCE_TAG_KEYS.policy]: session.policy.name },
+    session.listing,
   );
 }
 
-async function reconcileDestination(ctx: EngineContext, region: string) {
+async function reconcileDestination(session: PlanSession, region: string) {
   try {
-    const listing = await listPolicySnapshots(ctx, region);
-    const state = indexCopies(region, ctx.policy.name, listing.snapshots);
+    const listing = await listPolicySnapshots(session, region);
+    const state = indexCopies(region, session.policy.name, listing.snapshots);
     state.pages = listing.calls;
     state.truncated = listing.truncated;
     return state;
   } catch (error) {
     if (!(error instanceof CloudApiError)) throw error;
-    const state = indexCopies(region, ctx.policy.name, []);
+    const state = indexCopies(region, session.policy.name, []);
     state.error = error;
     return state;
   }
 }
 
 /** Step 4: what already exists in each destination (the cloud is the state store). */
-export function reconcile(ctx: EngineContext, regions: string[]): Promise<DestinationCopies[]> {
-  return Promise.all(regions.map((region) => reconcileDestination(ctx, region)));
+export function reconcile(session: PlanSession, regions: string[]): Promise<DestinationCopies[]> {
+  return Promise.all(regions.map((region) => reconcileDestination(session, region)));
 }

@@ -6,12 +6,11 @@ import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { Disk, Snapshot } from '../ports.ts';
 import { AlertKind, Outcome } from '../records/types.ts';
-import { classify, ErrorClass } from './classify.ts';
-import type { EngineContext } from './context.ts';
-import { abortRun, describeCallError } from './escalate.ts';
-import type { ExecuteOptions } from './execute.ts';
-import type { DestinationInput, WorkItem } from './plan.ts';
+import { CallStep, Escalation, escalateCallError } from './call-outcome.ts';
+import { describeCallError } from './escalate.ts';
+import type { DestinationInput, WorkItem } from './plan/index.ts';
 import { copySource } from './reconcile.ts';
+import type { PlanSession, RunSession } from './session.ts';
 
 /** On every drill disk, valued with the policy name: how a later run finds a disk left behind. */
 export const DRILL_TAG = 'dr-replicator:drill';
@@ -38,7 +37,6 @@ const MAX_POLL_MS = 60_000;
 /** Without a time budget a wait still ends: the next run resumes it. */
 const MAX_WAIT_MS = 30 * 60_000;
 
-type DrillOptions = Pick<ExecuteOptions, 'ctx' | 'book' | 'stop' | 'dryRun'>;
 type RestoreDrill = NonNullable<Policy['restoreDrill']>;
 
 /** The drill the plan shows for one destination. */
@@ -135,12 +133,15 @@ function diskName(copyId: string): string {
   return `dr-drill-${copyId.replace(/[^A-Za-z0-9:_.-]/g, '-')}`.slice(0, 128);
 }
 
-async function listDrillDisks(ctx: EngineContext, region: string): Promise<Disk[]> {
+async function listDrillDisks(session: PlanSession, region: string): Promise<Disk[]> {
   const out: Disk[] = [];
   let token: string | undefined;
   do {
-    const page = await ctx.call('DescribeDisks', region, () =>
-      ctx.ecs.describeDisks({ regionId: region, tags: { [DRILL_TAG]: ctx.policy.name } }, token),
+    const page = await session.call('DescribeDisks', region, () =>
+      session.ecs.describeDisks(
+        { regionId: region, tags: { [DRILL_TAG]: session.policy.name } },
+        token,
+      ),
     );
     out.push(...page.value.disks);
     token = page.value.nextToken;
@@ -164,42 +165,41 @@ interface Destination {
  * the product never sends Force).
  */
 export async function runDrills(
-  options: DrillOptions,
+  session: RunSession,
   inputs: DestinationInput[],
   plans: DrillPlan[],
   runId: string,
 ): Promise<DrillOutcome> {
   const outcome: DrillOutcome = { blocked: new Map() };
-  const drill = options.ctx.policy.restoreDrill;
-  if (drill === undefined || options.dryRun) return outcome;
+  const drill = session.policy.restoreDrill;
+  if (drill === undefined || session.dryRun) return outcome;
   const work: Destination[] = inputs
     .filter((input) => !input.stopped && !input.copies.error)
     .map((input) => ({ input, plan: plans.find((p) => p.destRegion === input.dest.region) }));
-  await Promise.all(work.map((d) => drillDestination(options, drill, d, runId, outcome)));
+  await Promise.all(work.map((d) => drillDestination(session, drill, d, runId, outcome)));
   return outcome;
 }
 
 async function drillDestination(
-  options: DrillOptions,
+  session: RunSession,
   drill: RestoreDrill,
   { input, plan }: Destination,
   runId: string,
   outcome: DrillOutcome,
 ): Promise<void> {
-  const { ctx, stop } = options;
+  const { stop } = session;
   const region = input.dest.region;
   if (stop.aborted || stop.destinations.has(region)) return;
   let disks: Disk[];
   try {
-    disks = await listDrillDisks(ctx, region);
+    disks = await listDrillDisks(session, region);
   } catch (error) {
     if (!(error instanceof CloudApiError)) throw error;
     // Unknown drill disks: pruning here could meet SnapshotCreatedDisk, so none this run.
     outcome.blocked.set(region, 'all');
-    if (classify(error.code, error.httpStatus) === ErrorClass.StopRun) abortRun(options, error);
-    else
+    if (escalateCallError(session, CallStep.Drill, region, error) === Escalation.None)
       failDrill(
-        options,
+        session,
         input,
         undefined,
         undefined,
@@ -212,27 +212,27 @@ async function drillDestination(
   const copyOf = (id: string | undefined) => findCopy(input, id);
   // Disks earlier runs left (crash, time budget): finish their drills first.
   for (const disk of disks) {
-    const done = await finishDisk(options, input, disk, copyOf(disk.sourceSnapshotId), undefined);
+    const done = await finishDisk(session, input, disk, copyOf(disk.sourceSnapshotId), undefined);
     if (!done && disk.sourceSnapshotId) left.add(disk.sourceSnapshotId);
   }
   // A disk an earlier run left is this cycle's drill (finished above, or still pending).
   if (plan?.due && plan.point && disks.length === 0 && !stop.reason(region)) {
-    const diskId = await createDrillDisk(options, drill, input, plan.point.copy, runId);
+    const diskId = await createDrillDisk(session, drill, input, plan.point.copy, runId);
     if (diskId !== undefined) {
-      const startedMs = ctx.now().getTime();
-      const disk = await waitForDisk(options, region, diskId);
+      const startedMs = session.now().getTime();
+      const disk = await waitForDisk(session, region, diskId);
       if (disk === 'gone') {
         failDrill(
-          options,
+          session,
           input,
           plan.point.copy,
           diskId,
           'RestoreFailed',
           `drill disk ${diskId} from ${plan.point.copy.snapshotId} in ${region} never became Available (the service released it): the copy did not restore`,
         );
-        await tagDrilled(options, region, plan.point.copy, false);
+        await tagDrilled(session, region, plan.point.copy, false);
       } else if (disk !== undefined) {
-        const done = await finishDisk(options, input, disk, plan.point.copy, startedMs);
+        const done = await finishDisk(session, input, disk, plan.point.copy, startedMs);
         if (!done) left.add(plan.point.copy.snapshotId);
       } else left.add(plan.point.copy.snapshotId);
     }
@@ -250,23 +250,24 @@ function findCopy(input: DestinationInput, id: string | undefined): Snapshot | u
 }
 
 async function createDrillDisk(
-  options: DrillOptions,
+  session: RunSession,
   drill: RestoreDrill,
   input: DestinationInput,
   copy: Snapshot,
   runId: string,
 ): Promise<string | undefined> {
-  const { ctx } = options;
   const region = input.dest.region;
-  const policy = ctx.policy.name;
+  const policy = session.policy.name;
   try {
     let zoneId = drill.zoneId?.startsWith(`${region}-`) ? drill.zoneId : undefined;
     if (zoneId === undefined) {
-      const zones = await ctx.call('DescribeZones', region, () => ctx.ecs.describeZones(region));
+      const zones = await session.call('DescribeZones', region, () =>
+        session.ecs.describeZones(region),
+      );
       zoneId = zones.value.zones[0];
       if (zoneId === undefined) {
         failDrill(
-          options,
+          session,
           input,
           copy,
           undefined,
@@ -277,8 +278,8 @@ async function createDrillDisk(
       }
     }
     const kmsKeyId = copy.encrypted ? (input.dest.kmsKeyId ?? copy.kmsKeyId) : undefined;
-    const created = await ctx.call('CreateDisk', region, () =>
-      ctx.ecs.createDisk({
+    const created = await session.call('CreateDisk', region, () =>
+      session.ecs.createDisk({
         regionId: region,
         zoneId: zoneId!,
         snapshotId: copy.snapshotId,
@@ -294,42 +295,41 @@ async function createDrillDisk(
     return created.value.diskId;
   } catch (error) {
     if (!(error instanceof CloudApiError)) throw error;
-    if (classify(error.code, error.httpStatus) === ErrorClass.StopRun) {
-      abortRun(options, error);
+    if (escalateCallError(session, CallStep.Drill, region, error) !== Escalation.None) {
       return undefined;
     }
     failDrill(
-      options,
+      session,
       input,
       copy,
       undefined,
       error.code,
       `restore drill of ${copy.snapshotId} in ${region} failed: ${describeCallError(error)}`,
     );
-    await tagDrilled(options, region, copy, false);
+    await tagDrilled(session, region, copy, false);
     return undefined;
   }
 }
 
 /** Polls one disk until Available, gone, or the run may wait no longer (undefined). */
 async function waitForDisk(
-  options: DrillOptions,
+  session: RunSession,
   region: string,
   diskId: string,
 ): Promise<Disk | 'gone' | undefined> {
-  const { ctx, stop } = options;
-  const started = ctx.now().getTime();
+  const { stop } = session;
+  const started = session.now().getTime();
   let delay = FIRST_POLL_MS;
   for (;;) {
-    const page = await ctx.call('DescribeDisks', region, () =>
-      ctx.ecs.describeDisks({ regionId: region, diskIds: [diskId] }),
+    const page = await session.call('DescribeDisks', region, () =>
+      session.ecs.describeDisks({ regionId: region, diskIds: [diskId] }),
     );
     const disk = page.value.disks.find((d) => d.diskId === diskId);
     if (disk === undefined) return 'gone';
     if (disk.status !== Status.Creating) return disk;
-    const waited = ctx.now().getTime() - started;
+    const waited = session.now().getTime() - started;
     if (stop.reason(region) || waited + delay > MAX_WAIT_MS) return undefined;
-    await ctx.sleep(delay);
+    await session.sleep(delay);
     if (stop.reason(region)) return undefined;
     delay = Math.min(delay * 2, MAX_POLL_MS);
   }
@@ -341,40 +341,39 @@ async function waitForDisk(
  * still there (Creating past the budget, or DeleteDisk refused): the next run finishes it.
  */
 async function finishDisk(
-  options: DrillOptions,
+  session: RunSession,
   input: DestinationInput,
   found: Disk,
   copy: Snapshot | undefined,
   startedMs: number | undefined,
 ): Promise<boolean> {
-  const { ctx } = options;
   const region = input.dest.region;
   let disk: Disk | 'gone' | undefined = found;
   if (found.status === Status.Creating && startedMs === undefined) {
-    disk = await waitForDisk(options, region, found.diskId);
+    disk = await waitForDisk(session, region, found.diskId);
   }
   if (disk === undefined) return false;
   if (disk === 'gone') {
     failDrill(
-      options,
+      session,
       input,
       copy,
       found.diskId,
       'RestoreFailed',
       `drill disk ${found.diskId} from ${found.sourceSnapshotId ?? 'an unknown copy'} in ${region} never became Available (the service released it): the copy did not restore`,
     );
-    if (copy) await tagDrilled(options, region, copy, false);
+    if (copy) await tagDrilled(session, region, copy, false);
     return true;
   }
   if (disk.status === Status.Available) {
-    const doneMs = ctx.now().getTime();
+    const doneMs = session.now().getTime();
     // A disk an earlier run made: measured from its CreationTime, so an upper bound.
     const fromMs = startedMs ?? ms(disk.creationTime);
     const durationMs = Math.max(0, Math.round(doneMs - (Number.isNaN(fromMs) ? doneMs : fromMs)));
-    recordRestored(options, input, copy, disk, durationMs, startedMs === undefined);
+    recordRestored(session, input, copy, disk, durationMs, startedMs === undefined);
   } else {
     failDrill(
-      options,
+      session,
       input,
       copy,
       disk.diskId,
@@ -382,45 +381,43 @@ async function finishDisk(
       `drill disk ${disk.diskId} in ${region} is ${disk.status}, not Available`,
     );
   }
-  const deleted = await deleteDrillDisk(options, region, disk.diskId);
-  if (copy) await tagDrilled(options, region, copy, disk.status === Status.Available);
+  const deleted = await deleteDrillDisk(session, region, disk.diskId);
+  if (copy) await tagDrilled(session, region, copy, disk.status === Status.Available);
   return deleted;
 }
 
 async function deleteDrillDisk(
-  options: DrillOptions,
+  session: RunSession,
   region: string,
   diskId: string,
 ): Promise<boolean> {
-  const { ctx } = options;
   try {
-    await ctx.call('DeleteDisk', region, () => ctx.ecs.deleteDisk(region, diskId));
+    await session.call('DeleteDisk', region, () => session.ecs.deleteDisk(region, diskId));
     return true;
   } catch (error) {
     if (!(error instanceof CloudApiError)) throw error;
-    if (classify(error.code, error.httpStatus) === ErrorClass.StopRun) abortRun(options, error);
-    // Otherwise (IncorrectDiskStatus, a 5xx past retries) the next run finds it by its tag.
+    escalateCallError(session, CallStep.Drill, region, error);
+    // A disk left (IncorrectDiskStatus, a 5xx past retries): the next run finds it by its tag.
     return false;
   }
 }
 
 /** Leaves the drill time on the copy: the next drill is due everyDays after it. */
 async function tagDrilled(
-  options: DrillOptions,
+  session: RunSession,
   region: string,
   copy: Snapshot,
   restored: boolean,
 ): Promise<void> {
-  const { ctx } = options;
-  const at = `${ctx.now().toISOString()}${restored ? '' : FAILED_SUFFIX}`;
+  const at = `${session.now().toISOString()}${restored ? '' : FAILED_SUFFIX}`;
   try {
-    await ctx.call('TagResources', region, () =>
-      ctx.ecs.tagSnapshots(region, [copy.snapshotId], { [DRILLED_TAG]: at }),
+    await session.call('TagResources', region, () =>
+      session.ecs.tagSnapshots(region, [copy.snapshotId], { [DRILLED_TAG]: at }),
     );
     copy.tags[DRILLED_TAG] = at;
   } catch (error) {
     if (!(error instanceof CloudApiError)) throw error;
-    if (classify(error.code, error.httpStatus) === ErrorClass.StopRun) abortRun(options, error);
+    escalateCallError(session, CallStep.Drill, region, error);
     // Untagged: the next run drills again, which costs a disk-minute, not a recovery point.
   }
 }
@@ -432,7 +429,7 @@ function pointIso(copy: Snapshot | undefined): Record<string, string> {
 }
 
 function recordRestored(
-  options: DrillOptions,
+  session: RunSession,
   input: DestinationInput,
   copy: Snapshot | undefined,
   disk: Disk,
@@ -440,7 +437,7 @@ function recordRestored(
   resumed: boolean,
 ): void {
   const source = copy ? copySource(copy) : { region: '', snapshotId: '', diskId: '' };
-  options.book.item({
+  session.book.item({
     sourceRegion: source.region,
     sourceSnapshotId: source.snapshotId,
     diskId: source.diskId,
@@ -456,7 +453,7 @@ function recordRestored(
 }
 
 function failDrill(
-  options: DrillOptions,
+  session: RunSession,
   input: DestinationInput,
   copy: Snapshot | undefined,
   drillDiskId: string | undefined,
@@ -465,7 +462,7 @@ function failDrill(
 ): void {
   const region = input.dest.region;
   const source = copy ? copySource(copy) : { region: '', snapshotId: '', diskId: '' };
-  options.book.item({
+  session.book.item({
     sourceRegion: source.region,
     sourceSnapshotId: source.snapshotId,
     diskId: source.diskId,
@@ -479,7 +476,7 @@ function failDrill(
     ...pointIso(copy),
     message,
   });
-  options.book.alert(AlertKind.DrillFailed, {
+  session.book.alert(AlertKind.DrillFailed, {
     destRegion: region,
     ...(source.diskId ? { diskId: source.diskId } : {}),
     errorCode,
@@ -492,7 +489,7 @@ function failDrill(
  * otherwise; Force is never sent): each gets a deferred record, and the next run prunes it.
  */
 export function deferBlockedPrunes(
-  options: Pick<ExecuteOptions, 'book'>,
+  session: RunSession,
   items: WorkItem[],
   outcome: DrillOutcome,
 ): WorkItem[] {
@@ -501,7 +498,7 @@ export function deferBlockedPrunes(
     const blocked = outcome.blocked.get(item.destRegion);
     if (blocked === undefined || (blocked !== 'all' && !blocked.has(item.copySnapshotId)))
       return true;
-    options.book.item({
+    session.book.item({
       sourceRegion: item.sourceRegion,
       sourceSnapshotId: item.sourceSnapshotId,
       diskId: item.diskId,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Code } from '../codes.ts';
 import { InvalidInputError } from '../errors.ts';
 
@@ -25,4 +26,10 @@ export function runIdProblem(id: string): string | undefined {
     return `the run id ${JSON.stringify(id)} may hold only printable ASCII characters, without spaces or control characters`;
   }
   return undefined;
+}
+
+/** A correlation id for runs started outside FC (which passes its request id). */
+export function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+  return `run-${stamp}-${randomUUID().slice(0, 8)}`;
 }

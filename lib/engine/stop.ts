@@ -1,10 +1,20 @@
 import { Code } from '../codes.ts';
 import { ReplicatorError } from '../errors.ts';
 
+/**
+ * Why a destination (or the run) stopped, or why work may not start: one shape from preflight
+ * to the summary. Records and the RunSummary name the code `errorCode` (a public field): they
+ * are mapped at that boundary only.
+ */
+export interface StopReason {
+  code: string;
+  message: string;
+}
+
 /** Why no new work may start: shared by execute and prune, set by errors and budgets. */
 export class StopState {
-  readonly destinations = new Map<string, { errorCode: string; message: string }>();
-  aborted: { errorCode: string; message: string } | undefined;
+  readonly destinations = new Map<string, StopReason>();
+  aborted: StopReason | undefined;
 
   constructor(
     private readonly options: {
@@ -15,26 +25,26 @@ export class StopState {
     },
   ) {}
 
-  stopDestination(region: string, errorCode: string, message: string): boolean {
+  stopDestination(region: string, why: StopReason): boolean {
     if (this.destinations.has(region)) return false;
-    this.destinations.set(region, { errorCode, message });
+    this.destinations.set(region, why);
     return true;
   }
 
-  abort(errorCode: string, message: string): boolean {
+  abort(why: StopReason): boolean {
     if (this.aborted) return false;
-    this.aborted = { errorCode, message };
+    this.aborted = why;
     return true;
   }
 
   /** Why work for `region` must not start now, or undefined when it may. */
-  reason(region: string): { code: string; message: string } | undefined {
+  reason(region: string): StopReason | undefined {
     if (this.aborted) {
-      return { code: this.aborted.errorCode, message: `run aborted: ${this.aborted.message}` };
+      return { code: this.aborted.code, message: `run aborted: ${this.aborted.message}` };
     }
     const stopped = this.destinations.get(region);
     if (stopped) {
-      return { code: stopped.errorCode, message: `destination stopped: ${stopped.message}` };
+      return { code: stopped.code, message: `destination stopped: ${stopped.message}` };
     }
     if (this.options.signal?.aborted) {
       return { code: Code.RunStopped, message: 'run stopped by signal: no new copies' };

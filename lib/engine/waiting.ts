@@ -1,5 +1,5 @@
 import { type ItemRecord, Outcome } from '../records/types.ts';
-import type { WorkItem } from './plan.ts';
+import type { WorkItem } from './plan/index.ts';
 
 /**
  * Items deferred behind a copy this run planned are recorded after execution: the plan's

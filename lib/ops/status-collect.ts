@@ -1,8 +1,8 @@
 import { CloudApiError } from '../cloud/errors.ts';
 import { Code } from '../codes.ts';
 import { CopyVerdict, provenanceOf } from '../domain/provenance.ts';
-import { createContext, type EngineContext } from '../engine/context.ts';
 import { listPolicySnapshots } from '../engine/reconcile.ts';
+import { createPlanSession, type PlanSession } from '../engine/session.ts';
 import type { EngineTuning } from '../engine/types.ts';
 import { parseSchedule } from '../policy/cron.ts';
 import type { Policy } from '../policy/schema.ts';
@@ -34,7 +34,7 @@ export interface CollectStatusOptions {
  */
 export async function collectStatus(options: CollectStatusOptions): Promise<StatusReport> {
   const { policy, now } = options;
-  const ctx = createContext({
+  const ctx = createPlanSession({
     policy,
     cloud: options.cloud,
     now: () => now,
@@ -102,7 +102,7 @@ export function historyWindowMs(policy: Policy, intervalMs: number): number {
  * rule as a run: complete past the 1,000-result tag cap; snapshots with our tags that ECS does
  * not report as our copies are left out.
  */
-async function listCopies(ctx: EngineContext, regionId: string): Promise<Snapshot[]> {
+async function listCopies(ctx: PlanSession, regionId: string): Promise<Snapshot[]> {
   try {
     const listing = await listPolicySnapshots(ctx, regionId);
     if (listing.truncated) {

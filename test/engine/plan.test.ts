@@ -7,7 +7,7 @@ import {
   planWork,
   toPlanItem,
   type WorkItem,
-} from '../../lib/engine/plan.ts';
+} from '../../lib/engine/plan/index.ts';
 import { indexCopies, REPORTED_TAG_KEY } from '../../lib/engine/reconcile.ts';
 import type { Policy, PolicyInput } from '../../lib/policy/schema.ts';
 import type { Snapshot } from '../../lib/ports.ts';

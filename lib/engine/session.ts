@@ -3,6 +3,7 @@ import { CallCounter, countingClients } from '../cloud/metrics.ts';
 import type { ListingOptions } from '../domain/listing.ts';
 import { DEFAULT_REQUESTS_PER_MINUTE, type Policy } from '../policy/schema.ts';
 import type { EcsApi, KmsApi } from '../ports.ts';
+import { RecordBook } from '../records/book.ts';
 import {
   type AccountGate,
   accountGate,
@@ -10,6 +11,7 @@ import {
 } from './account-limiter.ts';
 import { isThrottling } from './classify.ts';
 import { type MonotonicClock, RateLimiter, realSleep, type Sleep } from './limiter.ts';
+import type { DestinationCopies } from './reconcile.ts';
 import {
   type Attempted,
   RETRY_DEFAULTS,
@@ -17,10 +19,16 @@ import {
   type RetryConfig,
   withRetry,
 } from './retry.ts';
+import { StopState } from './stop.ts';
 import type { RunEvent, RunOptions, Shard } from './types.ts';
+import { BlockingCopies } from './waiting.ts';
 
-/** What every step of a run shares: counted clients, the limiter, the retry budget, clocks. */
-export interface EngineContext {
+/**
+ * The read-only part of a run: counted clients, the limiter, the retry budget, clocks. Enough
+ * for every step that only lists (preflight, discover, reconcile, plan) and for `plan` and
+ * `status`, which make no change.
+ */
+export interface PlanSession {
   policy: Policy;
   ecs: EcsApi;
   kms: KmsApi;
@@ -50,9 +58,34 @@ export interface EngineContext {
   ): Promise<Attempted<T>>;
 }
 
-export function createContext(
-  opts: Pick<RunOptions, 'policy' | 'cloud' | 'now' | 'shard' | 'signal' | 'onEvent' | 'tuning'>,
-): EngineContext {
+/** What a plan session is made from: a run's options without what only a run needs. */
+export type PlanSessionOptions = Pick<
+  RunOptions,
+  'policy' | 'cloud' | 'now' | 'shard' | 'signal' | 'onEvent' | 'tuning'
+>;
+
+/**
+ * One run: the plan session plus what the writing steps share — the record book, the stop
+ * state, dry run. Every step of a run takes this one object.
+ */
+export interface RunSession extends PlanSession {
+  runId: string;
+  dryRun: boolean;
+  book: RecordBook;
+  /** Why no new work may start (a stopped destination, an abort, the budget, a signal). */
+  stop: StopState;
+  /** What each destination listed before the run started (phantom detection needs it). */
+  listings: Map<string, DestinationCopies>;
+  /** Records per selected (destination, source region, snapshot): the no-silent-skip check. */
+  decided: Map<string, number>;
+  /** Item records seen so far: a copy waited for is known to have started, or not. */
+  blocking: BlockingCopies;
+  startedAt: Date;
+  /** performance.now() at the start: durations and call deadlines are measured from it. */
+  startedMs: number;
+}
+
+export function createPlanSession(opts: PlanSessionOptions): PlanSession {
   const counter = new CallCounter();
   const { ecs, kms } = countingClients(opts.cloud, counter);
   const retry: RetryConfig = { ...RETRY_DEFAULTS, ...opts.tuning?.retry };
@@ -132,6 +165,47 @@ function copySnapshotGate(
     sleep,
     ...(clock ? { clock } : {}),
   });
+}
+
+/** A run's session: the plan session, the record book (which feeds the counters) and stops. */
+export function openRunSession(opts: RunOptions, now: () => Date): RunSession {
+  const startedAt = now();
+  const startedMs = performance.now();
+  const dryRun = opts.dryRun ?? false;
+  const decided = new Map<string, number>();
+  const blocking = new BlockingCopies();
+  const book = new RecordBook({
+    sink: opts.sink,
+    runId: opts.runId,
+    policy: opts.policy.name,
+    now,
+    onItem: (record) => {
+      const key = `${record.destRegion}|${record.sourceRegion}|${record.sourceSnapshotId}`;
+      decided.set(key, (decided.get(key) ?? 0) + 1);
+      blocking.observe(record);
+    },
+    dryRun,
+  });
+  const stop = new StopState({
+    now,
+    deadline:
+      opts.budgetMs === undefined
+        ? undefined
+        : startedAt.getTime() + opts.budgetMs * opts.policy.limits.timeBudgetFraction,
+    signal: opts.signal,
+  });
+  return {
+    ...createPlanSession({ ...opts, now }),
+    runId: opts.runId,
+    dryRun,
+    book,
+    stop,
+    listings: new Map(),
+    decided,
+    blocking,
+    startedAt,
+    startedMs,
+  };
 }
 
 export function inShard(values: readonly string[] | undefined, value: string): boolean {
