@@ -1,7 +1,7 @@
 import type { SlsPutLogsData } from '@alicloud/log';
 import { Code } from '../codes.ts';
 import type { Credentials, LogSink } from '../ports.ts';
-import type { LogRecord } from '../records/types.ts';
+import type { StoredRecord } from '../records/types.ts';
 import { retry } from '../retry.ts';
 import { estimateLogBytes, SlsBatchLimits, splitBatches, toSlsLog } from './sls-batch.ts';
 import { connectSls, type SlsConnection } from './sls-client.ts';
@@ -52,13 +52,18 @@ export interface SlsSinkOptions extends SlsReaderOptions {
 
 type SlsLog = SlsPutLogsData['logs'][number];
 
+/** A LogSink that also stores claims: anything the records' schema describes. */
+export interface SlsSink extends LogSink {
+  write(records: readonly StoredRecord[]): Promise<void>;
+}
+
 /**
  * Records to an SLS logstore through @alicloud/log. `write` buffers and sends every full batch
  * (4096 logs or 3 MB); `close` sends the rest. Writes are serialised, so records arrive in the
  * order they were written. A batch that still fails after the retries is dropped and reported
  * as a LogSinkError (the records after it stay buffered for the next write or close).
  */
-export function createSlsSink(opts: SlsSinkOptions): LogSink {
+export function createSlsSink(opts: SlsSinkOptions): SlsSink {
   const conn = connect(opts);
   const retry = { ...DEFAULT_RETRY, ...opts.retry };
   const limits = {
@@ -121,7 +126,7 @@ export function createSlsSink(opts: SlsSinkOptions): LogSink {
   };
 
   return {
-    write(records: LogRecord[]): Promise<void> {
+    write(records: readonly StoredRecord[]): Promise<void> {
       return enqueue(async () => {
         for (const record of records) {
           const log = toSlsLog(record);
