@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { withSpool } from '../../lib/cli/spooled-sink.ts';
-import { createCloudClients, endpointFromEnv } from '../../lib/cloud/clients.ts';
+import { endpointFromEnv } from '../../lib/cloud/clients.ts';
 import { redactSecrets } from '../../lib/cloud/errors.ts';
-import { createClaimStore, createSink } from '../../lib/cloud/sinks.ts';
 import { Code } from '../../lib/codes.ts';
-import { settleFromEnv } from '../../lib/engine/coordination.ts';
 import { runPolicy } from '../../lib/engine/run.ts';
 import type { RunSummary } from '../../lib/engine/types.ts';
 import { ExitCode, InvalidInputError, ReplicatorError } from '../../lib/errors.ts';
-import { withPolicyAlerts } from '../../lib/ops/policy-alerts.ts';
 import { RecordSpool } from '../../lib/ops/record-spool.ts';
 import { PolicyValidationError } from '../../lib/policy/errors.ts';
 import { loadPolicyFile } from '../../lib/policy/load.ts';
 import { formatProblem } from '../../lib/policy/problems.ts';
+import { buildRuntime } from '../../lib/runtime.ts';
 import { budgetMs, credentialsFromContext, type FcContext } from './context.ts';
 import { parseTimerEvent } from './event.ts';
 import { createJsonLogger, type JsonLogger } from './log.ts';
@@ -117,7 +114,6 @@ export function createHandler(deps: HandlerDeps = {}) {
       });
       const policy = await loadPolicyFile(policyPath);
       const endpoint = endpointFromEnv(env);
-      const cloud = createCloudClients({ credentials, endpoint });
       const pending =
         policy.log.type === 'sls'
           ? new FunctionPendingRecords({
@@ -127,38 +123,34 @@ export function createHandler(deps: HandlerDeps = {}) {
               reader: functionLogReader(env, context, credentials, endpoint),
             })
           : undefined;
-      const open = (onDropped?: (records: Record<string, string>[]) => void) =>
-        createSink(policy.log, {
-          credentials,
-          endpoint,
-          baseDir: path.dirname(policyPath),
-          ...(onDropped ? { onDropped } : {}),
-        });
-      // Alerts go to the policy's webhook too; a failed post is a log line, never a failed run.
-      const sink = withPolicyAlerts(
+      const runtime = buildRuntime({
         policy,
-        pending ? await withSpool(open, pending, (text) => log.warn(text.trim())) : await open(),
-        (error) =>
+        policyPath,
+        credentials,
+        env,
+        ...(pending ? { pendingRecords: () => pending } : {}),
+        onNotice: (text) => log.warn(text.trim()),
+        // Alerts go to the policy's webhook too; a failed post is a log line, never a failed run.
+        onWebhookError: (error) =>
           log.warn('alert webhook failed', {
             errorCode: error instanceof ReplicatorError ? error.code : Code.Unexpected,
             errorMessage: redactSecrets(error instanceof Error ? error.message : String(error)),
           }),
-        {},
-        env,
-      );
+      });
+      const sink = await runtime.openSink();
       for (const problem of pending?.problems ?? []) {
         log.warn('pending records could not be read from the function log', {
           errorMessage: problem,
         });
       }
-      const claims = createClaimStore(policy.log, { credentials, endpoint });
+      const coordination = runtime.coordination();
       const summary = await runPolicy({
         policy,
-        cloud,
+        cloud: runtime.cloud,
         sink,
         runId,
         budgetMs: budgetMs(context, performance.now() - started),
-        ...(claims ? { coordination: { store: claims, ...settleFromEnv(env) } } : {}),
+        ...(coordination ? { coordination } : {}),
         onEvent: (runEvent) => {
           if (runEvent.type === 'phase') log.info(`phase ${runEvent.phase}`);
           if (runEvent.type === 'destination-stopped') {

@@ -1,37 +1,21 @@
 import path from 'node:path';
-import { createCloudClients, credentialsFromEnv, endpointFromEnv } from '../cloud/clients.ts';
-import { createSink, createStdoutSink } from '../cloud/sinks.ts';
+import { credentialsFromEnv } from '../cloud/clients.ts';
 import { ReplicatorError } from '../errors.ts';
-import { withPolicyAlerts } from '../ops/policy-alerts.ts';
 import { RecordSpool, spoolDir } from '../ops/record-spool.ts';
 import { loadPolicyFile } from '../policy/load.ts';
-import type { LogTarget, Policy } from '../policy/schema.ts';
-import type { CloudClients, Credentials, LogSink } from '../ports.ts';
+import { buildRuntime, type Runtime } from '../runtime.ts';
 import { neutralise } from '../terminal-safe.ts';
 import type { CliIo } from './io.ts';
-import { withSpool } from './spooled-sink.ts';
 
 /**
- * What a command needs to act on a policy: the validated policy, the cloud clients and the
- * means to open its log sink, all configured from the environment as docs/operations.md describes
- * (ALIBABA_CLOUD_* credentials, DR_REPLICATOR_ENDPOINT to send every service to one emulator).
- * Shared by plan, run, status and serve so they cannot disagree on configuration.
+ * What a command needs to act on a policy: the validated policy and its runtime (lib/runtime.ts:
+ * cloud clients, sink, claims), all configured from the environment as docs/operations.md
+ * describes (ALIBABA_CLOUD_* credentials, DR_REPLICATOR_ENDPOINT to send every service to one
+ * emulator). Shared by plan, run, status and serve so they cannot disagree on configuration.
  */
-export interface PolicyContext {
-  policy: Policy;
+export interface PolicyContext extends Runtime {
   /** Absolute path of the policy file. */
   policyPath: string;
-  credentials: Credentials;
-  /** The emulator URL when DR_REPLICATOR_ENDPOINT is set. */
-  endpoint: string | undefined;
-  cloud: CloudClients;
-  /**
-   * The sink for the policy's log target, or for `target` when a command overrides it, with
-   * the policy's alerts.webhook attached: every entry point that records alerts posts them.
-   */
-  openSink(target?: LogTarget): Promise<LogSink>;
-  /** Attaches the policy's alerts.webhook to a sink a command made itself (once per sink). */
-  withAlerts(sink: LogSink): LogSink;
 }
 
 export interface PolicyContextOptions {
@@ -52,43 +36,30 @@ export async function openPolicyContext(
   const policyPath = path.resolve(io.cwd, policyFile);
   const policy = await loadPolicyFile(policyPath);
   const credentials = credentialsFromEnv(io.env);
-  const endpoint = endpointFromEnv(io.env);
-  const cloud = createCloudClients({ credentials, endpoint, timeoutMs: options.timeoutMs });
   const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
-  // A webhook failure is reported, never fatal: the records in the log store are the truth.
-  const onWebhookError = (error: unknown) =>
-    stderr(
-      `dr-replicator: ${neutralise(policy.name)}: alert webhook: ${neutralise(describeError(error))}\n`,
-    );
-  const withAlerts = (sink: LogSink) => withPolicyAlerts(policy, sink, onWebhookError, {}, io.env);
-  return {
+  const runtime = buildRuntime({
     policy,
     policyPath,
     credentials,
-    endpoint,
-    cloud,
-    withAlerts,
-    openSink: async (target = policy.log) => {
-      // Through io, not process.stdout: records are data, and tests capture io.
-      if (target.type === 'stdout') return withAlerts(createStdoutSink((text) => io.stdout(text)));
-      const open = (onDropped?: (records: Record<string, string>[]) => void) =>
-        createSink(target, {
-          credentials,
-          endpoint,
-          baseDir: path.dirname(policyPath),
-          // Records SLS would not take go to stderr as JSON lines rather than nowhere.
-          onDropped: (records) => {
-            for (const record of records) {
-              stderr(`dr-replicator: record not written to SLS: ${JSON.stringify(record)}\n`);
-            }
-            onDropped?.(records);
-          },
-        });
-      if (target.type !== 'sls') return withAlerts(await open());
-      const spool = new RecordSpool(spoolDir(io.env), policy.name);
-      return withAlerts(await withSpool(open, spool, (text) => stderr(`dr-replicator: ${text}`)));
+    env: io.env,
+    timeoutMs: options.timeoutMs,
+    // Through io, not process.stdout: records are data, and tests capture io.
+    stdout: (text) => io.stdout(text),
+    // The local spool (DR_REPLICATOR_SPOOL_DIR or the state folder) keeps what SLS refused.
+    pendingRecords: () => new RecordSpool(spoolDir(io.env), policy.name),
+    // Records SLS would not take go to stderr as JSON lines rather than nowhere.
+    onDropped: (records) => {
+      for (const record of records) {
+        stderr(`dr-replicator: record not written to SLS: ${JSON.stringify(record)}\n`);
+      }
     },
-  };
+    onNotice: (text) => stderr(`dr-replicator: ${text}`),
+    onWebhookError: (error) =>
+      stderr(
+        `dr-replicator: ${neutralise(policy.name)}: alert webhook: ${neutralise(describeError(error))}\n`,
+      ),
+  });
+  return { ...runtime, policyPath };
 }
 
 /** Code and message; webhook errors name the endpoint without its query (the token). */

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { LogTarget } from '../policy/schema.ts';
 import type { ClaimStore, Credentials, LogSink } from '../ports.ts';
 import type { LogRecord } from '../records/types.ts';
-import { toSafeJson } from '../terminal-safe.ts';
+import { encodeJsonLine } from '../records/wire.ts';
 
 /**
  * JSON lines on stdout. Written with process.stdout.write, not console.log: FC patches the
@@ -49,7 +49,7 @@ export class MemorySink implements LogSink {
 }
 
 export function toJsonLines(records: LogRecord[]): string {
-  return records.map((r) => `${toSafeJson(r)}\n`).join('');
+  return records.map(encodeJsonLine).join('');
 }
 
 export interface SinkOptions {

@@ -1,5 +1,6 @@
 import type { SlsPutLogsData } from '@alicloud/log';
-import type { LogRecord } from '../records/types.ts';
+import type { StoredRecord } from '../records/types.ts';
+import { encodeContents } from '../records/wire.ts';
 
 type SlsLog = SlsPutLogsData['logs'][number];
 
@@ -10,17 +11,12 @@ export const SlsBatchLimits = {
 } as const;
 
 /**
- * One record as an SLS log. SLS contents are strings: numbers and booleans are stringified,
- * objects and arrays are JSON; undefined/null fields are left out. The record's `time` (ISO)
- * becomes the log timestamp (seconds + the nanosecond part) and also stays a field, so a
- * reader gets the exact value back.
+ * One record as an SLS log: its contents by the records' schema (lib/records/wire.ts: strings,
+ * counts as JSON, absent fields left out). The record's `time` (ISO) becomes the log timestamp
+ * (seconds + the nanosecond part) and also stays a field, so a reader gets the exact value back.
  */
-export function toSlsLog(record: LogRecord, now: () => Date = () => new Date()): SlsLog {
-  const content: Record<string, string> = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (value === undefined || value === null) continue;
-    content[key] = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  }
+export function toSlsLog(record: StoredRecord, now: () => Date = () => new Date()): SlsLog {
+  const content = encodeContents(record);
   const parsed = Date.parse(record.time);
   const ms = Number.isNaN(parsed) ? now().getTime() : parsed;
   return {

@@ -1,7 +1,8 @@
 import type { SlsPutLogsData } from '@alicloud/log';
 import { Code } from '../codes.ts';
 import type { Credentials, LogSink } from '../ports.ts';
-import type { LogRecord } from '../records/types.ts';
+import type { StoredRecord } from '../records/types.ts';
+import { retry } from '../retry.ts';
 import { estimateLogBytes, SlsBatchLimits, splitBatches, toSlsLog } from './sls-batch.ts';
 import { connectSls, type SlsConnection } from './sls-client.ts';
 import { describeSlsFailure, LogSinkError, type SlsFailure, scrub } from './sls-errors.ts';
@@ -51,13 +52,18 @@ export interface SlsSinkOptions extends SlsReaderOptions {
 
 type SlsLog = SlsPutLogsData['logs'][number];
 
+/** A LogSink that also stores claims: anything the records' schema describes. */
+export interface SlsSink extends LogSink {
+  write(records: readonly StoredRecord[]): Promise<void>;
+}
+
 /**
  * Records to an SLS logstore through @alicloud/log. `write` buffers and sends every full batch
  * (4096 logs or 3 MB); `close` sends the rest. Writes are serialised, so records arrive in the
  * order they were written. A batch that still fails after the retries is dropped and reported
  * as a LogSinkError (the records after it stay buffered for the next write or close).
  */
-export function createSlsSink(opts: SlsSinkOptions): LogSink {
+export function createSlsSink(opts: SlsSinkOptions): SlsSink {
   const conn = connect(opts);
   const retry = { ...DEFAULT_RETRY, ...opts.retry };
   const limits = {
@@ -120,7 +126,7 @@ export function createSlsSink(opts: SlsSinkOptions): LogSink {
   };
 
   return {
-    write(records: LogRecord[]): Promise<void> {
+    write(records: readonly StoredRecord[]): Promise<void> {
       return enqueue(async () => {
         for (const record of records) {
           const log = toSlsLog(record);
@@ -204,36 +210,45 @@ function ownFields(item: unknown): Record<string, string> {
   return fields;
 }
 
+/** SLS's retry numbers on the shared loop; a failure for good is a LogSinkError. */
 async function withRetry<T>(
-  retry: SlsRetryOptions,
+  options: SlsRetryOptions,
   conn: SlsConnection,
   what: string,
   call: () => Promise<T>,
 ): Promise<T> {
-  const started = Date.now();
-  for (let attempt = 1; ; attempt++) {
-    let failure: SlsFailure;
-    try {
-      return await call();
-    } catch (error) {
-      failure = describeSlsFailure(error, conn.secrets);
-    }
-    const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-    const outOfTime = Date.now() - started + ceiling >= retry.maxTotalMs;
-    if (!failure.retryable || attempt >= retry.attempts || outOfTime) {
-      const id = failure.requestId === undefined ? '' : ` (request ${failure.requestId})`;
-      throw new LogSinkError({
-        message: scrub(
-          `${what} failed after ${attempt} attempt(s): ${failure.code}: ${failure.message}${id}`,
-          conn.secrets,
-        ),
-        sls: failure.code,
-        requestId: failure.requestId,
-        cause: { name: failure.name },
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
-  }
+  let failure: SlsFailure | undefined;
+  const { value } = await retry(
+    async () => {
+      try {
+        return await call();
+      } catch (error) {
+        failure = describeSlsFailure(error, conn.secrets);
+        throw error;
+      }
+    },
+    {
+      attempts: options.attempts,
+      baseDelayMs: options.baseDelayMs,
+      maxDelayMs: options.maxDelayMs,
+      maxTotalMs: options.maxTotalMs,
+      classify: () => failure?.retryable === true,
+      giveUp: (_error, { attempts }) => {
+        const f = failure as SlsFailure;
+        const id = f.requestId === undefined ? '' : ` (request ${f.requestId})`;
+        return new LogSinkError({
+          message: scrub(
+            `${what} failed after ${attempts} attempt(s): ${f.code}: ${f.message}${id}`,
+            conn.secrets,
+          ),
+          sls: f.code,
+          requestId: f.requestId,
+          cause: { name: f.name },
+        });
+      },
+    },
+  );
+  return value;
 }
 
 function badResponse(): Error {

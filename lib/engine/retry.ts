@@ -1,5 +1,6 @@
 import { callTimeLeftMs } from '../cloud/call-deadline.ts';
 import { CloudApiError } from '../cloud/errors.ts';
+import { type Attempted, retry } from '../retry.ts';
 import { classify, ErrorClass, isThrottling } from './classify.ts';
 import { realSleep, type Sleep } from './limiter.ts';
 
@@ -25,15 +26,7 @@ export interface RetryConfig {
   noRetryIncrement: number;
 }
 
-/** Full jitter: random(0, min(cap, base · 2^attempt)). `attempt` counts from 0. */
-export function backoffDelay(
-  attempt: number,
-  baseMs: number,
-  capMs: number,
-  random: () => number = Math.random,
-): number {
-  return random() * Math.min(capMs, baseMs * 2 ** attempt);
-}
+export { backoffDelay } from '../retry.ts';
 
 /**
  * A token bucket of retry cost shared by a whole run: when many calls fail at once (an outage),
@@ -78,20 +71,15 @@ export interface RetryOptions {
   beforeAttempt?: () => Promise<void>;
 }
 
-export interface Attempted<T> {
-  value: T;
-  attempts: number;
-}
+export type { Attempted } from '../retry.ts';
+
+type ExhaustedReason = 'attempts' | 'budget' | 'aborted' | 'time budget';
 
 /** A call that failed for good, with how many attempts it took. */
 export class RetriesExhaustedError extends CloudApiError {
   readonly attempts: number;
 
-  constructor(
-    last: CloudApiError,
-    attempts: number,
-    why: 'attempts' | 'budget' | 'aborted' | 'time budget',
-  ) {
+  constructor(last: CloudApiError, attempts: number, why: ExhaustedReason) {
     super({
       code: last.code,
       message: `${last.message} (gave up after ${attempts} attempt(s): ${why})`,
@@ -115,38 +103,42 @@ export async function withRetry<T>(
   options: RetryOptions,
 ): Promise<Attempted<T>> {
   const config = options.config ?? RETRY_DEFAULTS;
-  const sleep = options.sleep ?? realSleep;
   let spent = 0;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if (options.beforeAttempt) await options.beforeAttempt();
-      const value = await call();
-      options.budget.release(spent);
-      return { value, attempts: attempt + 1 };
-    } catch (error) {
-      if (!(error instanceof CloudApiError)) throw error;
-      const attempts = attempt + 1;
-      if (classify(error.code, error.httpStatus) !== ErrorClass.RetryNow) {
-        throw attempts > 1 ? new RetriesExhaustedError(error, attempts, 'attempts') : error;
-      }
-      if (attempts >= options.maxAttempts) {
-        throw new RetriesExhaustedError(error, attempts, 'attempts');
-      }
-      if (options.signal?.aborted) throw new RetriesExhaustedError(error, attempts, 'aborted');
-      const cost = options.budget.tryAcquire(error.code);
-      if (cost === undefined) throw new RetriesExhaustedError(error, attempts, 'budget');
-      const base = isThrottling(error.code) ? config.throttlingBaseDelayMs : config.baseDelayMs;
-      const delay = backoffDelay(attempt, base, config.maxDelayMs, options.random);
+  const result = await retry(call, {
+    attempts: options.maxAttempts,
+    baseDelayMs: config.baseDelayMs,
+    maxDelayMs: config.maxDelayMs,
+    sleep: options.sleep ?? realSleep,
+    random: options.random,
+    signal: options.signal,
+    beforeAttempt: options.beforeAttempt,
+    classify: (error) => {
+      if (!(error instanceof CloudApiError)) return false;
+      if (classify(error.code, error.httpStatus) !== ErrorClass.RetryNow) return false;
+      return isThrottling(error.code) ? { baseDelayMs: config.throttlingBaseDelayMs } : true;
+    },
+    beforeWait: ({ error, delayMs }) => {
+      const cost = options.budget.tryAcquire((error as CloudApiError).code);
+      if (cost === undefined) return 'budget';
       // A retry that could only start after the deadline is not worth the wait.
       const left = callTimeLeftMs();
-      if (left !== undefined && delay >= left) {
+      if (left !== undefined && delayMs >= left) {
         options.budget.release(cost);
-        throw new RetriesExhaustedError(error, attempts, 'time budget');
+        return 'time budget';
       }
       spent += cost;
-      await sleep(delay, options.signal);
-    }
-  }
+      return undefined;
+    },
+    giveUp: (error, { attempts, reason }) => {
+      if (!(error instanceof CloudApiError)) return error;
+      if (reason === 'fatal') {
+        return attempts > 1 ? new RetriesExhaustedError(error, attempts, 'attempts') : error;
+      }
+      return new RetriesExhaustedError(error, attempts, reason as ExhaustedReason);
+    },
+  });
+  options.budget.release(spent);
+  return result;
 }
 
 /** How many attempts an error took (1 unless it went through withRetry's retries). */

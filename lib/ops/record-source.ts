@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Code } from '../codes.ts';
+import { parseLogLine, parseLogRecord } from '../records/parse.ts';
 import type { LogRecord } from '../records/types.ts';
 import { StatusUnavailableError } from './errors.ts';
-import { parseLogLine, parseLogRecord } from './record-parse.ts';
 
 export interface TimeRange {
   from: Date;

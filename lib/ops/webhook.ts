@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Code } from '../codes.ts';
 import type { AlertRecord } from '../records/types.ts';
+import { Jitter, retry } from '../retry.ts';
 import { WebhookDeliveryError } from './errors.ts';
 import { alertMessage } from './webhook-message.ts';
 
@@ -65,18 +66,24 @@ export function createWebhookNotifier(
     async notify(alerts) {
       if (alerts.length === 0) return undefined;
       const body = JSON.stringify(alertMessage(alerts));
-      let lastError: WebhookDeliveryError | undefined;
-      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        if (attempt > 1) {
-          const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 2));
-          await sleep(Math.floor(random() * cap));
-        }
-        const outcome = await postOnce(signedUrl(target, now()), body, timeoutMs, endpoint);
-        if (outcome.ok) return { attempts: attempt, status: outcome.status };
-        lastError = outcome.error;
-        if (!outcome.retryable) break;
-      }
-      throw lastError ?? new WebhookDeliveryError(Code.WebhookUnreachable, endpoint);
+      const { value: status, attempts } = await retry(
+        async () => {
+          const outcome = await postOnce(signedUrl(target, now()), body, timeoutMs, endpoint);
+          if (!outcome.ok) throw new RefusedAttemptError(outcome);
+          return outcome.status;
+        },
+        {
+          attempts: maxAttempts,
+          baseDelayMs,
+          maxDelayMs,
+          jitter: Jitter.FullWholeMs,
+          sleep: (ms) => sleep(ms),
+          random,
+          classify: (error) => error instanceof RefusedAttemptError && error.attempt.retryable,
+          giveUp: (error) => (error instanceof RefusedAttemptError ? error.attempt.error : error),
+        },
+      );
+      return { attempts, status };
     },
   };
 }
@@ -146,6 +153,15 @@ async function postOnce(
     return rejected(endpoint, `errcode ${errcode}`, errcode === DINGTALK_RATE_LIMITED);
   }
   return { ok: true, status: response.status };
+}
+
+/** A failed post carried through the retry loop (postOnce answers, it does not throw). */
+class RefusedAttemptError extends Error {
+  readonly attempt: Extract<Attempt, { ok: false }>;
+  constructor(attempt: Extract<Attempt, { ok: false }>) {
+    super(attempt.error.message);
+    this.attempt = attempt;
+  }
 }
 
 function rejected(endpoint: string, reason: string, retryable: boolean): Attempt {

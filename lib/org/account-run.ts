@@ -7,6 +7,7 @@ import { ExitCode } from '../errors.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { Credentials, LogSink, StsApi } from '../ports.ts';
 import { AlertKind } from '../records/types.ts';
+import { Jitter, retry } from '../retry.ts';
 import { accountSink } from './account-sink.ts';
 import { sessionName } from './sts.ts';
 
@@ -53,18 +54,22 @@ function transient(error: unknown): boolean {
 export async function assumeMemberRole(
   input: Pick<AccountRunInput, 'sts' | 'roleArn' | 'runId' | 'durationSeconds' | 'sleep'>,
 ): Promise<Credentials> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await input.sts.assumeRole({
+  const { value } = await retry(
+    () =>
+      input.sts.assumeRole({
         roleArn: input.roleArn,
         sessionName: sessionName(`dr-${input.runId}`),
         durationSeconds: input.durationSeconds,
-      });
-    } catch (error) {
-      if (attempt >= ASSUME_ROLE_ATTEMPTS || !transient(error)) throw error;
-      await (input.sleep ?? defaultSleep)(ASSUME_BACKOFF_MS * 2 ** (attempt - 1));
-    }
-  }
+      }),
+    {
+      attempts: ASSUME_ROLE_ATTEMPTS,
+      baseDelayMs: ASSUME_BACKOFF_MS,
+      jitter: Jitter.None,
+      classify: transient,
+      sleep: (ms) => (input.sleep ?? defaultSleep)(ms),
+    },
+  );
+  return value;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { setTimeout as defaultSleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { Credentials, InvokePort } from '../ports.ts';
+import { Jitter, retry } from '../retry.ts';
 import { createDirectoryApi } from './directory.ts';
 import type { WorkerPayload } from './run-target.ts';
 import type { Org } from './schema.ts';
@@ -66,18 +67,20 @@ export async function dispatchOrg(init: {
           taskId: workerTaskId(init.runId, t.accountId, t.policyFile),
         };
         try {
-          for (let attempt = 1; ; attempt++) {
-            try {
-              const outcome = await init.invoker.invokeAsync(invocation);
-              // A 409 after an unanswered attempt is that attempt landing: accepted, once.
-              const accepted = outcome.status === 'accepted' || attempt > 1;
-              result.invocations[accepted ? 'accepted' : 'duplicate'] += 1;
-              return;
-            } catch (error) {
-              if (attempt >= INVOKE_ATTEMPTS || !transient(error)) throw error;
-              await (init.sleep ?? defaultSleep)(BACKOFF_MS * 2 ** (attempt - 1));
-            }
-          }
+          const { value: outcome, attempts } = await retry(
+            () => init.invoker.invokeAsync(invocation),
+            {
+              attempts: INVOKE_ATTEMPTS,
+              baseDelayMs: BACKOFF_MS,
+              jitter: Jitter.None,
+              classify: transient,
+              sleep: (ms) => (init.sleep ?? defaultSleep)(ms),
+            },
+          );
+          // A 409 after an unanswered attempt is that attempt landing: accepted, once.
+          const accepted = outcome.status === 'accepted' || attempts > 1;
+          result.invocations[accepted ? 'accepted' : 'duplicate'] += 1;
+          return;
         } catch (error) {
           result.invocations.failed += 1;
           result.failures.push({

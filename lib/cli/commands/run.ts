@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { redactSecrets } from '../../cloud/errors.ts';
-import { createClaimStore } from '../../cloud/sinks.ts';
 import { Code } from '../../codes.ts';
-import { settleFromEnv } from '../../engine/coordination.ts';
 import { newRunId, runPolicy } from '../../engine/run.ts';
 import { InvalidRunIdError, runIdProblem } from '../../engine/run-id.ts';
 import type { RunSummary } from '../../engine/types.ts';
@@ -76,7 +74,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
       }
       const sink = await context.openSink();
       // Runs elsewhere (the FC timer, another laptop) are seen through the policy's logstore.
-      const claims = createClaimStore(context.policy.log, context);
+      const coordination = context.coordination();
       const stop = new AbortController();
       const onSignal = (signal: NodeJS.Signals): void => {
         ctx.io.stderr(`\n${signal}: finishing in-flight calls, starting no new copies\n`);
@@ -94,7 +92,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
           ...(flags.budget === undefined ? {} : { budgetMs: flags.budget }),
           onEvent: (event) => progress.onEvent(event),
           signal: stop.signal,
-          ...(claims ? { coordination: { store: claims, ...settleFromEnv(ctx.io.env) } } : {}),
+          ...(coordination ? { coordination } : {}),
         });
       } catch (error) {
         if (error instanceof InvalidInputError) throw error;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseLogLine, parseLogRecord } from '../../lib/ops/record-parse.ts';
-import { alert, item, run } from './fixtures.ts';
+import { parseLogLine, parseLogRecord } from '../../lib/records/parse.ts';
+import { alert, item, run } from '../ops/fixtures.ts';
 
 /** What SLS hands back: every value a string, objects as JSON text. */
 function asSlsContents(record: object): Record<string, string> {
