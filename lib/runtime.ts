@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { type PendingRecords, withSpool } from './cli/spooled-sink.ts';
 import { createCloudClients, endpointFromEnv } from './cloud/clients.ts';
 import { createClaimStore, createSink, createStdoutSink } from './cloud/sinks.ts';
 import { type CoordinationOptions, settleFromEnv } from './engine/coordination.ts';
 import { withPolicyAlerts } from './ops/policy-alerts.ts';
 import type { LogTarget, Policy } from './policy/schema.ts';
 import type { CloudClients, Credentials, LogSink } from './ports.ts';
+import { type PendingRecords, withSpool } from './records/spooled-sink.ts';
 
 /**
  * What a policy run needs around the engine, wired once for every entry point (the CLI's

@@ -1,5 +1,5 @@
-import type { PendingRecords } from '../../lib/cli/spooled-sink.ts';
 import type { RecordSpool, SpooledRecord } from '../../lib/ops/record-spool.ts';
+import type { PendingRecords } from '../../lib/records/spooled-sink.ts';
 import type { JsonLogger } from './log.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { SpooledRecord } from '../ops/record-spool.ts';
 import type { LogSink } from '../ports.ts';
-import { RecordsKeptError } from '../records/records-kept.ts';
-import type { LogRecord } from '../records/types.ts';
+import { RecordsKeptError } from './records-kept.ts';
+import type { LogRecord } from './types.ts';
 
 /**
  * Where records the log store refused are kept until a later run resends them: the local spool
