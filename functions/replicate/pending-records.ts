@@ -1,4 +1,4 @@
-import type { RecordSpool, SpooledRecord } from '../../lib/ops/record-spool.ts';
+import type { RecordSpool, SpooledRecord } from '../../lib/records/spool.ts';
 import type { PendingRecords } from '../../lib/records/spooled-sink.ts';
 import type { JsonLogger } from './log.ts';
 

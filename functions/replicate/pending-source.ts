@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { SPOOL_DIR_ENV } from '../../lib/ops/record-spool.ts';
 import type { Credentials } from '../../lib/ports.ts';
+import { SPOOL_DIR_ENV } from '../../lib/records/spool.ts';
 import type { FcContext } from './context.ts';
 import { FUNCTION_LOG_ENV, type FunctionLogReader } from './pending-records.ts';
 

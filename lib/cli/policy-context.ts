@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { credentialsFromEnv } from '../cloud/clients.ts';
 import { ReplicatorError } from '../errors.ts';
-import { RecordSpool, spoolDir } from '../ops/record-spool.ts';
 import { loadPolicyFile } from '../policy/load.ts';
+import { RecordSpool, spoolDir } from '../records/spool.ts';
 import { buildRuntime, type Runtime } from '../runtime.ts';
 import { neutralise } from '../terminal-safe.ts';
 import type { CliIo } from './io.ts';

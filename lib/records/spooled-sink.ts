@@ -1,6 +1,6 @@
-import type { SpooledRecord } from '../ops/record-spool.ts';
 import type { LogSink } from '../ports.ts';
 import { RecordsKeptError } from './records-kept.ts';
+import type { SpooledRecord } from './spool.ts';
 import type { LogRecord } from './types.ts';
 
 /**

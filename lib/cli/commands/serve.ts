@@ -9,11 +9,11 @@ import {
   healthLineFromFailure,
   healthLineFromSummary,
 } from '../../ops/health-line.ts';
-import { leaseDir } from '../../ops/record-spool.ts';
 import { acquireRunLease } from '../../ops/run-lease.ts';
 import { describeSchedule, scheduleIntervalMs } from '../../ops/schedule.ts';
 import { type ScheduledJob, startScheduler } from '../../ops/scheduler.ts';
 import { parseSchedule } from '../../policy/cron.ts';
+import { leaseDir } from '../../records/spool.ts';
 import { neutralise, toSafeJson } from '../../terminal-safe.ts';
 import { budgetOption } from '../budget-option.ts';
 import { COMMAND_LIST } from '../command-list.ts';
