@@ -77,7 +77,7 @@ describe('classify', () => {
     ['InternalError', ErrorClass.RetryNow],
     ['RequestTimeout', ErrorClass.RetryNow],
     ['ConnectionReset', ErrorClass.RetryNow],
-  ])('puts %s in class %s (DESIGN step 7)', (code, expected) => {
+  ])('puts %s in class %s', (code, expected) => {
     expect(classify(code)).toBe(expected);
   });
 

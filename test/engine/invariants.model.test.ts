@@ -9,7 +9,7 @@ import { type Bed, FAST_RETRY, policy, run, startBed, virtualTime } from './supp
 
 /**
  * The recovery-point invariants, checked after every run over random worlds, random policy
- * edits between runs and random operator actions (DESIGN invariants 1-5):
+ * edits between runs and random operator actions (the guarantees in ARCHITECTURE.md):
  * 1. nothing that is not our copy is deleted;
  * 2. the copy holding the newest recovery point of a (disk, destination) is never deleted;
  * 3. every snapshot the selector matches gets an outcome record;
