@@ -70,6 +70,8 @@ export const Code = {
   // ---- Records, alerts and status ------------------------------------------------------------
   LogSinkFailed: 'LogSinkFailed',
   RecordWriteFailed: 'RecordWriteFailed',
+  /** Records the log store refused are kept (spool or function log) for the next run: exit 1. */
+  RecordsPending: 'RecordsPending',
   /** The log store refused records; posted to the webhook, records kept and resent. */
   LogStoreUnavailable: 'LogStoreUnavailable',
   WebhookRejected: 'WebhookRejected',

@@ -1,6 +1,5 @@
+import { Code } from '../codes.ts';
 import { ReplicatorError } from '../errors.ts';
-
-export const RECORDS_PENDING = 'RecordsPending';
 
 /**
  * Thrown by a sink whose log store refused records that it has kept elsewhere (a local spool,
@@ -13,7 +12,7 @@ export class RecordsKeptError extends ReplicatorError {
 
   constructor(pending: number, where: string, options?: { cause?: unknown }) {
     super(
-      RECORDS_PENDING,
+      Code.RecordsPending,
       `${pending} record(s) could not be written to the log store and are kept in ${where}; the next run resends them`,
       options,
     );

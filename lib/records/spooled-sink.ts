@@ -5,7 +5,7 @@ import type { LogRecord } from './types.ts';
 
 /**
  * Where records the log store refused are kept until a later run resends them: the local spool
- * (lib/ops/record-spool.ts) where the CLI runs; in Function Compute, /tmp plus the function's
+ * (lib/records/spool.ts) where the CLI runs; in Function Compute, /tmp plus the function's
  * own log (functions/replicate/pending-records.ts).
  */
 export interface PendingRecords {
@@ -33,7 +33,21 @@ export async function withSpool(
   report: (text: string) => void,
 ): Promise<LogSink> {
   const dropped: SpooledRecord[] = [];
-  const sink = await open((records) => dropped.push(...records));
+  // Kept the moment the store drops them, not at close: a run killed before it closes (FC's
+  // timeout, SIGKILL) must not lose them.
+  let keeping: Promise<void> = Promise.resolve();
+  let keepError: unknown;
+  let pending = 0;
+  const sink = await open((records) => {
+    dropped.push(...records);
+    keeping = keeping.then(async () => {
+      try {
+        pending = await spool.add(records);
+      } catch (error) {
+        keepError ??= error;
+      }
+    });
+  });
   // Taken now, so two sinks of one process do not both resend them; dropped again -> kept again.
   const taken: SpooledRecord[] = await spool.take().catch(() => []);
   let resend: SpooledRecord[] | undefined = taken;
@@ -66,14 +80,12 @@ export async function withSpool(
         if (taken.length > 0) await spool.resent?.(taken).catch(() => undefined);
         return;
       }
-      let pending: number;
-      try {
-        pending = await spool.add(dropped);
-      } catch (error) {
+      await keeping;
+      if (keepError !== undefined) {
         report(
-          `${dropped.length} record(s) could not be written to the log store nor kept: ${String(error)}\n`,
+          `${dropped.length} record(s) could not be written to the log store nor kept: ${String(keepError)}\n`,
         );
-        throw failure ?? error;
+        throw failure ?? keepError;
       }
       const lost = spool.dropped > 0 ? ` (${spool.dropped} oldest dropped: the spool is full)` : '';
       report(
