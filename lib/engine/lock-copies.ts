@@ -53,20 +53,8 @@ export async function learnLocks(
     if (input.dest.lock === undefined || input.stopped || input.copies.error) continue;
     const region = input.dest.region;
     const ids = completedCopies(input).map((c) => c.snapshotId);
-    const locks = new Map<string, SnapshotLock>();
     try {
-      for (let i = 0; i < ids.length; i += LOCK_QUERY_BATCH) {
-        const batch = ids.slice(i, i + LOCK_QUERY_BATCH);
-        let token: string | undefined;
-        do {
-          const page = await session.call('DescribeLockedSnapshots', region, () =>
-            session.ecs.describeLockedSnapshots(region, batch, token),
-          );
-          for (const lock of page.value.locks) locks.set(lock.snapshotId, lock);
-          token = page.value.nextToken;
-        } while (token);
-      }
-      input.locks = locks;
+      input.locks = await describeLocks(session, region, ids);
     } catch (error) {
       if (!(error instanceof CloudApiError)) throw error;
       if (stopsRun(error)) return error;
@@ -77,6 +65,33 @@ export async function learnLocks(
     }
   }
   return undefined;
+}
+
+/**
+ * The lock of each of `ids` in one region that ECS reports (DescribeLockedSnapshots, 100 ids a
+ * call, every page), through the session's limiter and retries. A snapshot never locked (or
+ * unlocked) is absent from the map; an expired lock is present with status "expired". Used by
+ * the run and by `status`, so both read lock state the same way. Throws the CloudApiError of a
+ * call that failed past its retries.
+ */
+export async function describeLocks(
+  session: PlanSession,
+  region: string,
+  ids: readonly string[],
+): Promise<Map<string, SnapshotLock>> {
+  const locks = new Map<string, SnapshotLock>();
+  for (let i = 0; i < ids.length; i += LOCK_QUERY_BATCH) {
+    const batch = ids.slice(i, i + LOCK_QUERY_BATCH);
+    let token: string | undefined;
+    do {
+      const page = await session.call('DescribeLockedSnapshots', region, () =>
+        session.ecs.describeLockedSnapshots(region, batch, token),
+      );
+      for (const lock of page.value.locks) locks.set(lock.snapshotId, lock);
+      token = page.value.nextToken;
+    } while (token);
+  }
+  return locks;
 }
 
 /** Whole days a lock may last: the policy's, cut so it ends before the copy is released. */

@@ -1,12 +1,13 @@
 import { recordIdOf } from '../records/record-id.ts';
 import { AlertKind, type AlertRecord } from '../records/types.ts';
 import { HeartbeatState } from './heartbeat.ts';
-import { isBreach, RpoState, type StatusReport } from './status-model.ts';
+import { isBreach, LockState, RpoState, type StatusReport } from './status-model.ts';
 
 /**
- * The alert records a status report calls for: one rpo-breach per breached (disk, destination)
- * and one heartbeat-missed when no run came within twice the schedule. `status` and `serve`
- * (after each run) write them; alert rules in the log store and the webhook pick them up.
+ * The alert records a status report calls for: one rpo-breach per breached (disk, destination),
+ * one copy-unlocked per cell whose lock is overdue (cell.lock), and one heartbeat-missed when
+ * no run came within twice the schedule. `status` and `serve` (after each run) write them;
+ * alert rules in the log store and the webhook pick them up.
  */
 export function alertsFromReport(report: StatusReport, runId: string): AlertRecord[] {
   const time = report.generatedAt;
@@ -27,6 +28,21 @@ export function alertsFromReport(report: StatusReport, runId: string): AlertReco
       sourceRegion: cell.sourceRegion,
       diskId: cell.diskId,
       message,
+    });
+  }
+  for (const cell of report.cells) {
+    // The same judgement the cell shows: unlocked although a run saw the copy completed.
+    if (cell.lock?.state !== LockState.Unlocked || !cell.lock.overdue) continue;
+    alerts.push({
+      kind: 'alert',
+      alert: AlertKind.CopyUnlocked,
+      runId,
+      policy: report.policy,
+      time,
+      destRegion: cell.destRegion,
+      sourceRegion: cell.sourceRegion,
+      diskId: cell.diskId,
+      message: `${cell.diskId}: completed copy ${cell.newestCopy?.snapshotId ?? '?'} in ${cell.destRegion} is not locked, though a run has seen it complete`,
     });
   }
   if (report.heartbeat.state === HeartbeatState.Missed) {

@@ -11,6 +11,7 @@ import { StatusUnavailableError } from './errors.ts';
 import { checkHeartbeat, HEARTBEAT_TOLERANCE, HeartbeatState } from './heartbeat.ts';
 import type { RecordSource } from './record-source.ts';
 import { scheduleIntervalMs } from './schedule.ts';
+import { readLocks } from './status-locks.ts';
 import { buildStatusReport, newestRun, type StatusReport } from './status-model.ts';
 import { lookupSourceTimes } from './status-sources.ts';
 
@@ -78,7 +79,12 @@ export async function collectStatus(options: CollectStatusOptions): Promise<Stat
           intervalMs,
           message: `log store unavailable, so no run history can be checked: ${logStoreError}`,
         };
-  const report = buildStatusReport({ policy, copies, sources, records, heartbeat, now });
+  const inputs = { policy, copies, sources, records, heartbeat, now };
+  const unlocked = buildStatusReport(inputs);
+  // Lock state only of the copies the grid shows (each cell's newest), known after a first pass.
+  const report = policy.destinations.some((d) => d.lock !== undefined)
+    ? buildStatusReport({ ...inputs, locks: await readLocks(ctx, policy, unlocked.cells) })
+    : unlocked;
   return logStoreError === undefined
     ? report
     : { ...report, logStore: { available: false, message: logStoreError } };

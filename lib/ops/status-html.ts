@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HeartbeatState } from './heartbeat.ts';
 import { formatDuration } from './schedule.ts';
+import { lockText } from './status-locks.ts';
 import { RpoState, type RunEntry, type StatusCell, type StatusReport } from './status-model.ts';
 
 /**
@@ -93,6 +94,9 @@ function grid(report: StatusReport): string {
   }
   const byKey = new Map(report.cells.map((c) => [`${c.diskId}|${c.destRegion}`, c]));
   const disks = [...new Map(report.cells.map((c) => [c.diskId, c.sourceRegion])).entries()];
+  const locking = new Set(
+    report.destinations.filter((d) => d.lock !== undefined).map((d) => d.region),
+  );
   const head = report.destinations
     .map((d) => `<th>${esc(d.region)}<small>RPO ${d.rpoHours}h</small></th>`)
     .join('');
@@ -101,7 +105,7 @@ function grid(report: StatusReport): string {
       const cells = report.destinations
         .map((d) => {
           const cell = byKey.get(`${diskId}|${d.region}`);
-          return cell === undefined ? '<td></td>' : gridCell(cell);
+          return cell === undefined ? '<td></td>' : gridCell(cell, locking);
         })
         .join('');
       return `<tr><th scope="row">${esc(diskId)}<small>${esc(sourceRegion)}</small></th>${cells}</tr>`;
@@ -112,7 +116,7 @@ ${rows}
 </tbody></table>`;
 }
 
-function gridCell(cell: StatusCell): string {
+function gridCell(cell: StatusCell, locking: ReadonlySet<string>): string {
   const age =
     cell.newestCopy === undefined ? 'no copy' : `${formatHours(cell.newestCopy.ageHours)} old`;
   const lines = [`<b>${esc(age)}</b>`, `<span>${esc(StateLabel[cell.state])}</span>`];
@@ -124,6 +128,10 @@ function gridCell(cell: StatusCell): string {
     lines.push(
       '<span class="note">age from the copy time (source not found): a lower bound</span>',
     );
+  }
+  // Lock state only on pages of a policy that locks somewhere (same words as the text view).
+  if (locking.size > 0) {
+    lines.push(`<span class="lock">${esc(lockText(cell, locking))}</span>`);
   }
   if (cell.lastFailure !== undefined) {
     lines.push(
@@ -240,6 +248,7 @@ td.cell{width:220px;height:72px;padding:8px 10px;color:#fff;border-radius:4px;ve
 td.cell b{display:block;font-size:16px}
 td.cell span{display:block;font-size:12px}
 td.cell .note{font-style:italic}
+td.cell .lock{opacity:.9}
 td.cell .failure{opacity:.9;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:200px}
 .legend span{margin-right:14px;color:#57606a;font-size:12px}
 .stops{color:#b71c1c}

@@ -2,6 +2,7 @@ import type { ItemRecord } from '../records/types.ts';
 import { buildCell } from './status-cell.ts';
 import { withLastStop, withTested } from './status-destinations.ts';
 import { cellKey, collectDisks, indexCells } from './status-index.ts';
+import { cellLock } from './status-locks.ts';
 import type { StatusCell, StatusInputs, StatusReport } from './status-report.ts';
 import { timeline } from './status-runs.ts';
 import type { SourceTimes } from './status-sources.ts';
@@ -18,7 +19,13 @@ export { newestRun } from './status-runs.ts';
 /** Builds the report from plain data: no I/O, so every rule here is testable on its own. */
 export function buildStatusReport(input: StatusInputs): StatusReport {
   const { policy, now } = input;
-  const destinations = policy.destinations.map((d) => ({ region: d.region, rpoHours: d.rpoHours }));
+  const destinations = policy.destinations.map((d) => ({
+    region: d.region,
+    rpoHours: d.rpoHours,
+    ...(d.lock === undefined
+      ? {}
+      : { lock: { days: d.lock.days, coolOffHours: d.lock.coolOffHours } }),
+  }));
   const destRegions = new Set(destinations.map((d) => d.region));
   const copies = input.copies.filter((c) => destRegions.has(c.regionId));
   const records = input.records.filter((r) => r.policy === policy.name);
@@ -33,7 +40,19 @@ export function buildStatusReport(input: StatusInputs): StatusReport {
       const key = cellKey(dest.region, diskId);
       const here = index.copies.get(key) ?? [];
       const attempts = index.attempts.get(key) ?? [];
-      cells.push(buildCell({ diskId, sourceRegion, dest, copies: here, attempts, sources, now }));
+      const cell = buildCell({ diskId, sourceRegion, dest, copies: here, attempts, sources, now });
+      const copy = here.find((c) => c.snapshotId === cell.newestCopy?.snapshotId);
+      if (dest.lock !== undefined && input.locks !== undefined && copy !== undefined) {
+        cell.lock = cellLock({
+          copy,
+          destRegion: dest.region,
+          policyLock: dest.lock,
+          attempts,
+          locks: input.locks,
+          now,
+        });
+      }
+      cells.push(cell);
     }
   }
   const summary = countCells(cells);

@@ -3,7 +3,7 @@
  * destination) cell can be in. The JSON output is this shape, so names here are public.
  */
 
-import type { Snapshot } from '../ports.ts';
+import type { Snapshot, SnapshotLock } from '../ports.ts';
 import type { LogRecord, Outcome } from '../records/types.ts';
 import type { HeartbeatStatus } from './heartbeat.ts';
 import type { SourceTimes } from './status-sources.ts';
@@ -61,6 +61,37 @@ export interface NewestCopy extends CopyRef {
   ageHours: number;
 }
 
+/** How a cell's newest completed copy is locked: the `lock` of a cell, set only for a locking destination. */
+export const LockState = {
+  /** ECS reports a live compliance lock (cool-off included): nobody can delete the copy until `until`. */
+  Locked: 'locked',
+  /** A completed copy of a locking destination without a live lock: it can be deleted. */
+  Unlocked: 'unlocked',
+  /** DescribeLockedSnapshots failed for the destination: the state is not known. */
+  Unknown: 'unknown',
+} as const;
+export type LockState = (typeof LockState)[keyof typeof LockState];
+
+export type CellLock =
+  | {
+      state: typeof LockState.Locked;
+      /** When the lock ends (ISO). */
+      until: string;
+      /** ECS's lock status: compliance-cooloff (UnlockSnapshot still works) or compliance. */
+      status: string;
+    }
+  | {
+      state: typeof LockState.Unlocked;
+      /** Set when the copy was locked once and the lock ran out (the run never re-locks). */
+      expiredAt?: string;
+      /**
+       * A run has recorded this copy as completed and it is still not locked (the run locks a
+       * copy when it first sees it complete): alerted as copy-unlocked.
+       */
+      overdue: boolean;
+    }
+  | { state: typeof LockState.Unknown; message: string };
+
 export interface StatusCell {
   diskId: string;
   sourceRegion: string;
@@ -72,11 +103,18 @@ export interface StatusCell {
   firstAttemptAt?: string;
   inFlight: (CopyRef & { progress: number })[];
   lastFailure?: { time: string; errorCode?: string; message: string; snapshotId?: string };
+  /**
+   * The lock of the newest completed copy (DescribeLockedSnapshots), for a destination with
+   * `lock` in the policy. Absent: the destination does not lock, or the cell has no completed copy.
+   */
+  lock?: CellLock;
 }
 
 export interface DestinationStatus {
   region: string;
   rpoHours: number;
+  /** The policy's lock of this destination's copies; absent: copies here are not locked. */
+  lock?: { days: number; coolOffHours: number };
   /** The newest destination-stopped alert (KMS key disabled, quota...), if any. */
   lastStop?: { time: string; errorCode?: string; message: string };
   /**
@@ -118,7 +156,14 @@ export interface StatusReport {
 
 /** What the report is built from: plain data, no I/O. */
 export interface StatusInputs {
-  policy: { name: string; destinations: readonly { region: string; rpoHours: number }[] };
+  policy: {
+    name: string;
+    destinations: readonly {
+      region: string;
+      rpoHours: number;
+      lock?: { days: number; coolOffHours: number } | undefined;
+    }[];
+  };
   /** This policy's copies across its destinations (DescribeSnapshots by the policy tag). */
   copies: readonly Snapshot[];
   /**
@@ -129,7 +174,20 @@ export interface StatusInputs {
   /** Records read back from the log store, any order. */
   records: readonly LogRecord[];
   heartbeat: HeartbeatStatus;
+  /**
+   * Lock states of the newest completed copies in the locking destinations (readLocks). Without
+   * it no cell has a `lock`: the first pass that picks the copies to ask about.
+   */
+  locks?: StatusLocks;
   now: Date;
+}
+
+/** What DescribeLockedSnapshots said, per copy, and the locking destinations it failed for. */
+export interface StatusLocks {
+  /** By snapshot id; a copy never locked is absent. */
+  found: ReadonlyMap<string, SnapshotLock>;
+  /** Destination region → why its locks could not be read. */
+  unknown: ReadonlyMap<string, string>;
 }
 
 /** True for the cell states that count as an RPO breach (alert, exit code 1). */

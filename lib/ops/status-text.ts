@@ -1,6 +1,7 @@
 import { neutralise } from '../terminal-safe.ts';
 import { HeartbeatState } from './heartbeat.ts';
 import { formatDuration } from './schedule.ts';
+import { lockText } from './status-locks.ts';
 import { RecoveryPointFrom, RpoState, type StatusCell, type StatusReport } from './status-model.ts';
 
 const TEXT_RUNS = 5;
@@ -45,7 +46,14 @@ export function renderStatusText(report: StatusReport): string {
       'LAST FAILURE',
       'RECOVERY POINT',
     ];
-    const rows = report.cells.map(cellRow);
+    // The LOCK column only when some destination locks: other policies keep their table.
+    const locking = new Set(
+      report.destinations.filter((d) => d.lock !== undefined).map((d) => d.region),
+    );
+    const rows = report.cells.map((cell) =>
+      locking.size === 0 ? cellRow(cell) : [...cellRow(cell), lockText(cell, locking)],
+    );
+    if (locking.size > 0) header.push('LOCK');
     lines.push(...table([header, ...rows]));
     if (report.cells.some((c) => c.newestCopy?.recoveryPointFrom === RecoveryPointFrom.CopyTime)) {
       lines.push(COPY_TIME_FOOTNOTE);
