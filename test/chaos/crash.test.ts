@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type RunningEmulator,
@@ -13,6 +11,7 @@ import {
 } from '../../emulator/index.ts';
 import { PROVENANCE_TAG_KEYS } from '../../lib/policy/render.ts';
 import { type Policy, PolicySchema } from '../../lib/policy/schema.ts';
+import { killWhen, startRun } from './support/cli-run.ts';
 import { copyProblems, eligiblePairs, liveCopiesByPair } from './support/copies.ts';
 import { chaosSeed, sized } from './support/mode.ts';
 import { intBetween, seededRandom } from './support/random.ts';
@@ -25,8 +24,6 @@ import { intBetween, seededRandom } from './support/random.ts';
  * and its call log tells when to pull the trigger.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin', 'dr-replicator.mjs');
 const SOURCE = 'cn-hangzhou';
 const DESTINATIONS = ['cn-shanghai', 'cn-beijing'];
 const DISKS = sized(40, 150);
@@ -134,52 +131,18 @@ function seedDestinations(base: World, now: number): World {
   return { ...base, snapshots: [...base.snapshots, ...oldCopies, ...foreign] };
 }
 
-function startRun(): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'run', '--policy', path.join(workDir, 'policy.yaml')],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DR_REPLICATOR_ENDPOINT: emulator.url,
-        ALIBABA_CLOUD_ACCESS_KEY_ID: emulator.credentials.accessKeyId,
-        ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.credentials.accessKeySecret,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  return { child, exited, stderr: () => stderr };
-}
-
 /** Runs once and kills it -9 as soon as the call log holds `after` matching calls. */
 async function runAndKill(phase: Phase, after: number): Promise<Kill> {
   const point = KILL_POINTS[phase];
   const since = emulator.admin.now();
-  const { child, exited } = startRun();
-  let done = false;
-  let killed = false;
-  void exited.then(() => {
-    done = true;
-  });
-  while (!done) {
-    const seen = emulator.admin
-      .calls({ action: point.action, since })
-      .filter((c) => !point.acceptedOnly || c.code === 'OK').length;
-    if (seen >= after) {
-      killed = child.kill('SIGKILL');
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  const exitCode = await exited;
+  const run = startRun(path.join(workDir, 'policy.yaml'), emulator);
+  const { killed, exitCode } = await killWhen(
+    run,
+    () =>
+      emulator.admin
+        .calls({ action: point.action, since })
+        .filter((c) => !point.acceptedOnly || c.code === 'OK').length >= after,
+  );
   return { phase, after, killed, exitCode };
 }
 
@@ -217,7 +180,7 @@ beforeAll(
       kills.push(await runAndKill(phase, intBetween(random, ...KILL_POINTS[phase].range)));
     }
     emulator.admin.advanceClock(3_600);
-    const last = startRun();
+    const last = startRun(path.join(workDir, 'policy.yaml'), emulator);
     finalRun = { exitCode: await last.exited, stderr: last.stderr() };
   },
   sized(120_000, 600_000),
