@@ -69,6 +69,11 @@ let emulator: RunningEmulator;
 let world: World;
 let policy: Policy;
 let workDir: string;
+
+/** The runs' spool and run lease in the test's own folder, never the user's state folder. */
+const ownState = (): NodeJS.ProcessEnv => ({
+  DR_REPLICATOR_SPOOL_DIR: path.join(workDir, 'state'),
+});
 let recordsFile: string;
 const oldCopies: WorldSnapshot[] = [];
 const foreign: WorldSnapshot[] = [];
@@ -135,7 +140,7 @@ function seedDestinations(base: World, now: number): World {
 async function runAndKill(phase: Phase, after: number): Promise<Kill> {
   const point = KILL_POINTS[phase];
   const since = emulator.admin.now();
-  const run = startRun(path.join(workDir, 'policy.yaml'), emulator);
+  const run = startRun(path.join(workDir, 'policy.yaml'), emulator, ownState());
   const { killed, exitCode } = await killWhen(
     run,
     () =>
@@ -180,7 +185,7 @@ beforeAll(
       kills.push(await runAndKill(phase, intBetween(random, ...KILL_POINTS[phase].range)));
     }
     emulator.admin.advanceClock(3_600);
-    const last = startRun(path.join(workDir, 'policy.yaml'), emulator);
+    const last = startRun(path.join(workDir, 'policy.yaml'), emulator, ownState());
     finalRun = { exitCode: await last.exited, stderr: last.stderr() };
   },
   sized(120_000, 600_000),
