@@ -36,11 +36,27 @@ export function redactParams(params: Readonly<Record<string, string>>): Record<s
   return out;
 }
 
-/** The call log, bounded so a long soak test cannot exhaust memory (oldest entries drop). */
+/** Calls per action and per answer code, counted since the log was cleared: never truncated. */
+export interface CallCounts {
+  total: number;
+  byAction: Record<string, number>;
+  /** `action code` -> count, e.g. `CopySnapshot OK`, `CopySnapshot Throttling.User`. */
+  byActionAndCode: Record<string, number>;
+}
+
+/**
+ * The call log, bounded so a long soak test cannot exhaust memory (oldest entries drop), and
+ * exact counters beside it: a count read from the entries of a 300,000-call run would be short.
+ */
 export class CallLog {
   private entries: CallLogEntry[] = [];
+  private counts: CallCounts = { total: 0, byAction: {}, byActionAndCode: {} };
 
   add(entry: CallLogEntry): void {
+    this.counts.total += 1;
+    this.counts.byAction[entry.action] = (this.counts.byAction[entry.action] ?? 0) + 1;
+    const key = `${entry.action} ${entry.code}`;
+    this.counts.byActionAndCode[key] = (this.counts.byActionAndCode[key] ?? 0) + 1;
     this.entries.push(entry);
     if (this.entries.length > MAX_ENTRIES) this.entries = this.entries.slice(-MAX_ENTRIES / 2);
   }
@@ -55,7 +71,17 @@ export class CallLog {
     );
   }
 
+  /** A copy of the exact counters. */
+  totals(): CallCounts {
+    return {
+      total: this.counts.total,
+      byAction: { ...this.counts.byAction },
+      byActionAndCode: { ...this.counts.byActionAndCode },
+    };
+  }
+
   clear(): void {
     this.entries = [];
+    this.counts = { total: 0, byAction: {}, byActionAndCode: {} };
   }
 }

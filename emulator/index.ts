@@ -7,7 +7,7 @@ import { listen } from './server.ts';
 import { SlsService } from './sls/service.ts';
 
 export type { EmulatorAdmin } from './admin/admin-api.ts';
-export type { CallFilter, CallLogEntry } from './call-log.ts';
+export type { CallCounts, CallFilter, CallLogEntry } from './call-log.ts';
 export type { SnapshotRecord } from './model/records.ts';
 export type {
   AccountFlags,

@@ -1,5 +1,12 @@
+import type { CallCounts } from '../../emulator/index.ts';
 import { syntheticWorld } from '../../emulator/index.ts';
-import { breakdown, callStats, copiedPairs, runEngine, withEmulator } from '../support/cloud.ts';
+import {
+  breakdown,
+  callStatsBetween,
+  copiedPairs,
+  runEngine,
+  withEmulator,
+} from '../support/cloud.ts';
 import { benchPolicy } from '../support/policy.ts';
 import { round, type ScenarioResult } from '../support/report.ts';
 
@@ -11,6 +18,7 @@ export interface ApiEfficiencySize {
 const SOURCE = 'cn-hangzhou';
 const DESTINATIONS = ['cn-shanghai', 'cn-beijing', 'cn-shenzhen', 'cn-qingdao'] as const;
 const PAGE = 100;
+const ZERO_COUNTS: CallCounts = { total: 0, byAction: {}, byActionAndCode: {} };
 /** Generous enough that the limiter never waits: this scenario counts calls, not time. */
 const UNTHROTTLED_PER_MINUTE = 100_000;
 
@@ -56,7 +64,8 @@ export async function apiEfficiency(
     const sourcePages = Math.ceil(size.snapshots / PAGE);
 
     const first = await runEngine(emulator, policy);
-    const firstCalls = callStats(emulator.admin.calls());
+    const afterFirst = emulator.admin.callCounts();
+    const firstCalls = callStatsBetween(ZERO_COUNTS, afterFirst);
     const minimum = sourcePages + destinations.length + pairs;
     const copied = copiedPairs(emulator, policy);
     if (copied.size !== pairs) {
@@ -65,13 +74,12 @@ export async function apiEfficiency(
 
     // A day later every copy has finished: one run records the completions...
     emulator.admin.advanceClock(86_400);
-    const before = emulator.admin.calls().length;
     await runEngine(emulator, policy);
-    const secondCalls = callStats(emulator.admin.calls().slice(before));
+    const afterSecond = emulator.admin.callCounts();
+    const secondCalls = callStatsBetween(afterFirst, afterSecond);
     // ...and the next one only has to look.
-    const beforeThird = emulator.admin.calls().length;
     const third = await runEngine(emulator, policy);
-    const thirdCalls = callStats(emulator.admin.calls().slice(beforeThird));
+    const thirdCalls = callStatsBetween(afterSecond, emulator.admin.callCounts());
     const steadyMinimum = sourcePages + destinations.length * Math.ceil(size.snapshots / PAGE);
 
     return {

@@ -1,4 +1,5 @@
 import {
+  type CallCounts,
   type CallLogEntry,
   type EmulatorOptions,
   type RunningEmulator,
@@ -66,6 +67,31 @@ export function callStats(entries: readonly CallLogEntry[]): CallStats {
     stats.byAction[e.action] = (stats.byAction[e.action] ?? 0) + 1;
     if (e.code.startsWith('Throttling')) stats.throttled += 1;
     if (e.code === 'OK') stats.accepted[e.action] = (stats.accepted[e.action] ?? 0) + 1;
+  }
+  return stats;
+}
+
+/**
+ * The same statistics from the emulator's exact counters, between two readings: the call log
+ * keeps only the newest 100,000–200,000 entries, so a 300,000-copy run must be counted this way.
+ */
+export function callStatsBetween(before: CallCounts, after: CallCounts): CallStats {
+  const stats: CallStats = {
+    total: after.total - before.total,
+    byAction: {},
+    throttled: 0,
+    accepted: {},
+  };
+  for (const [action, n] of Object.entries(after.byAction)) {
+    const d = n - (before.byAction[action] ?? 0);
+    if (d > 0) stats.byAction[action] = d;
+  }
+  for (const [key, n] of Object.entries(after.byActionAndCode)) {
+    const d = n - (before.byActionAndCode[key] ?? 0);
+    if (d <= 0) continue;
+    const [action = '', code = ''] = key.split(' ');
+    if (code.startsWith('Throttling')) stats.throttled += d;
+    if (code === 'OK') stats.accepted[action] = (stats.accepted[action] ?? 0) + d;
   }
   return stats;
 }

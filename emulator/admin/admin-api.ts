@@ -1,4 +1,4 @@
-import type { CallFilter, CallLogEntry } from '../call-log.ts';
+import type { CallCounts, CallFilter, CallLogEntry } from '../call-log.ts';
 import type { DiskRecord, SnapshotRecord } from '../model/records.ts';
 import type { AccountFlags, CopyModel, KeyState, World } from '../model/types.ts';
 import type { FaultSettings } from '../policy/faults.ts';
@@ -32,6 +32,8 @@ export interface EmulatorAdmin {
   issueStsCredentials(ttlSeconds?: number): StsCredentials;
   setKeyState(region: string, keyId: string, state: KeyState): void;
   calls(filter?: CallFilter): CallLogEntry[];
+  /** Exact call counts since start or reset (calls() keeps only the newest 100,000–200,000). */
+  callCounts(): CallCounts;
   /** Model snapshots (copies of the records; times are virtual epoch ms). */
   snapshots(region?: string): SnapshotRecord[];
   /** Model disks, world disks and those CreateDisk made (copies; times are virtual epoch ms). */

@@ -1,4 +1,4 @@
-import type { CallFilter, CallLogEntry } from '../call-log.ts';
+import type { CallCounts, CallFilter, CallLogEntry } from '../call-log.ts';
 import type { VirtualClock } from '../clock.ts';
 import type { CloudState } from '../cloud-state.ts';
 import { type CloudModel, progressAt } from '../model/cloud-model.ts';
@@ -132,6 +132,10 @@ export class AdminFacade implements EmulatorAdmin {
 
   calls(filter?: CallFilter): CallLogEntry[] {
     return this.state.log.list(filter);
+  }
+
+  callCounts(): CallCounts {
+    return this.state.log.totals();
   }
 
   snapshots(region?: string): SnapshotRecord[] {

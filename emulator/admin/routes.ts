@@ -115,6 +115,7 @@ const ROUTES: Record<string, Route> = {
       ...(q.has('since') && { since: q.get('since')! }),
     });
   },
+  'GET calls/counts': (admin) => admin.callCounts(),
   'GET snapshots': (admin, _b, url) => {
     const region = url.searchParams.get('region');
     return admin.snapshots(region ?? undefined);

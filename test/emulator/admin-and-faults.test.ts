@@ -28,6 +28,26 @@ async function admin<T>(
 const regions = () => popClient(emu).request('DescribeRegions', {});
 
 describe('admin HTTP API', () => {
+  it('counts every call exactly, by action and answer, in calls/counts', async () => {
+    await regions();
+    await regions();
+    await popClient(emu)
+      .request('DescribeSnapshots', { RegionId: 'nowhere-1' })
+      .catch(() => undefined);
+
+    const { status, body } = await admin<{
+      total: number;
+      byAction: Record<string, number>;
+      byActionAndCode: Record<string, number>;
+    }>('GET', 'calls/counts');
+
+    expect(status).toBe(200);
+    expect(body.total).toBe(3);
+    expect(body.byAction).toEqual({ DescribeRegions: 2, DescribeSnapshots: 1 });
+    expect(body.byActionAndCode['DescribeRegions OK']).toBe(2);
+    expect(emu.admin.callCounts()).toEqual(body);
+  });
+
   it('advances the virtual clock', async () => {
     const before = (await admin<{ now: string }>('GET', 'clock')).body.now;
     const after = (await admin<{ now: string }>('POST', 'clock/advance', { seconds: 90 })).body.now;
