@@ -132,6 +132,11 @@ export async function orgWorld(options: OrgWorldOptions): Promise<OrgWorld> {
       ...DESTINATIONS.map((d) => `  - { region: ${d}, maxConcurrentCopies: 4 }`),
       'limits:',
       `  requestsPerMinute: { CopySnapshot: ${rate}, DescribeSnapshots: ${rate}, DescribeKey: ${rate}, TagResources: ${rate} }`,
+      // A world with a scaled-down quota says so, as an operator whose quota is not the
+      // documented 1,000/min would: the adaptive rate climbs to this cap, not past it.
+      ...(options.copyQuotaPerMinute === undefined
+        ? []
+        : [`  accountCopySnapshotsPerMinute: ${options.copyQuotaPerMinute}`]),
       '',
     ].join('\n'),
   );
