@@ -73,7 +73,7 @@ export function planWork(input: PlanInput): WorkPlan {
   // Only copies need ordering (stalest first; sort is stable, so oldest snapshot first within
   // equal debt); the rest keep their order, which saves sorting hundreds of thousands of items.
   const copies = items.filter((i) => i.action === 'copy');
-  copies.sort((a, b) => (a.debtHours === b.debtHours ? 0 : b.debtHours > a.debtHours ? 1 : -1));
+  copies.sort((a, b) => b.debtRank - a.debtRank);
   const rest = items.filter((i) => i.action !== 'copy');
   return { items: copies.concat(rest), rpoBreaches, staleSources };
 }

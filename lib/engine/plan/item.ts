@@ -23,8 +23,12 @@ export interface WorkItem extends PlanItem {
    * after execution, which knows whether that copy did start.
    */
   waitsForThisRun?: string;
-  /** Sort key for copies: hours of RPO debt, Infinity when the disk has no copy yet. */
-  debtHours: number;
+  /**
+   * Sort key for copies: seconds of RPO debt, NO_COPY_YET when the disk has none. A small
+   * integer, which V8 keeps inside the object; a double (hours, Infinity) cost each of the
+   * 300,000 items of a 100,000 × 3 plan a heap number of its own.
+   */
+  debtRank: number;
   /**
    * The one decision for a selected source snapshot in a destination (copy, already-copied,
    * in-progress, deferred, skipped, fail): the run checks that every selected snapshot got
@@ -81,7 +85,7 @@ class PlannedItem implements WorkItem {
   destRegion: string;
   reason: string;
   outcome: Outcome;
-  debtHours: number;
+  debtRank: number;
 
   constructor(ref: PairRef, action: WorkItem['action'], outcome: Outcome, reason: string) {
     this.action = action;
@@ -92,13 +96,24 @@ class PlannedItem implements WorkItem {
     this.destRegion = ref.destRegion;
     this.reason = reason;
     this.outcome = outcome;
-    this.debtHours = ref.debtHours;
+    this.debtRank = debtRank(ref.debtHours);
     this.primary = false;
   }
 
   toJSON(): PlanItem {
     return toPlanItem(this);
   }
+}
+
+/** The largest small integer (Smi) V8 stores inline: the rank of a disk with no copy yet. */
+export const NO_COPY_YET = 2 ** 30 - 1;
+
+/** Hours of RPO debt as the copies' sort key: whole seconds, capped (Infinity: no copy yet). */
+export function debtRank(hours: number): number {
+  const seconds = Math.round(hours * 3600);
+  // NaN (no time to measure against) ranks as no debt.
+  if (!(seconds > 0)) return 0;
+  return Math.min(seconds, NO_COPY_YET);
 }
 
 /** The PlanItem fields of a work item (what `plan` shows), without the run's bookkeeping. */
@@ -109,7 +124,7 @@ export function toPlanItem(item: WorkItem): PlanItem {
     copyOf,
     markReported,
     pruneTarget,
-    debtHours,
+    debtRank,
     waitsForThisRun,
     primary,
     ...plan
