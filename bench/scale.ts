@@ -111,7 +111,15 @@ async function main(): Promise<void> {
     };
     if (!process.env.SCALE_TSX) await bundleChild();
     const list = await runChild<ListResult>('list', env);
-    const r = await runChild<PlanResult>('plan', env);
+    // Peak RSS follows the garbage collector's timing (±10 MiB run to run here): the planner runs
+    // SCALE_RUNS times (default 3) and the median run is reported, with the highest peak.
+    const runs: PlanResult[] = [];
+    for (let i = 0; i < Number(process.env.SCALE_RUNS ?? 3); i++) {
+      runs.push(await runChild<PlanResult>('plan', env));
+    }
+    const byRss = [...runs].sort((a, b) => a.maxRssKiB - b.maxRssKiB);
+    const r = byRss[Math.floor((byRss.length - 1) / 2)] as PlanResult;
+    const peaks = runs.map((p) => (p.maxRssKiB / 1024).toFixed(0)).join(', ');
     const floor = await runChild<{ maxRssKiB: number }>('floor', env);
     const made = Object.values(r.made).reduce((a, b) => a + b, 0);
     const copies = r.wouldMake.CopySnapshot ?? 0;
@@ -127,7 +135,7 @@ async function main(): Promise<void> {
       `listing pages: plan ${r.made.DescribeSnapshots ?? 0}, listing-only pass ${list.listPages}, minimum ${minimumPages}`,
       `plan time / listing-only time: ${(r.planMs / 1000).toFixed(2)} s / ${(list.listMs / 1000).toFixed(2)} s = ${(r.planMs / list.listMs).toFixed(2)} (target ≤ ${TARGET.planOverList})`,
       `listing-only peak RSS: ${(list.maxRssKiB / 1024).toFixed(0)} MiB`,
-      `planner peak RSS: ${rssMiB.toFixed(0)} MiB (target < ${TARGET.rssMiB} MiB); the same process planning nothing: ${(floor.maxRssKiB / 1024).toFixed(0)} MiB`,
+      `planner peak RSS: ${rssMiB.toFixed(0)} MiB, the median of ${runs.length} runs (${peaks}) (target < ${TARGET.rssMiB} MiB); the same process planning nothing: ${(floor.maxRssKiB / 1024).toFixed(0)} MiB`,
       `verdict: ${r.planMs < TARGET.planMs && rssMiB <= TARGET.rssMiB && r.planMs / list.listMs <= TARGET.planOverList ? 'within targets' : 'OUTSIDE TARGETS'}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
