@@ -14,8 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { startEmulator, syntheticWorld } from '../emulator/index.ts';
-import { ESM_REQUIRE_BANNER, RUNTIME_ASSETS } from '../scripts/build.ts';
-import { inlineSlsProto } from '../scripts/deploy/inline-sls-proto.ts';
+import { FUNCTION_BUNDLE_OPTIONS, RUNTIME_ASSETS } from '../scripts/build.ts';
 import {
   DESTINATIONS,
   type ListResult,
@@ -38,16 +37,7 @@ async function bundleChild(): Promise<void> {
     absWorkingDir: ROOT,
     entryPoints: [CHILD_SOURCE],
     outfile: CHILD_BUNDLE,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    banner: { js: ESM_REQUIRE_BANNER },
-    minify: true,
-    keepNames: true,
-    logLevel: 'silent',
-    plugins: [inlineSlsProto()],
-    alias: { '@alicloud/pop-core': '@alicloud/pop-core/lib/rpc.js' },
+    ...FUNCTION_BUNDLE_OPTIONS,
   });
   for (const asset of RUNTIME_ASSETS) {
     await copyFile(

@@ -15,7 +15,7 @@ import {
   restoreFailureRate,
 } from './policy/faults.ts';
 import { authorizeRpc } from './policy/ram-gate.ts';
-import { ApiError, apiError } from './protocol/api-error.ts';
+import { apiError, toApiError } from './protocol/api-error.ts';
 import {
   authenticate,
   formParams,
@@ -114,16 +114,7 @@ export class RpcPipeline {
       sendRpc(res, 200, format, `${call.action}Response`, { RequestId: requestId, ...result });
       finish('OK', 200);
     } catch (error) {
-      const e =
-        error instanceof ApiError
-          ? error
-          : new ApiError(
-              500,
-              'InternalError',
-              'The request processing has failed due to some unknown error.',
-              { cause: error },
-            );
-      if (!(error instanceof ApiError)) console.error('emulator: unexpected error', error);
+      const e = toApiError(error);
       sendRpc(
         res,
         e.httpStatus,

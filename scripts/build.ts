@@ -1,7 +1,7 @@
 import { access, copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions as EsbuildOptions } from 'esbuild';
 import { Code } from '../lib/codes.ts';
 import { ReplicatorError } from '../lib/errors.ts';
 import { loadOrgFile } from '../lib/org/load.ts';
@@ -53,6 +53,23 @@ export const ESM_REQUIRE_BANNER =
   "import { fileURLToPath as __drFileURLToPath } from 'node:url';" +
   'const require = __drCreateRequire(import.meta.url);' +
   'const __dirname = __drDirname(__drFileURLToPath(import.meta.url));';
+
+/** How a function's code is bundled; bench/scale.ts bundles its planner the same way. */
+export const FUNCTION_BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  banner: { js: ESM_REQUIRE_BANNER },
+  minify: true,
+  // Error classes name themselves from new.target.name; mangled names would reach records.
+  keepNames: true,
+  logLevel: 'silent',
+  plugins: [inlineSlsProto()],
+  // pop-core's index also loads its ROA client (xml2js, xmlbuilder, sax: a fifth of the
+  // bundle); only the RPC client is used, and the index re-exports it unchanged.
+  alias: { '@alicloud/pop-core': '@alicloud/pop-core/lib/rpc.js' },
+} as const satisfies EsbuildOptions;
 
 /** Files a bundled dependency reads at run time, copied beside every bundle. */
 export const RUNTIME_ASSETS = ['node_modules/re2-wasm/build/wasm/re2.wasm'] as const;
@@ -176,22 +193,10 @@ async function bundleHandler(
       loader: 'ts',
     },
     outfile: entryFile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    banner: { js: ESM_REQUIRE_BANNER },
-    minify: true,
-    // Error classes name themselves from new.target.name; mangled names would reach records.
-    keepNames: true,
+    ...FUNCTION_BUNDLE_OPTIONS,
     sourcemap: 'linked',
     legalComments: 'linked',
     metafile: true,
-    logLevel: 'silent',
-    plugins: [inlineSlsProto()],
-    // pop-core's index also loads its ROA client (xml2js, xmlbuilder, sax: a fifth of the
-    // bundle); only the RPC client is used, and the index re-exports it unchanged.
-    alias: { '@alicloud/pop-core': '@alicloud/pop-core/lib/rpc.js' },
   }).catch((error: unknown) => {
     throw new BuildError(`${fn.resource}: esbuild failed: ${(error as Error).message}`, {
       cause: error,

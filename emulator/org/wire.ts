@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { ApiError } from '../protocol/api-error.ts';
+import { toApiError } from '../protocol/api-error.ts';
 
 export function sendJson(
   res: ServerResponse,
@@ -20,15 +20,7 @@ export function sendJson(
 /** RPC error envelope of a region-less product (STS, Resource Directory). */
 export function sendRpcError(res: ServerResponse, error: unknown, host: string): void {
   const requestId = randomUUID().toUpperCase();
-  const e =
-    error instanceof ApiError
-      ? error
-      : new ApiError(
-          500,
-          'InternalError',
-          'The request processing has failed due to some unknown error.',
-        );
-  if (!(error instanceof ApiError)) console.error('emulator: unexpected error', error);
+  const e = toApiError(error);
   sendJson(res, e.httpStatus, {
     RequestId: requestId,
     HostId: host,

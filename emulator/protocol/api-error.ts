@@ -201,3 +201,13 @@ export function apiError(code: ApiErrorCode, detail?: string, httpStatus?: numbe
   }
   return new ApiError(status, code, message);
 }
+
+/**
+ * What the wire answers for a thrown error: the ApiError itself, or, for anything else (an
+ * emulator bug), InternalError, logged so the bug is seen.
+ */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  console.error('emulator: unexpected error', error);
+  return apiError('InternalError');
+}

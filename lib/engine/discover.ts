@@ -131,9 +131,7 @@ async function discoverRegion(session: PlanSession, region: string): Promise<Sou
     result.error = error;
     return result;
   }
-  const sorted = [...seen.values()]
-    .filter((s) => matchesSelectors(session, s))
-    .sort(byCreationTime);
+  const sorted = oldestFirst([...seen.values()].filter((s) => matchesSelectors(session, s)));
   for (const snapshot of sorted) {
     const why = exclusionOf(snapshot);
     if (why) result.excluded.push({ snapshot, ...why });
@@ -150,9 +148,12 @@ export function discover(session: PlanSession): Promise<SourceDiscovery[]> {
   return Promise.all(regions.map((region) => discoverRegion(session, region)));
 }
 
-export function byCreationTime(a: Snapshot, b: Snapshot): number {
-  return (
-    Date.parse(a.creationTime) - Date.parse(b.creationTime) ||
-    a.snapshotId.localeCompare(b.snapshotId)
-  );
+/**
+ * Oldest first, ties by id. Each time is parsed once: parsing inside the comparison parsed
+ * 100,000 snapshots' times some 3.4 million times.
+ */
+export function oldestFirst(snapshots: readonly Snapshot[]): Snapshot[] {
+  const keyed = snapshots.map((snapshot) => ({ snapshot, ms: Date.parse(snapshot.creationTime) }));
+  keyed.sort((a, b) => a.ms - b.ms || a.snapshot.snapshotId.localeCompare(b.snapshot.snapshotId));
+  return keyed.map((k) => k.snapshot);
 }
