@@ -56,6 +56,15 @@ export async function planMemory(size: MemorySize): Promise<ScenarioResult> {
   const planSeconds = number(stdout, /plan: \d+ items in ([\d.]+) s/, 'plan time');
   const rssMiB = number(stdout, /planner peak RSS: ([\d.]+) MiB/, 'peak RSS');
   const allPeaks = /the median of \d+ runs \(([\d, ]+)\)/.exec(stdout)?.[1] ?? '';
+  const nodeOptions = /as deployed \(NODE_OPTIONS=([^)]*)\)/.exec(stdout)?.[1] ?? '';
+  const defaultsMiB = number(
+    stdout,
+    /planner peak RSS with Node's defaults: ([\d.]+) MiB/,
+    "peak RSS with Node's defaults",
+  );
+  const defaultPeaks =
+    /with Node's defaults: [\d.]+ MiB, the median of \d+ runs \(([\d, ]+)\)/.exec(stdout)?.[1] ??
+    '';
   const planOverList = number(
     stdout,
     /plan time \/ listing-only time: .* = ([\d.]+)/,
@@ -64,12 +73,18 @@ export async function planMemory(size: MemorySize): Promise<ScenarioResult> {
   return {
     id: 'memory',
     title: `Memory while planning ${snapshots.toLocaleString('en-US')} snapshots`,
-    method: `bench/scale.ts plans ${snapshots.toLocaleString('en-US')} source snapshots against ${destinations} destinations in a child process (bench/support/planner-child.ts bundled as the FC function is, run with plain node), over loopback HTTP to an emulator in its parent; peak RSS is that child's kernel maxRSS (Node included), the median of 3 planner runs (all three in the figures). The same child through tsx adds ~40 MiB (SCALE_TSX=1). The function's memory is memorySize in s.yaml.`,
+    method: `bench/scale.ts plans ${snapshots.toLocaleString('en-US')} source snapshots against ${destinations} destinations in a child process (bench/support/planner-child.ts bundled as the FC function is, run with plain node), over loopback HTTP to an emulator in its parent; peak RSS is that child's kernel maxRSS (Node included), the median of 3 planner runs with the function's NODE_OPTIONS from s.yaml (${nodeOptions}), and of 3 more with Node's defaults (all runs in the figures). The same child through tsx adds ~40 MiB (SCALE_TSX=1). The function's memory is memorySize in s.yaml.`,
     figures: [
       { label: 'plan items', value: items },
       { label: 'planning wall time', value: planSeconds, unit: 's' },
       { label: 'planner peak RSS (median run)', value: rssMiB, unit: 'MiB' },
       { label: 'planner peak RSS of each run (MiB)', value: allPeaks },
+      {
+        label: "planner peak RSS with Node's defaults (median run)",
+        value: defaultsMiB,
+        unit: 'MiB',
+      },
+      { label: "planner peak RSS of each run with Node's defaults (MiB)", value: defaultPeaks },
       { label: 'FC memorySize (s.yaml)', value: memoryMiB, unit: 'MiB' },
       { label: 'plan time / listing-only pass (same queries, same limiter)', value: planOverList },
     ],

@@ -31,9 +31,9 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
       const raw = body.Snapshots?.Snapshot ?? [];
       const page: SnapshotPage = {
         snapshots: raw.map((s) => toSnapshot(s, query.regionId)),
-        requestId: String(body.RequestId ?? ''),
+        requestId: str(body.RequestId),
       };
-      if (body.NextToken) page.nextToken = String(body.NextToken);
+      if (body.NextToken) page.nextToken = str(body.NextToken);
       return page;
     },
 
@@ -43,7 +43,7 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
         'CopySnapshot',
         copySnapshotParams(request),
       );
-      return { requestId: String(body.RequestId ?? ''), snapshotId: String(body.SnapshotId ?? '') };
+      return { requestId: str(body.RequestId), snapshotId: String(body.SnapshotId ?? '') };
     },
 
     async deleteSnapshot(regionId: string, snapshotId: string): Promise<CallResult> {
@@ -53,7 +53,7 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
         RegionId: regionId,
         SnapshotId: snapshotId,
       });
-      return { requestId: String(body.RequestId ?? '') };
+      return { requestId: str(body.RequestId) };
     },
 
     async tagSnapshots(regionId: string, snapshotIds: string[], tags: Record<string, string>) {
@@ -63,7 +63,7 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
       });
       Object.assign(params, tagParams(tags));
       const body = await rpc.call<{ RequestId?: string }>(regionId, 'TagResources', params);
-      return { requestId: String(body.RequestId ?? '') };
+      return { requestId: str(body.RequestId) };
     },
 
     async listTaggedSnapshots(regionId, tags, nextToken): Promise<TagRowPage> {
@@ -80,9 +80,9 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
           tagKey: str(r.TagKey),
           tagValue: str(r.TagValue),
         })),
-        requestId: String(body.RequestId ?? ''),
+        requestId: str(body.RequestId),
       };
-      if (body.NextToken) page.nextToken = String(body.NextToken);
+      if (body.NextToken) page.nextToken = str(body.NextToken);
       return page;
     },
 
@@ -99,7 +99,7 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
         },
       );
       return {
-        requestId: String(body.RequestId ?? ''),
+        requestId: str(body.RequestId),
         lock: toLock(body.LockedSnapshotInfo ?? {}, request.snapshotId),
       };
     },
@@ -122,7 +122,7 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
         'CreateDisk',
         params,
       );
-      return { requestId: String(body.RequestId ?? ''), diskId: String(body.DiskId ?? '') };
+      return { requestId: str(body.RequestId), diskId: String(body.DiskId ?? '') };
     },
 
     async describeDisks(query: DiskQuery, nextToken?: string) {
@@ -136,9 +136,9 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
         Disks?: { Disk?: RawDisk[] };
       }>(query.regionId, 'DescribeDisks', params);
       return {
-        requestId: String(body.RequestId ?? ''),
+        requestId: str(body.RequestId),
         disks: (body.Disks?.Disk ?? []).map((d) => toDisk(d, query.regionId)),
-        ...(body.NextToken ? { nextToken: String(body.NextToken) } : {}),
+        ...(body.NextToken ? { nextToken: str(body.NextToken) } : {}),
       };
     },
 
@@ -148,7 +148,7 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
         RegionId: regionId,
         DiskId: diskId,
       });
-      return { requestId: String(body.RequestId ?? '') };
+      return { requestId: str(body.RequestId) };
     },
 
     async describeZones(regionId: string) {
@@ -157,7 +157,7 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
         Zones?: { Zone?: { ZoneId?: unknown }[] };
       }>(regionId, 'DescribeZones', { RegionId: regionId, Verbose: false });
       return {
-        requestId: String(body.RequestId ?? ''),
+        requestId: str(body.RequestId),
         zones: (body.Zones?.Zone ?? []).map((z) => str(z.ZoneId)).filter((z) => z !== ''),
       };
     },
@@ -177,9 +177,9 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
       // JSON carries the list bare; tolerate the wrapped shape other RPC lists use.
       const list = Array.isArray(raw) ? raw : (raw?.LockedSnapshotsInfo ?? []);
       return {
-        requestId: String(body.RequestId ?? ''),
+        requestId: str(body.RequestId),
         locks: list.map((l) => toLock(l, '')),
-        ...(body.NextToken ? { nextToken: String(body.NextToken) } : {}),
+        ...(body.NextToken ? { nextToken: str(body.NextToken) } : {}),
       };
     },
   };
@@ -337,12 +337,20 @@ interface DescribeSnapshotsBody {
 }
 
 /**
- * pop-core parses with json-bigint, which builds every string one character at a time: the
- * results are V8 rope strings several times their size. Copying them flat halves the memory a
- * 100 000-snapshot listing holds.
+ * V8 makes a substring at least this long a view into its parent rather than a copy; shorter
+ * ones are copies already.
+ */
+const SLICED_MIN_LENGTH = 13;
+
+/**
+ * pop-core parses with json-bigint, whose strings are substrings of the whole response text:
+ * views that keep the page's text (63 KB for 100 snapshots) alive for as long as one of them
+ * is held. Every string kept from a response goes through here: the listing keeps each page's
+ * NextToken to detect a loop, and unflattened those tokens alone held every page of a
+ * 100,000-snapshot listing (63 MB) until it ended.
  */
 function flat(s: string): string {
-  return s.length === 0 ? s : Buffer.from(s, 'utf8').toString('utf8');
+  return s.length < SLICED_MIN_LENGTH ? s : Buffer.from(s, 'utf8').toString('utf8');
 }
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : flat(String(v)));
@@ -371,12 +379,14 @@ export function toSnapshot(raw: RawSnapshot, regionId: string): Snapshot {
     for (const tag of rawTags) tags[intern(str(tag.TagKey))] = str(tag.TagValue);
   }
   const diskType = str(raw.SourceDiskType).toLowerCase();
+  const snapshotId = str(raw.SnapshotId);
   const status = STATUSES.find((s) => s === raw.Status) ?? 'progressing';
   const region = str(raw.RegionId);
   const snapshot: Snapshot = {
-    snapshotId: str(raw.SnapshotId),
+    snapshotId,
     regionId: region === regionId || region === '' ? regionId : intern(region),
-    name: str(raw.SnapshotName),
+    // Shared when equal: the emulator (and some tools) name a snapshot by its id.
+    name: raw.SnapshotName === raw.SnapshotId ? snapshotId : str(raw.SnapshotName),
     description: str(raw.Description),
     status,
     progress: Number.parseInt(str(raw.Progress), 10) || 0,
@@ -389,7 +399,9 @@ export function toSnapshot(raw: RawSnapshot, regionId: string): Snapshot {
     encrypted: raw.Encrypted === true || str(raw.Encrypted) === 'true',
     tags,
   };
-  if (diskType === 'system' || diskType === 'data') snapshot.sourceDiskType = diskType;
+  // The literals, not the parsed strings: one copy for a whole listing.
+  if (diskType === 'system') snapshot.sourceDiskType = 'system';
+  else if (diskType === 'data') snapshot.sourceDiskType = 'data';
   if (raw.KMSKeyId) snapshot.kmsKeyId = intern(str(raw.KMSKeyId));
   const retention = Number(str(raw.RetentionDays));
   if (Number.isInteger(retention) && retention > 0) snapshot.retentionDays = retention;

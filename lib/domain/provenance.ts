@@ -71,11 +71,6 @@ export function provenanceOf(snapshot: Snapshot, policyName: string): Provenance
   };
 }
 
-/** `${sourceRegion}|${sourceSnapshotId}`: how copies are looked up by their source. */
-export function pairKey(sourceRegion: string, snapshotId: string): string {
-  return `${sourceRegion}|${snapshotId}`;
-}
-
 /** Where a source snapshot came from, if it is itself a copy or one of ours (loop guard). */
 export function sourceExclusion(snapshot: Snapshot): string | undefined {
   if (snapshot.sourceSnapshotId) {

@@ -1,11 +1,10 @@
 import { CloudApiError } from '../cloud/errors.ts';
 import { listSnapshots } from '../domain/listing.ts';
-import { type CopyOrigin, CopyVerdict, pairKey, provenanceOf } from '../domain/provenance.ts';
+import { PairMap } from '../domain/pair-map.ts';
+import { type CopyOrigin, CopyVerdict, provenanceOf } from '../domain/provenance.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import type { Snapshot } from '../ports.ts';
 import type { PlanSession } from './session.ts';
-
-export { pairKey } from '../domain/provenance.ts';
 
 /**
  * Set on a copy once its completion (or failure) has been recorded, so each copy gets exactly
@@ -26,8 +25,8 @@ export interface DestinationCopies {
   error?: CloudApiError;
   /** True when the listing may be missing copies: nothing is pruned here this run. */
   truncated: boolean;
-  /** Our copies (provenance rule) by `${sourceRegion}|${sourceSnapshotId}`, newest first. */
-  bySource: Map<string, Snapshot[]>;
+  /** Our copies (provenance rule) by source region and snapshot id, newest first. */
+  bySource: PairMap<Snapshot[]>;
   /** Our copies by source disk id, newest first. */
   byDisk: Map<string, Snapshot[]>;
   /** Snapshots tagged with this policy that are not its copies: never counted, never pruned. */
@@ -55,7 +54,7 @@ export function indexCopies(
   const state: DestinationCopies = {
     region,
     truncated: false,
-    bySource: new Map(),
+    bySource: new PairMap(),
     byDisk: new Map(),
     foreign: [],
     listed: new Set(),
@@ -74,7 +73,9 @@ export function indexCopies(
       continue;
     }
     const { origin } = provenance;
-    push(state.bySource, pairKey(origin.region, origin.snapshotId), snapshot);
+    const ofSource = state.bySource.get(origin.region, origin.snapshotId);
+    if (ofSource) ofSource.push(snapshot);
+    else state.bySource.set(origin.region, origin.snapshotId, [snapshot]);
     if (origin.diskId) push(state.byDisk, origin.diskId, snapshot);
   }
   for (const list of [...state.bySource.values(), ...state.byDisk.values()]) {

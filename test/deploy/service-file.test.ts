@@ -152,6 +152,15 @@ describe('s.yaml', () => {
     }
   });
 
+  it("fits every function's heap limit to its memory: --max-old-space-size at 3/4 of memorySize", () => {
+    for (const fn of functions) {
+      const memory = fn.props.memorySize;
+      const limit = /--max-old-space-size=(\d+)/.exec(fn.environment.NODE_OPTIONS ?? '')?.[1];
+      expect(typeof memory, fn.resource).toBe('number');
+      expect(Number(limit), fn.resource).toBe(((memory as number) * 3) / 4);
+    }
+  });
+
   it('sets no instanceConcurrency, which FC 3.0 standard runtimes do not support, nor relies on it', () => {
     for (const fn of functions)
       expect(fn.props, fn.resource).not.toHaveProperty('instanceConcurrency');

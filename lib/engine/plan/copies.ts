@@ -8,7 +8,7 @@ import { newItem, type PairRef, type WorkItem } from './item.ts';
 const isReported = (copy: Snapshot) => copy.tags[REPORTED_TAG_KEY] !== undefined;
 
 /** How a pair with existing copies is reported, or undefined when no live copy exists. */
-export function existingCopyItem(ref: PairRef, copies: Snapshot[]): WorkItem | undefined {
+export function existingCopyItem(ref: PairRef, copies: readonly Snapshot[]): WorkItem | undefined {
   const done = copies.find((c) => c.status === 'accomplished');
   if (done) {
     const fresh = !isReported(done);
@@ -39,7 +39,7 @@ export function existingCopyItem(ref: PairRef, copies: Snapshot[]): WorkItem | u
 const NONE: readonly WorkItem[] = [];
 
 /** Failed copies nobody has recorded yet: one failed record each (most pairs have none). */
-export function failedCopyItems(ref: PairRef, copies: Snapshot[]): readonly WorkItem[] {
+export function failedCopyItems(ref: PairRef, copies: readonly Snapshot[]): readonly WorkItem[] {
   let items: WorkItem[] | undefined;
   for (const c of copies) {
     if (c.status !== 'failed' || isReported(c)) continue;

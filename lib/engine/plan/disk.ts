@@ -3,11 +3,13 @@ import type { Policy } from '../../policy/schema.ts';
 import type { Snapshot } from '../../ports.ts';
 import { Outcome } from '../../records/types.ts';
 import { buildCopyRequest, CopyRequestError } from '../copy-request.ts';
-import { copySource, pairKey } from '../reconcile.ts';
+import { copySource } from '../reconcile.ts';
 import { existingCopyItem, failedCopyItems } from './copies.ts';
 import type { DestinationInput } from './input.ts';
 import { failItem, newItem, pairRef, type WorkItem } from './item.ts';
 import { HOUR_MS, type RpoBreach, type SourceTimes, sourceMsIn } from './rpo.ts';
+
+const NO_COPIES: readonly Snapshot[] = [];
 
 /** What every disk of one destination is planned against. */
 export interface DiskContext {
@@ -75,9 +77,8 @@ export function planDisk(plan: DiskContext, snapshots: Snapshot[]): DiskDecision
   const stoppedReason = input.stopped ? `destination stopped: ${input.stopped.message}` : '';
 
   snapshots.forEach((snapshot, index) => {
-    const key = pairKey(snapshot.regionId, snapshot.snapshotId);
     const ref = pairRef(snapshot, dest.region, debtHours);
-    const pairCopies = copies.bySource.get(key) ?? [];
+    const pairCopies = copies.bySource.get(snapshot.regionId, snapshot.snapshotId) ?? NO_COPIES;
     for (const failed of failedCopyItems(ref, pairCopies)) items.push(failed);
     const decide = (item: WorkItem) => {
       item.primary = true;
@@ -107,7 +108,9 @@ export function planDisk(plan: DiskContext, snapshots: Snapshot[]): DiskDecision
     let generation = 0;
     for (const c of pairCopies) if (c.status === 'failed') generation += 1;
     try {
-      const request = buildCopyRequest(policy, snapshot, dest, generation);
+      // Built here for its errors (CopyRequestError: a fail item, not a copy); the item builds
+      // the request again when its name or token is read.
+      buildCopyRequest(policy, snapshot, dest, generation);
       const item = newItem(
         ref,
         'copy',
@@ -116,9 +119,7 @@ export function planDisk(plan: DiskContext, snapshots: Snapshot[]): DiskDecision
           ? `missing in ${dest.region}; ${generation} earlier cop${generation === 1 ? 'y' : 'ies'} failed`
           : `missing in ${dest.region}`,
       );
-      item.copyName = request.name;
-      item.clientToken = request.clientToken;
-      item.copyOf = { source: snapshot, dest, generation };
+      item.copyOf = { policy, source: snapshot, dest, generation };
       decide(item);
       // Later snapshots of this disk wait for this copy.
       blocked = waitingFor('copy started this run', snapshot.snapshotId);

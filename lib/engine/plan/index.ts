@@ -1,5 +1,5 @@
+import { PairMap } from '../../domain/pair-map.ts';
 import type { Snapshot } from '../../ports.ts';
-import { pairKey } from '../reconcile.ts';
 import { type DiskContext, planDisk } from './disk.ts';
 import { excludedItems } from './excluded.ts';
 import type { PlanInput, WorkPlan } from './input.ts';
@@ -42,9 +42,9 @@ export function planWork(input: PlanInput): WorkPlan {
     }
   }
   // Pairs of discovered snapshots: a destination's other copies are orphans (out of lookback).
-  const discovered = new Set<string>();
+  const discovered = new PairMap<true>();
   for (const snapshots of byDisk.values()) {
-    for (const s of snapshots) discovered.add(pairKey(s.regionId, s.snapshotId));
+    for (const s of snapshots) discovered.set(s.regionId, s.snapshotId, true);
   }
   for (const destination of input.destinations) {
     const disk: DiskContext = { policy, now, input: destination, sourceTimes };

@@ -1,4 +1,5 @@
 import { Code } from '../../codes.ts';
+import type { PairMap } from '../../domain/pair-map.ts';
 import { CopyVerdict } from '../../domain/provenance.ts';
 import { PROVENANCE_TAG_KEYS } from '../../policy/render.ts';
 import type { Snapshot } from '../../ports.ts';
@@ -12,12 +13,12 @@ import { failItem, newItem, type PairRef, type WorkItem } from './item.ts';
 /** Copies in the destination whose source was not discovered (out of lookback): follow them. */
 export function followOrphans(
   input: DestinationInput,
-  visited: ReadonlySet<string>,
+  visited: Pick<PairMap<unknown>, 'has'>,
   shard?: Shard,
 ): WorkItem[] {
   const items: WorkItem[] = [];
-  for (const [key, copies] of input.copies.bySource) {
-    if (visited.has(key)) continue;
+  for (const [region, snapshotId, copies] of input.copies.bySource.entries()) {
+    if (visited.has(region, snapshotId)) continue;
     const first = copies[0];
     if (!first) continue;
     const source = copySource(first);
