@@ -65,6 +65,8 @@ export async function planMemory(size: MemorySize): Promise<ScenarioResult> {
   const defaultPeaks =
     /with Node's defaults: [\d.]+ MiB, the median of \d+ runs \(([\d, ]+)\)/.exec(stdout)?.[1] ??
     '';
+  const highestMiB = Math.max(rssMiB, ...allPeaks.split(',').map(Number));
+  const highestDefaultMiB = Math.max(defaultsMiB, ...defaultPeaks.split(',').map(Number));
   const planOverList = number(
     stdout,
     /plan time \/ listing-only time: .* = ([\d.]+)/,
@@ -90,14 +92,20 @@ export async function planMemory(size: MemorySize): Promise<ScenarioResult> {
     ],
     ratios: [
       {
-        label: 'peak RSS / function memory',
-        value: round(rssMiB / memoryMiB, 3),
+        label: 'highest peak of the runs as deployed / function memory',
+        value: round(highestMiB / memoryMiB, 3),
         meaning: '<1 = a plan of this size fits the deployed function',
       },
       {
-        label: 'peak RSS / 256 MiB (the target)',
-        value: round(rssMiB / 256, 3),
-        meaning: '≤1 = within the 256 MiB target for a 100,000 × 3 plan',
+        label: 'highest peak of the runs as deployed / 256 MiB (the target)',
+        value: round(highestMiB / 256, 3),
+        meaning: '≤1 = within the 256 MiB target for a 100,000 × 3 plan, in every run',
+      },
+      {
+        label: "highest peak of the runs with Node's defaults / 256 MiB",
+        value: round(highestDefaultMiB / 256, 3),
+        meaning:
+          "without s.yaml's heap limit V8 sizes the heap from this machine's memory and the peak follows GC timing: why NODE_OPTIONS fits it to the function",
       },
       {
         label: 'plan time / listing-only time',
