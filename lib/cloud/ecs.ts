@@ -43,7 +43,7 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
         'CopySnapshot',
         copySnapshotParams(request),
       );
-      return { requestId: str(body.RequestId), snapshotId: String(body.SnapshotId ?? '') };
+      return { requestId: str(body.RequestId), snapshotId: str(body.SnapshotId) };
     },
 
     async deleteSnapshot(regionId: string, snapshotId: string): Promise<CallResult> {
@@ -122,7 +122,7 @@ export function createEcsApi(rpc: RpcCaller): EcsApi {
         'CreateDisk',
         params,
       );
-      return { requestId: str(body.RequestId), diskId: String(body.DiskId ?? '') };
+      return { requestId: str(body.RequestId), diskId: str(body.DiskId) };
     },
 
     async describeDisks(query: DiskQuery, nextToken?: string) {
@@ -231,11 +231,11 @@ interface RawLock {
 
 function toLock(raw: RawLock, snapshotId: string): SnapshotLock {
   return {
-    snapshotId: raw.SnapshotId === undefined ? snapshotId : String(raw.SnapshotId),
-    status: String(raw.LockStatus ?? ''),
-    expiresAt: String(raw.LockExpiredTime ?? ''),
-    coolOffEndsAt: String(raw.CoolOffPeriodExpiredTime ?? ''),
-    lockedAt: String(raw.LockCreationTime ?? ''),
+    snapshotId: raw.SnapshotId === undefined ? snapshotId : str(raw.SnapshotId),
+    status: str(raw.LockStatus),
+    expiresAt: str(raw.LockExpiredTime),
+    coolOffEndsAt: str(raw.CoolOffPeriodExpiredTime),
+    lockedAt: str(raw.LockCreationTime),
     durationDays: Number(raw.LockDuration ?? 0),
   };
 }
