@@ -10,15 +10,14 @@
  * Run with `npm run bench:scale` (SCALE_SNAPSHOTS to change the size).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import { build } from 'esbuild';
-import { parse } from 'yaml';
 import { startEmulator, syntheticWorld } from '../emulator/index.ts';
 import { FUNCTION_BUNDLE_OPTIONS, RUNTIME_ASSETS } from '../scripts/build.ts';
+import { deployedReplicator } from './support/deployed.ts';
 import {
   DESTINATIONS,
   type ListResult,
@@ -57,14 +56,6 @@ const SNAPSHOTS_PER_DISK = 5;
 const PAGE = 100;
 /** Issue 9: peak RSS of a 100,000 x 3 plan at most 256 MiB; plan time at most 1.25 x a listing-only pass. */
 const TARGET = { planMs: 30_000, rssMiB: 256, planOverList: 1.25 } as const;
-
-/** The replicator function's NODE_OPTIONS in s.yaml: the planner runs as it is deployed. */
-function deployedNodeOptions(): string {
-  const doc = parse(readFileSync(path.join(ROOT, 's.yaml'), 'utf8')) as {
-    resources?: { replicator?: { props?: { environmentVariables?: { NODE_OPTIONS?: string } } } };
-  };
-  return doc.resources?.replicator?.props?.environmentVariables?.NODE_OPTIONS ?? '';
-}
 
 /** Median of the runs by peak RSS, and every peak in run order (MiB). */
 function medianRun(runs: PlanResult[]): { median: PlanResult; peaks: string } {
@@ -117,7 +108,8 @@ async function main(): Promise<void> {
     `world: ${snapshots} snapshots (${SOURCES.length} regions × ${disksPerRegion} disks × ${SNAPSHOTS_PER_DISK}), ${DESTINATIONS.length} destinations, built in ${Math.round(performance.now() - worldStarted)} ms\n`,
   );
   try {
-    const nodeOptions = deployedNodeOptions();
+    // The planner runs as it is deployed: the replicator's NODE_OPTIONS in s.yaml.
+    const { nodeOptions } = await deployedReplicator();
     const env = {
       ALIBABA_CLOUD_ACCESS_KEY_ID: emulator.credentials.accessKeyId,
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.credentials.accessKeySecret,
@@ -140,7 +132,6 @@ async function main(): Promise<void> {
     }
     const { median: r, peaks } = medianRun(deployedRuns);
     const byDefault = medianRun(defaultRuns);
-    const runs = deployedRuns;
     const floor = await runChild<{ maxRssKiB: number }>('floor', env);
     const made = Object.values(r.made).reduce((a, b) => a + b, 0);
     const copies = r.wouldMake.CopySnapshot ?? 0;
@@ -149,6 +140,8 @@ async function main(): Promise<void> {
       SOURCES.length * Math.ceil(snapshots / SOURCES.length / PAGE) + DESTINATIONS.length;
     const minimum = minimumPages + copies;
     const rssMiB = r.maxRssKiB / 1024;
+    // The verdict holds only if every run as deployed was within the memory target.
+    const highestMiB = Math.max(...deployedRuns.map((p) => p.maxRssKiB)) / 1024;
     const lines = [
       `plan: ${r.items} items in ${(r.planMs / 1000).toFixed(2)} s (target < ${TARGET.planMs / 1000} s)`,
       `calls made by plan: ${JSON.stringify(r.made)}; a run would add ${JSON.stringify(r.wouldMake)}`,
@@ -156,9 +149,9 @@ async function main(): Promise<void> {
       `listing pages: plan ${r.made.DescribeSnapshots ?? 0}, listing-only pass ${list.listPages}, minimum ${minimumPages}`,
       `plan time / listing-only time: ${(r.planMs / 1000).toFixed(2)} s / ${(list.listMs / 1000).toFixed(2)} s = ${(r.planMs / list.listMs).toFixed(2)} (target ≤ ${TARGET.planOverList})`,
       `listing-only peak RSS: ${(list.maxRssKiB / 1024).toFixed(0)} MiB`,
-      `planner peak RSS: ${rssMiB.toFixed(0)} MiB, the median of ${runs.length} runs (${peaks}) (target < ${TARGET.rssMiB} MiB), as deployed (NODE_OPTIONS=${nodeOptions}); the same process planning nothing: ${(floor.maxRssKiB / 1024).toFixed(0)} MiB`,
+      `planner peak RSS: ${rssMiB.toFixed(0)} MiB, the median of ${deployedRuns.length} runs (${peaks}) (target < ${TARGET.rssMiB} MiB), as deployed (NODE_OPTIONS=${nodeOptions}); the same process planning nothing: ${(floor.maxRssKiB / 1024).toFixed(0)} MiB`,
       `planner peak RSS with Node's defaults: ${(byDefault.median.maxRssKiB / 1024).toFixed(0)} MiB, the median of ${defaultRuns.length} runs (${byDefault.peaks}) (heap limit ${(getHeapStatistics().heap_size_limit / 2 ** 20).toFixed(0)} MiB on this machine)`,
-      `verdict: ${r.planMs < TARGET.planMs && rssMiB <= TARGET.rssMiB && r.planMs / list.listMs <= TARGET.planOverList ? 'within targets' : 'OUTSIDE TARGETS'}`,
+      `verdict: ${r.planMs < TARGET.planMs && highestMiB <= TARGET.rssMiB && r.planMs / list.listMs <= TARGET.planOverList ? 'within targets' : 'OUTSIDE TARGETS'}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { parse } from 'yaml';
+import { deployedReplicator } from '../support/deployed.ts';
 import { round, type ScenarioResult } from '../support/report.ts';
 
 export interface MemorySize {
@@ -14,21 +14,6 @@ export interface MemorySize {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCALE_BENCH = path.join(ROOT, 'bench', 'scale.ts');
 const run = promisify(execFile);
-
-/** The function memory s.yaml deploys with. */
-function functionMemoryMiB(): number {
-  const file = path.join(ROOT, 's.yaml');
-  if (!existsSync(file))
-    throw new Error('s.yaml is not in this tree: no function memory to compare with');
-  const doc = parse(readFileSync(file, 'utf8')) as {
-    resources?: Record<string, { props?: { memorySize?: unknown } }>;
-  };
-  for (const resource of Object.values(doc.resources ?? {})) {
-    const size = resource.props?.memorySize;
-    if (typeof size === 'number') return size;
-  }
-  throw new Error('s.yaml sets no memorySize');
-}
 
 function number(text: string, pattern: RegExp, what: string): number {
   const match = pattern.exec(text);
@@ -44,7 +29,7 @@ function number(text: string, pattern: RegExp, what: string): number {
  */
 export async function planMemory(size: MemorySize): Promise<ScenarioResult> {
   if (!existsSync(SCALE_BENCH)) throw new Error('bench/scale.ts is not in this tree');
-  const memoryMiB = functionMemoryMiB();
+  const { memoryMiB } = await deployedReplicator();
   const { stdout } = await run(process.execPath, ['--import', 'tsx', SCALE_BENCH], {
     cwd: ROOT,
     env: { ...process.env, SCALE_SNAPSHOTS: String(size.snapshots) },

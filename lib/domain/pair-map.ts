@@ -25,12 +25,6 @@ export class PairMap<V> {
     return this;
   }
 
-  get size(): number {
-    let size = 0;
-    for (const inRegion of this.#byRegion.values()) size += inRegion.size;
-    return size;
-  }
-
   /** Region by region, each in insertion order. */
   *entries(): IterableIterator<[region: string, snapshotId: string, value: V]> {
     for (const [region, inRegion] of this.#byRegion) {

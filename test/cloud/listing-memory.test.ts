@@ -1,12 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator, syntheticWorld } from '../../emulator/index.ts';
-import { createCloudClients } from '../../lib/cloud/clients.ts';
 import { type Listing, listSnapshots } from '../../lib/domain/listing.ts';
-import type { CloudClients } from '../../lib/ports.ts';
+import { type Bed, startBed } from '../engine/support/harness.ts';
 
-const T0 = new Date('2026-03-01T12:00:00Z');
 const SNAPSHOTS = 20_000;
 /**
  * What one listed snapshot may keep on the heap while the listing goes on: its object and its
@@ -25,24 +22,12 @@ const heldBytes = () => {
   return process.memoryUsage().heapUsed;
 };
 
-let emu: RunningEmulator;
-let cloud: CloudClients;
+let bed: Bed;
 
 beforeAll(async () => {
-  emu = await startEmulator({
-    world: syntheticWorld({
-      regions: ['cn-hangzhou'],
-      disksPerRegion: SNAPSHOTS / 5,
-      snapshotsPerDisk: 5,
-      now: T0,
-      destinations: ['cn-beijing'],
-    }),
-    startTime: T0,
-    speed: 0,
-  });
-  cloud = createCloudClients({ credentials: emu.admin.issueStsCredentials(), endpoint: emu.url });
+  bed = await startBed({ disksPerRegion: SNAPSHOTS / 5, snapshotsPerDisk: 5 });
 });
-afterAll(() => emu.stop());
+afterAll(() => bed.stop());
 
 describe('a listing in progress', () => {
   it('holds its snapshots, not the response texts they were parsed from', async () => {
@@ -52,7 +37,7 @@ describe('a listing in progress', () => {
     let during = 0;
     let before = 0;
     const deps = {
-      ecs: cloud.ecs,
+      ecs: bed.cloud.ecs,
       call: async <T>(_api: string, _region: string, fn: () => Promise<T>) => {
         calls += 1;
         if (calls === MEASURED_AT) during = heldBytes();
@@ -60,7 +45,7 @@ describe('a listing in progress', () => {
       },
     };
     // One page first: the clients, the agent and the parser are warm before the baseline.
-    await cloud.ecs.describeSnapshots({ regionId: 'cn-hangzhou', maxResults: 100 });
+    await bed.cloud.ecs.describeSnapshots({ regionId: 'cn-hangzhou', maxResults: 100 });
     before = heldBytes();
     const listing: Listing = await listSnapshots(deps, { regionId: 'cn-hangzhou', status: 'all' });
     const perSnapshot = (during - before) / ((MEASURED_AT - 1) * 100);
