@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http';
+import { searchLogs } from './api.ts';
 import { SlsErrors } from './errors.ts';
 import type { SlsFaultQueue } from './fault-queue.ts';
 import { PROJECT_NAME, parseJsonObject, sendJson, timeRange } from './http.ts';
-import type { SlsLog, SlsStore } from './store.ts';
+import type { SlsStore } from './store.ts';
 
 export const SLS_ADMIN_PREFIX = '/_emulator/sls/';
 
@@ -12,11 +13,6 @@ export interface SlsAdminTarget {
   faults: SlsFaultQueue;
   now(): Date;
   reset(): void;
-  query(
-    project: string,
-    logstore: string,
-    opts: { from: number; to: number; query?: string },
-  ): SlsLog[];
 }
 
 /**
@@ -68,7 +64,7 @@ export function handleSlsAdmin(
   if (method === 'GET' && action === 'logs') {
     const params = Object.fromEntries(url.searchParams);
     const { from, to } = timeRange(params);
-    const logs = target.query(params.project ?? '', params.logstore ?? '', {
+    const logs = searchLogs(target.store, params.project ?? '', params.logstore ?? '', {
       from,
       to,
       ...(params.query === undefined ? {} : { query: params.query }),

@@ -171,12 +171,12 @@ export class SlsApi {
     const offset = intParam(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
     const reverse = query.reverse === 'true';
     this.requireLogstore(project, logstore, false);
-    const matches = compileQuery(query.query);
-    const topic = query.topic;
-    let logs = this.store
-      .range(project, logstore, from, to)
-      .filter((log) => topic === undefined || topic === '' || log.topic === topic)
-      .filter((log) => matches(fieldsOf(log)));
+    let logs = searchLogs(this.store, project, logstore, {
+      from,
+      to,
+      ...(query.topic !== undefined && { topic: query.topic }),
+      ...(query.query !== undefined && { query: query.query }),
+    });
     const total = logs.length;
     if (reverse) logs = logs.reverse();
     const page = logs.slice(offset, offset + line).map(toGetLogsShape);
@@ -265,15 +265,22 @@ export class SlsApi {
   }
 }
 
-/** Logs with from ≤ time < to (seconds) that match the search, oldest first. */
+/**
+ * Logs with from ≤ time < to (seconds), of `topic` when one is given (empty: any), that match
+ * the search, oldest first.
+ */
 export function searchLogs(
   store: SlsStore,
   project: string,
   logstore: string,
-  opts: { from: number; to: number; query?: string },
+  opts: { from: number; to: number; query?: string; topic?: string },
 ): SlsLog[] {
   const matches = compileQuery(opts.query);
-  return store.range(project, logstore, opts.from, opts.to).filter((log) => matches(fieldsOf(log)));
+  const { topic } = opts;
+  return store
+    .range(project, logstore, opts.from, opts.to)
+    .filter((log) => !topic || log.topic === topic)
+    .filter((log) => matches(fieldsOf(log)));
 }
 
 /** Flattens a log the way search sees it: contents, topic, source and `__tag__:` fields. */

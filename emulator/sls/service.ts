@@ -49,7 +49,6 @@ export class SlsService {
       faults: this.faults,
       now,
       reset: () => this.reset(),
-      query: (project, logstore, range) => this.query(project, logstore, range),
     };
   }
 
