@@ -48,6 +48,10 @@ export const Code = {
   PhantomCopy: 'PhantomCopy',
   /** A restore drill's disk still comes from this copy: it is pruned next run. */
   DrillDiskPresent: 'DrillDiskPresent',
+  /** A restore drill's disk could not be made from the copy or never became Available. */
+  RestoreFailed: 'RestoreFailed',
+  /** DescribeZones lists no zone in the destination: no drill disk can be made. */
+  NoZone: 'NoZone',
 
   // ---- Runs: why a run or a destination stopped ---------------------------------------------
   TimeBudgetExceeded: 'TimeBudgetExceeded',

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Code } from '../codes.ts';
 
 /**
  * A deadline (performance.now() ms) that every cloud call made inside `withCallDeadline`
@@ -26,7 +27,7 @@ export function callTimeLeftMs(): number | undefined {
 }
 
 /** The code of a call not sent, or given up, because the run's time was spent. */
-export const TIME_BUDGET_CODE = 'TimeBudgetExceeded';
+export const TIME_BUDGET_CODE = Code.TimeBudgetExceeded;
 
 /** A call with less time left than this is not sent: it could not get an answer anyway. */
 export const CALL_TIMEOUT_FLOOR_MS = 100;

@@ -104,10 +104,7 @@ export class AdaptiveRate {
 
   /** Lowers (never raises) the ceiling: the strictest cap of every policy sharing it holds. */
   lowerCeiling(perMinute: number): void {
-    if (!(perMinute > 0) || perMinute >= this.#ceiling) return;
-    this.#ceiling = perMinute;
-    this.#rate = Math.min(this.#rate, perMinute);
-    this.#lastMax = Math.min(this.#lastMax, perMinute);
+    if (perMinute < this.#ceiling) this.setCeiling(perMinute);
   }
 
   /**

@@ -56,18 +56,16 @@ export interface CallOutcome {
 const { None, StopDestination, AbortRun } = Escalation;
 const keyHint = (s: CallSubject) => (s.kmsKeyId ? ` (KMS key ${s.kmsKeyId})` : '');
 const only = (escalation: Escalation): CallOutcome => ({ escalation });
+/** A transient failure: the item waits for the next run. */
+const deferred = (verb: string): CallOutcome => ({
+  outcome: Outcome.Deferred,
+  escalation: None,
+  message: (e) => `not ${verb} this run, retried next run: ${e.message}`,
+});
 
 const COPY: Record<ErrorClass, CallOutcome> = {
-  [ErrorClass.RetryNow]: {
-    outcome: Outcome.Deferred,
-    escalation: None,
-    message: (e) => `not copied this run, retried next run: ${e.message}`,
-  },
-  [ErrorClass.RetryNextRun]: {
-    outcome: Outcome.Deferred,
-    escalation: None,
-    message: (e) => `not copied this run, retried next run: ${e.message}`,
-  },
+  [ErrorClass.RetryNow]: deferred('copied'),
+  [ErrorClass.RetryNextRun]: deferred('copied'),
   [ErrorClass.SkipItem]: {
     outcome: Outcome.Skipped,
     escalation: None,
@@ -88,16 +86,8 @@ const COPY: Record<ErrorClass, CallOutcome> = {
 
 /** Like a copy: a copy that is gone is skipped, a transient failure waits for the next run. */
 const PRUNE: Record<ErrorClass, CallOutcome> = {
-  [ErrorClass.RetryNow]: {
-    outcome: Outcome.Deferred,
-    escalation: None,
-    message: (e) => `not pruned this run, retried next run: ${e.message}`,
-  },
-  [ErrorClass.RetryNextRun]: {
-    outcome: Outcome.Deferred,
-    escalation: None,
-    message: (e) => `not pruned this run, retried next run: ${e.message}`,
-  },
+  [ErrorClass.RetryNow]: deferred('pruned'),
+  [ErrorClass.RetryNextRun]: deferred('pruned'),
   [ErrorClass.SkipItem]: {
     outcome: Outcome.Skipped,
     escalation: None,

@@ -15,14 +15,22 @@ export interface RunEnd extends Findings {
   notes: string[];
 }
 
+/** The run's start, end and duration, as its record and its summary both state them. */
+function endTimes(session: RunSession) {
+  return {
+    startedAt: session.startedAt.toISOString(),
+    finishedAt: session.now().toISOString(),
+    durationMs: Math.round(performance.now() - session.startedMs),
+  };
+}
+
 /**
  * The last step: the exit code, the run record, and the summary. A stop reason's `code` is the
  * summary's and the record's `errorCode` (public field names).
  */
 export async function finishRun(session: RunSession, end: RunEnd): Promise<RunSummary> {
   const { book, stop, dryRun, policy } = session;
-  const finishedAt = session.now();
-  const durationMs = Math.round(performance.now() - session.startedMs);
+  const times = endTimes(session);
   const exitCode = stop.aborted
     ? ExitCode.Aborted
     : book.totals[Outcome.Failed] > 0 ||
@@ -37,9 +45,7 @@ export async function finishRun(session: RunSession, end: RunEnd): Promise<RunSu
   const apiCalls = session.counter.snapshot();
   const message = [runMessage(session, end.unmarked), ...end.notes].join('; ');
   await book.finish({
-    startedAt: session.startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationMs,
+    ...times,
     exitCode,
     apiCalls,
     message,
@@ -51,9 +57,7 @@ export async function finishRun(session: RunSession, end: RunEnd): Promise<RunSu
   return {
     runId: session.runId,
     policy: policy.name,
-    startedAt: session.startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationMs,
+    ...times,
     dryRun,
     totals: { ...book.totals },
     destinations: policy.destinations
@@ -80,12 +84,9 @@ export async function finishYielded(session: RunSession, holder: Claim): Promise
   const { book, policy } = session;
   const since = new Date(holder.startedAt).toISOString();
   const expiresAt = new Date(holder.expiresAt).toISOString();
-  const finishedAt = session.now();
-  const durationMs = Math.round(performance.now() - session.startedMs);
+  const times = endTimes(session);
   await book.finish({
-    startedAt: session.startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationMs,
+    ...times,
     exitCode: ExitCode.Ok,
     apiCalls: {},
     errorCode: Code.Yielded,
@@ -94,9 +95,7 @@ export async function finishYielded(session: RunSession, holder: Claim): Promise
   return {
     runId: session.runId,
     policy: policy.name,
-    startedAt: session.startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationMs,
+    ...times,
     dryRun: false,
     totals: { ...book.totals },
     destinations: [],

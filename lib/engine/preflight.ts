@@ -5,14 +5,16 @@ import { stopsRun } from './call-outcome.ts';
 import type { PlanSession } from './session.ts';
 import type { StopReason } from './stop.ts';
 
-export interface PreflightResult {
-  region: string;
-  ok: boolean;
-  /** Why the destination takes no copies this run (ok false). */
-  stopped?: StopReason;
-  /** Set when the failure means the whole run must stop (credentials, account). */
-  abort?: CloudApiError;
-}
+export type PreflightResult =
+  | { region: string; ok: true }
+  | {
+      region: string;
+      ok: false;
+      /** Why the destination takes no copies this run. */
+      stopped: StopReason;
+      /** Set when the failure means the whole run must stop (credentials, account). */
+      abort?: CloudApiError;
+    };
 
 /**
  * ECS encrypts with symmetric keys only (InvalidKMSKeyId.NotSymmetric); KMS names every

@@ -34,7 +34,7 @@ export async function prepare(session: PlanSession, deadline?: number): Promise<
   );
   session.emit({ type: 'phase', phase: 'preflight' });
   const checks = await withCallDeadline(deadline, () => preflight(session, destinations));
-  const preflightAbort = checks.find((c) => c.abort)?.abort;
+  const preflightAbort = checks.flatMap((c) => (!c.ok && c.abort ? [c.abort] : []))[0];
   if (preflightAbort) return aborted([], preflightAbort);
 
   const usable = destinations.filter((d) => checks.find((c) => c.region === d.region)?.ok);
@@ -108,7 +108,7 @@ function destinationInput(
     copies: copies ?? indexCopies(dest.region, session.policy.name, []),
   };
   if (check && !check.ok) {
-    input.stopped = check.stopped ?? { code: 'PreflightFailed', message: '' };
+    input.stopped = check.stopped;
   } else if (copies?.error) {
     input.stopped = {
       code: copies.error.code,

@@ -28,8 +28,6 @@ export function groupsOf(live: readonly Claim[], own: string): number {
 }
 
 export interface QuotaShare {
-  /** Groups seen when the run joined (1 = alone, or the board was unavailable). */
-  readonly groupsAtStart: number;
   /** Problem with the board at the start, if any: the run then uses the whole ceiling. */
   readonly unavailable?: string;
   leave(): Promise<void>;
@@ -54,7 +52,6 @@ export async function joinQuotaShare(
   }
   const stop = board.keepAlive(refreshMs, apply);
   return {
-    groupsAtStart: gate.groups,
     ...(unavailable === undefined ? {} : { unavailable }),
     async leave() {
       await stop();

@@ -78,17 +78,18 @@ export function indexCopies(
     else state.bySource.set(origin.region, origin.snapshotId, [snapshot]);
     if (origin.diskId) push(state.byDisk, origin.diskId, snapshot);
   }
-  for (const list of [...state.bySource.values(), ...state.byDisk.values()]) {
-    list.sort(newestFirst);
-  }
+  for (const list of state.bySource.values()) sortNewestFirst(list);
+  for (const list of state.byDisk.values()) sortNewestFirst(list);
   return state;
 }
 
-export function newestFirst(a: Snapshot, b: Snapshot): number {
-  return (
-    Date.parse(b.creationTime) - Date.parse(a.creationTime) ||
-    b.snapshotId.localeCompare(a.snapshotId)
-  );
+/** In place: newest CreationTime first, then snapshot id descending; each time parsed once. */
+function sortNewestFirst(list: Snapshot[]): void {
+  const keyed = list.map((snapshot) => ({ snapshot, ms: Date.parse(snapshot.creationTime) }));
+  keyed.sort((a, b) => b.ms - a.ms || b.snapshot.snapshotId.localeCompare(a.snapshot.snapshotId));
+  keyed.forEach((k, i) => {
+    list[i] = k.snapshot;
+  });
 }
 
 /** Every snapshot tagged with the policy in one destination, complete past the tag cap. */

@@ -67,10 +67,16 @@ function newestPoint(input: DestinationInput): RecoveryPoint | undefined {
 
 function lastDrill(input: DestinationInput): string | undefined {
   let last: string | undefined;
+  let lastMs = Number.NEGATIVE_INFINITY;
   for (const copies of input.copies.byDisk.values()) {
     for (const c of copies) {
       const at = drillMark(c)?.at;
-      if (at !== undefined && (last === undefined || ms(at) > ms(last))) last = at;
+      if (at === undefined) continue;
+      const atMs = ms(at);
+      if (last === undefined || atMs > lastMs) {
+        last = at;
+        lastMs = atMs;
+      }
     }
   }
   return last;
@@ -168,7 +174,6 @@ export async function runDrills(
   session: RunSession,
   inputs: DestinationInput[],
   plans: DrillPlan[],
-  runId: string,
 ): Promise<DrillOutcome> {
   const outcome: DrillOutcome = { blocked: new Map() };
   const drill = session.policy.restoreDrill;
@@ -176,7 +181,7 @@ export async function runDrills(
   const work: Destination[] = inputs
     .filter((input) => !input.stopped && !input.copies.error)
     .map((input) => ({ input, plan: plans.find((p) => p.destRegion === input.dest.region) }));
-  await Promise.all(work.map((d) => drillDestination(session, drill, d, runId, outcome)));
+  await Promise.all(work.map((d) => drillDestination(session, drill, d, outcome)));
   return outcome;
 }
 
@@ -184,7 +189,6 @@ async function drillDestination(
   session: RunSession,
   drill: RestoreDrill,
   { input, plan }: Destination,
-  runId: string,
   outcome: DrillOutcome,
 ): Promise<void> {
   const { stop } = session;
@@ -217,7 +221,7 @@ async function drillDestination(
   }
   // A disk an earlier run left is this cycle's drill (finished above, or still pending).
   if (plan?.due && plan.point && disks.length === 0 && !stop.reason(region)) {
-    const diskId = await createDrillDisk(session, drill, input, plan.point.copy, runId);
+    const diskId = await createDrillDisk(session, drill, input, plan.point.copy);
     if (diskId !== undefined) {
       const startedMs = session.now().getTime();
       const disk = await waitForDisk(session, region, diskId);
@@ -227,7 +231,7 @@ async function drillDestination(
           input,
           plan.point.copy,
           diskId,
-          'RestoreFailed',
+          Code.RestoreFailed,
           `drill disk ${diskId} from ${plan.point.copy.snapshotId} in ${region} never became Available (the service released it): the copy did not restore`,
         );
         await tagDrilled(session, region, plan.point.copy, false);
@@ -254,7 +258,6 @@ async function createDrillDisk(
   drill: RestoreDrill,
   input: DestinationInput,
   copy: Snapshot,
-  runId: string,
 ): Promise<string | undefined> {
   const region = input.dest.region;
   const policy = session.policy.name;
@@ -271,7 +274,7 @@ async function createDrillDisk(
           input,
           copy,
           undefined,
-          'NoZone',
+          Code.NoZone,
           `DescribeZones lists no zone in ${region}: no drill disk can be made`,
         );
         return undefined;
@@ -289,7 +292,7 @@ async function createDrillDisk(
         encrypted: copy.encrypted,
         ...(kmsKeyId ? { kmsKeyId } : {}),
         tags: { [DRILL_TAG]: policy, [PROVENANCE_TAG_KEYS.policy]: policy },
-        clientToken: drillToken(policy, region, copy.snapshotId, runId),
+        clientToken: drillToken(policy, region, copy.snapshotId, session.runId),
       }),
     );
     return created.value.diskId;
@@ -359,7 +362,7 @@ async function finishDisk(
       input,
       copy,
       found.diskId,
-      'RestoreFailed',
+      Code.RestoreFailed,
       `drill disk ${found.diskId} from ${found.sourceSnapshotId ?? 'an unknown copy'} in ${region} never became Available (the service released it): the copy did not restore`,
     );
     if (copy) await tagDrilled(session, region, copy, false);
@@ -377,7 +380,7 @@ async function finishDisk(
       input,
       copy,
       disk.diskId,
-      'RestoreFailed',
+      Code.RestoreFailed,
       `drill disk ${disk.diskId} in ${region} is ${disk.status}, not Available`,
     );
   }

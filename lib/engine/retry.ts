@@ -1,5 +1,6 @@
 import { callTimeLeftMs } from '../cloud/call-deadline.ts';
 import { CloudApiError } from '../cloud/errors.ts';
+import { Code } from '../codes.ts';
 import { type Attempted, retry } from '../retry.ts';
 import { classify, ErrorClass, isThrottling } from './classify.ts';
 import { realSleep, type Sleep } from './limiter.ts';
@@ -47,7 +48,8 @@ export class RetryBudget {
 
   /** Takes the cost of one retry; false when the budget is spent. */
   tryAcquire(code: string): number | undefined {
-    const cost = code === 'RequestTimeout' ? this.#config.timeoutRetryCost : this.#config.retryCost;
+    const cost =
+      code === Code.RequestTimeout ? this.#config.timeoutRetryCost : this.#config.retryCost;
     if (this.#tokens < cost) return undefined;
     this.#tokens -= cost;
     return cost;

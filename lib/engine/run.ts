@@ -100,7 +100,7 @@ export async function runPolicy(opts: RunOptions): Promise<RunSummary> {
     recordWaiting(session, items);
     // Drills before prune: a copy a drill disk still comes from is not pruned (SnapshotCreatedDisk).
     const drilled = await withCallDeadline(deadlines.calls, () =>
-      runDrills(session, prepared.destinations, prepared.drills, opts.runId),
+      runDrills(session, prepared.destinations, prepared.drills),
     );
     const prunable = deferBlockedPrunes(session, items, drilled);
     session.emit({ type: 'phase', phase: 'prune' });

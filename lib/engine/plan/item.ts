@@ -70,6 +70,22 @@ export function pairRef(source: Snapshot, destRegion: string, debtHours: number)
   };
 }
 
+/** The pair of a copy named from its provenance (its source was not discovered this run). */
+export function originRef(
+  origin: { region: string; snapshotId: string; diskId: string },
+  destRegion: string,
+  diskId = origin.diskId,
+): PairRef {
+  return {
+    sourceRegion: origin.region,
+    sourceSnapshotId: origin.snapshotId,
+    sourceName: '',
+    diskId,
+    destRegion,
+    debtHours: 0,
+  };
+}
+
 /**
  * A plan item plus the run's bookkeeping. Plans hold hundreds of thousands of these, so they
  * are one class with one shape, and the plan hands them out as they are: JSON (the CLI's

@@ -5,10 +5,11 @@ import { PROVENANCE_TAG_KEYS } from '../../policy/render.ts';
 import type { Snapshot } from '../../ports.ts';
 import { Outcome } from '../../records/types.ts';
 import { copySource } from '../reconcile.ts';
+import { inShard } from '../session.ts';
 import type { Shard } from '../types.ts';
 import { existingCopyItem, failedCopyItems } from './copies.ts';
 import type { DestinationInput } from './input.ts';
-import { failItem, newItem, type PairRef, type WorkItem } from './item.ts';
+import { failItem, newItem, originRef, type WorkItem } from './item.ts';
 
 /** Copies in the destination whose source was not discovered (out of lookback): follow them. */
 export function followOrphans(
@@ -22,15 +23,8 @@ export function followOrphans(
     const first = copies[0];
     if (!first) continue;
     const source = copySource(first);
-    if (shard?.sourceRegions && !shard.sourceRegions.includes(source.region)) continue;
-    const ref: PairRef = {
-      sourceRegion: source.region,
-      sourceSnapshotId: source.snapshotId,
-      sourceName: '',
-      diskId: source.diskId,
-      destRegion: input.dest.region,
-      debtHours: 0,
-    };
+    if (!inShard(shard?.sourceRegions, source.region)) continue;
+    const ref = originRef(source, input.dest.region);
     for (const failed of failedCopyItems(ref, copies)) items.push(failed);
     const existing = existingCopyItem(ref, copies);
     // Reported, finished copies of old snapshots need no record every run.
@@ -53,14 +47,7 @@ export function foreignItems(input: DestinationInput, shard?: Shard): WorkItem[]
     if (shard?.sourceRegions && claimed.region && !shard.sourceRegions.includes(claimed.region)) {
       continue;
     }
-    const ref: PairRef = {
-      sourceRegion: claimed.region,
-      sourceSnapshotId: claimed.snapshotId,
-      sourceName: '',
-      diskId: claimed.diskId,
-      destRegion: input.dest.region,
-      debtHours: 0,
-    };
+    const ref = originRef(claimed, input.dest.region);
     const item =
       verdict === CopyVerdict.TagsDisagree
         ? failItem(ref, Code.ProvenanceMismatch, reason)

@@ -1,12 +1,13 @@
 import { completedPoints, PointFrom, type RecoveryPoint } from '../../domain/recovery-point.ts';
 import { PROVENANCE_TAG_KEYS } from '../../policy/render.ts';
 import type { Policy } from '../../policy/schema.ts';
-import type { Snapshot } from '../../ports.ts';
 import { Outcome } from '../../records/types.ts';
+import { isLive } from '../lock-copies.ts';
 import { copySource } from '../reconcile.ts';
+import { inShard } from '../session.ts';
 import type { Shard } from '../types.ts';
 import type { DestinationInput } from './input.ts';
-import { newItem, type PairRef, type WorkItem } from './item.ts';
+import { newItem, originRef, type WorkItem } from './item.ts';
 import { HOUR_MS, type SourceTimes, sourceMsIn } from './rpo.ts';
 
 interface Bounded {
@@ -22,18 +23,6 @@ function bounds(point: RecoveryPoint): Bounded {
     point,
     lower: known ? point.pointMs : Number.NEGATIVE_INFINITY,
     upper: point.pointMs,
-  };
-}
-
-function pruneRef(copy: Snapshot, diskId: string, destRegion: string): PairRef {
-  const source = copySource(copy);
-  return {
-    sourceRegion: source.region,
-    sourceSnapshotId: source.snapshotId,
-    sourceName: '',
-    diskId,
-    destRegion,
-    debtHours: 0,
   };
 }
 
@@ -63,16 +52,16 @@ export function pruneItems(
     const keepLast = dest.keepLast;
     const rpoFloor = now.getTime() - dest.rpoHours * HOUR_MS;
     for (const [diskId, diskCopies] of copies.byDisk) {
-      const inShard = diskCopies.filter(
-        (c) => !shard?.sourceRegions || shard.sourceRegions.includes(copySource(c).region),
+      const shardCopies = diskCopies.filter((c) =>
+        inShard(shard?.sourceRegions, copySource(c).region),
       );
-      const points = completedPoints(inShard, sourceMsIn(sourceTimes)).map(bounds);
+      const points = completedPoints(shardCopies, sourceMsIn(sourceTimes)).map(bounds);
       if (points.length <= keepLast) continue;
       const lowers = points.map((p) => p.lower).sort((x, y) => y - x);
       const certainlyWithinRpo = points.filter((p) => p.lower >= rpoFloor).length;
       for (const entry of points) {
         const copy = entry.point.copy;
-        const ref = pruneRef(copy, diskId, dest.region);
+        const ref = originRef(copySource(copy), dest.region, diskId);
         const when = new Date(entry.upper).toISOString();
         // Copies certainly newer than this one (lowers sorted newest first).
         let newer = 0;
@@ -86,7 +75,7 @@ export function pruneItems(
             entry.point.from === PointFrom.CopyTime
               ? `its recovery point is unknown (source gone, no ${PROVENANCE_TAG_KEYS.sourceTime} tag; no later than ${when}) and fewer than ${keepLast} copies are certainly newer`
               : `one of the newest ${keepLast} recovery points of ${diskId} (source taken ${when})`;
-        } else if (lock !== undefined && lock.status !== 'expired') {
+        } else if (lock && isLive(lock)) {
           // A locked copy counts toward keepLast (it is in `points`) and is never deleted.
           guard = `locked until ${lock.expiresAt}`;
         } else if (entry.upper >= rpoFloor && certainlyWithinRpo <= 1 && entry.lower >= rpoFloor) {
