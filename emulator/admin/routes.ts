@@ -3,19 +3,11 @@ import type { KeyState } from '../model/types.ts';
 import type { FaultSettings } from '../policy/faults.ts';
 import type { RamPolicy } from '../policy/ram-policy.ts';
 import type { ThrottleRule } from '../policy/throttle.ts';
+import { sendJson } from '../protocol/json-response.ts';
 import { parseWorld } from '../world-schema.ts';
 import type { AdminFacade } from './admin-facade.ts';
 
 export const ADMIN_PREFIX = '/_emulator/';
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json;charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
 
 function parseBody(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
@@ -141,12 +133,12 @@ export function handleAdmin(
   const path = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, '');
   const route = ROUTES[`${req.method ?? 'GET'} ${path}`];
   if (route === undefined) {
-    json(res, 404, { error: `no admin route ${req.method} ${url.pathname}` });
+    sendJson(res, 404, { error: `no admin route ${req.method} ${url.pathname}` });
     return;
   }
   try {
-    json(res, 200, route(admin, parseBody(body), url));
+    sendJson(res, 200, route(admin, parseBody(body), url));
   } catch (error) {
-    json(res, 400, { error: error instanceof Error ? error.message : String(error) });
+    sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
   }
 }

@@ -3,15 +3,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../protocol/api-error.ts';
 import { authenticate } from '../protocol/authenticate.ts';
 import type { CredentialStore } from '../protocol/credentials.ts';
+import { sendJson } from '../protocol/json-response.ts';
 import type { NonceCache } from '../protocol/nonce-cache.ts';
 import { type DirectoryMember, listAccounts } from './directory.ts';
 import type { FcAsync } from './fc-async.ts';
 import { type AssumedSession, assumeRole, type StsDeps } from './sts.ts';
 import type { Caller } from './trust.ts';
-import { sendJson, sendRpcError } from './wire.ts';
+import { sendRpcError } from './wire.ts';
 
-export const STS_VERSION = '2015-04-01';
-export const RESOURCE_MANAGER_VERSION = '2020-03-31';
+const STS_VERSION = '2015-04-01';
+const RESOURCE_MANAGER_VERSION = '2020-03-31';
 const FC_PATH = /^\/2023-03-30\/functions\/([^/]+)\/invocations$/;
 
 /** What the front's own services need from the organization. */

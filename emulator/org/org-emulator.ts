@@ -7,6 +7,7 @@ import { isAllowed, parseRamPolicy, type RamPolicy } from '../policy/ram-policy.
 import { ApiError } from '../protocol/api-error.ts';
 import { TIMESTAMP_WINDOW_MS } from '../protocol/authenticate.ts';
 import type { CredentialStore } from '../protocol/credentials.ts';
+import { sendJson } from '../protocol/json-response.ts';
 import { NonceCache } from '../protocol/nonce-cache.ts';
 import type { DirectoryMember } from './directory.ts';
 import { type AsyncTask, FcAsync, type FcFaults, type FcFunctionSpec } from './fc-async.ts';
@@ -14,9 +15,6 @@ import { type FrontContext, serveFront } from './front.ts';
 import { proxy, signingKey } from './proxy.ts';
 import type { AssumedSession } from './sts.ts';
 import type { Caller, RoleSpec } from './trust.ts';
-import { sendJson } from './wire.ts';
-
-export { RESOURCE_MANAGER_VERSION, STS_VERSION } from './front.ts';
 
 export interface OrgMemberSpec extends DirectoryMember {
   world: World | 'demo' | 'empty';

@@ -9,7 +9,6 @@ import { pathOf, sendJson } from './http.ts';
 import { type SlsLog, SlsStore } from './store.ts';
 
 export type { SlsAccess, SlsAuthorization, SlsAuthorizer } from './access.ts';
-export { SlsLimits } from './api.ts';
 export type { SlsLog } from './store.ts';
 
 export interface SlsServiceOptions {
