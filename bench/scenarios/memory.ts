@@ -29,7 +29,7 @@ function number(text: string, pattern: RegExp, what: string): number {
  */
 export async function planMemory(size: MemorySize): Promise<ScenarioResult> {
   if (!existsSync(SCALE_BENCH)) throw new Error('bench/scale.ts is not in this tree');
-  const { memoryMiB } = await deployedReplicator();
+  const { memoryMiB, nodeOptions } = await deployedReplicator();
   const { stdout } = await run(process.execPath, ['--import', 'tsx', SCALE_BENCH], {
     cwd: ROOT,
     env: { ...process.env, SCALE_SNAPSHOTS: String(size.snapshots) },
@@ -41,7 +41,6 @@ export async function planMemory(size: MemorySize): Promise<ScenarioResult> {
   const planSeconds = number(stdout, /plan: \d+ items in ([\d.]+) s/, 'plan time');
   const rssMiB = number(stdout, /planner peak RSS: ([\d.]+) MiB/, 'peak RSS');
   const allPeaks = /the median of \d+ runs \(([\d, ]+)\)/.exec(stdout)?.[1] ?? '';
-  const nodeOptions = /as deployed \(NODE_OPTIONS=([^)]*)\)/.exec(stdout)?.[1] ?? '';
   const defaultsMiB = number(
     stdout,
     /planner peak RSS with Node's defaults: ([\d.]+) MiB/,
@@ -60,7 +59,7 @@ export async function planMemory(size: MemorySize): Promise<ScenarioResult> {
   return {
     id: 'memory',
     title: `Memory while planning ${snapshots.toLocaleString('en-US')} snapshots`,
-    method: `bench/scale.ts plans ${snapshots.toLocaleString('en-US')} source snapshots against ${destinations} destinations in a child process (bench/support/planner-child.ts bundled as the FC function is, run with plain node), over loopback HTTP to an emulator in its parent; peak RSS is that child's kernel maxRSS (Node included), the median of 3 planner runs with the function's NODE_OPTIONS from s.yaml (${nodeOptions}), and of 3 more with Node's defaults (all runs in the figures). The same child through tsx adds ~40 MiB (SCALE_TSX=1). The function's memory is memorySize in s.yaml.`,
+    method: `bench/scale.ts plans ${snapshots.toLocaleString('en-US')} source snapshots against ${destinations} destinations in a child process (bench/support/planner-child.ts bundled as the FC function is), over loopback HTTP to an emulator in its parent; peak RSS is that child's kernel maxRSS (Node included) in each of 3 planner runs with the function's NODE_OPTIONS from s.yaml (${nodeOptions}) and 3 more with Node's defaults (every run in the figures); the ratios take the highest run. The function's memory is memorySize in s.yaml.`,
     figures: [
       { label: 'plan items', value: items },
       { label: 'planning wall time', value: planSeconds, unit: 's' },

@@ -1,8 +1,9 @@
 /**
  * The planner side of bench/scale.ts, in its own process so its peak RSS is the planner's own
  * (the emulator's world stays in the parent). bench/scale.ts bundles this file the way the FC
- * function is bundled and runs it with plain `node`: what is measured is the engine as it
- * ships, not the TypeScript loader (tsx alone adds ~40 MiB of RSS). Modes: --child=list|plan|floor.
+ * function is bundled and runs it with `node` and the function's NODE_OPTIONS: what is measured
+ * is the engine as it ships, not the TypeScript loader (SCALE_TSX=1 runs it through tsx).
+ * Modes: --child=list|plan|floor.
  */
 import {
   createCloudClients,
@@ -93,7 +94,7 @@ async function planChild(): Promise<PlanResult> {
   };
 }
 
-/** Child: loads the same modules and plans nothing: the RSS floor of this process (tsx). */
+/** Child: loads the same modules and plans nothing: the RSS floor of this process. */
 async function floorChild(): Promise<{ maxRssKiB: number }> {
   await import('../../lib/engine/run.ts');
   return { maxRssKiB: process.resourceUsage().maxRSS };
