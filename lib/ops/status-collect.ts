@@ -14,8 +14,7 @@ import { scheduleIntervalMs } from './schedule.ts';
 import { readLocks } from './status-locks.ts';
 import { attachLocks, buildStatusReport, newestRun, type StatusReport } from './status-model.ts';
 import { lookupSourceTimes } from './status-sources.ts';
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from './status-time.ts';
 
 export interface CollectStatusOptions {
   policy: Policy;
