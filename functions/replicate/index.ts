@@ -9,13 +9,13 @@ import { ExitCode, InvalidInputError, ReplicatorError } from '../../lib/errors.t
 import { PolicyValidationError } from '../../lib/policy/errors.ts';
 import { loadPolicyFile } from '../../lib/policy/load.ts';
 import { formatProblem } from '../../lib/policy/problems.ts';
-import { RecordSpool } from '../../lib/records/spool.ts';
+import { RecordSpool, spoolDir } from '../../lib/records/spool.ts';
 import { buildRuntime } from '../../lib/runtime.ts';
 import { budgetMs, credentialsFromContext, type FcContext } from './context.ts';
 import { parseTimerEvent } from './event.ts';
 import { createJsonLogger, type JsonLogger } from './log.ts';
 import { FunctionPendingRecords } from './pending-records.ts';
-import { fcSpoolDir, functionLogReader } from './pending-source.ts';
+import { functionLogReader } from './pending-source.ts';
 
 /**
  * FC 3.0 entry point: one timer event, one policy run. Thin on purpose: the engine does the
@@ -117,7 +117,8 @@ export function createHandler(deps: HandlerDeps = {}) {
       const pending =
         policy.log.type === 'sls'
           ? new FunctionPendingRecords({
-              spool: new RecordSpool(fcSpoolDir(env), policy.name),
+              // /tmp is the only writable place in FC; it lives as long as the instance.
+              spool: new RecordSpool(spoolDir(env, '/tmp'), policy.name),
               log,
               policy: policy.name,
               reader: functionLogReader(env, context, credentials, endpoint),

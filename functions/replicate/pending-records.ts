@@ -14,15 +14,15 @@ import type { JsonLogger } from './log.ts';
  * (from /tmp and from the log, or a resend whose acknowledgement was lost) counts once where
  * queries and alert rules count distinct ids.
  */
-export const PENDING_MARK = 'drReplicatorPending';
-export const RESENT_MARK = 'drReplicatorResent';
+const PENDING_MARK = 'drReplicatorPending';
+const RESENT_MARK = 'drReplicatorResent';
 /** `project/logstore` of the function's own log (s.yaml sets it from logConfig). */
 export const FUNCTION_LOG_ENV = 'DR_REPLICATOR_FUNCTION_LOG';
 /**
  * How far back the function log is read: SLS refuses logs older than 7 days (PutLogs), so a
  * record older than this could not be resent anyway.
  */
-export const PENDING_LOOKBACK_MS = 6 * 24 * 3600_000;
+const PENDING_LOOKBACK_MS = 6 * 24 * 3600_000;
 /** Ids per acknowledgement line: a log line stays well under FC's line limits. */
 const IDS_PER_LINE = 500;
 

@@ -1,16 +1,9 @@
-import path from 'node:path';
 import type { Credentials } from '../../lib/ports.ts';
-import { SPOOL_DIR_ENV } from '../../lib/records/spool.ts';
 import type { FcContext } from './context.ts';
 import { FUNCTION_LOG_ENV, type FunctionLogReader } from './pending-records.ts';
 
 /** Pending records read back from the function log at most (100 per GetLogs page). */
 const FUNCTION_LOG_LIMIT = 20_000;
-
-/** /tmp is the only writable place in FC; it lives as long as the instance. */
-export function fcSpoolDir(env: NodeJS.ProcessEnv): string {
-  return env[SPOOL_DIR_ENV] || path.join('/tmp', 'dr-replicator', 'spool');
-}
 
 /**
  * The function's own logstore (`DR_REPLICATOR_FUNCTION_LOG=project/logstore`, in the region the

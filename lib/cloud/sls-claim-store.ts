@@ -9,7 +9,7 @@ import { createSlsReader, createSlsSink, type SlsReaderOptions } from './sls.ts'
  * GetLogs query. Status, the heartbeat and the
  * alert rules select other kinds, so claims never count as runs or alerts.
  */
-export const CLAIM_KIND = 'claim' as const;
+const CLAIM_KIND = 'claim' as const;
 /** Claims of one scope read back at most: a few per run and renewal. */
 const READ_LIMIT = 1000;
 /** A claim is small and the run waits for it: a store that does not answer fast is "down". */

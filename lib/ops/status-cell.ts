@@ -1,4 +1,4 @@
-import { PointFrom } from '../domain/recovery-point.ts';
+import { ageHours as hoursSince, PointFrom } from '../domain/recovery-point.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import type { Snapshot } from '../ports.ts';
 import type { ItemRecord } from '../records/types.ts';
@@ -6,12 +6,11 @@ import {
   AT_RISK_FRACTION,
   type CopyRef,
   type NewestCopy,
-  RecoveryPointFrom,
   RpoState,
   type StatusCell,
 } from './status-report.ts';
 import { pointOf, recoveryPointMs, type SourceTimes, sourceOf } from './status-sources.ts';
-import { HOUR_MS, ms, round2 } from './status-time.ts';
+import { ms, round2 } from './status-time.ts';
 
 /**
  * One cell of the grid, judged against its RPO: the newest recovery point (from the source
@@ -48,11 +47,11 @@ export function buildCell(args: {
     const first = times.sort((a, b) => ms(a) - ms(b))[0];
     if (first !== undefined) {
       firstAttemptAt = first;
-      const waitingHours = (now.getTime() - ms(first)) / HOUR_MS;
+      const waitingHours = hoursSince(ms(first), now);
       if (waitingHours <= dest.rpoHours) state = RpoState.Pending;
     }
   } else {
-    const ageHours = (now.getTime() - newest.point) / HOUR_MS;
+    const ageHours = hoursSince(newest.point, now);
     newestCopy = newestCopyOf(newest.copy, sources, ageHours);
     state =
       ageHours > dest.rpoHours
@@ -114,12 +113,8 @@ function newestCopyOf(copy: Snapshot, sources: SourceTimes, ageHours: number): N
       (point.from === PointFrom.SourceTimeTag
         ? new Date(point.pointMs).toISOString().replace('.000Z', 'Z')
         : copy.creationTime),
-    recoveryPointFrom:
-      point.from === PointFrom.SourceSnapshot
-        ? RecoveryPointFrom.SourceSnapshot
-        : point.from === PointFrom.SourceTimeTag
-          ? RecoveryPointFrom.SourceTimeTag
-          : RecoveryPointFrom.CopyTime,
+    // PointFrom and RecoveryPointFrom name the same three strings.
+    recoveryPointFrom: point.from,
     ageHours: round2(ageHours),
   };
   if (!fromSource) {

@@ -12,10 +12,9 @@ import { checkHeartbeat, HEARTBEAT_TOLERANCE, HeartbeatState } from './heartbeat
 import type { RecordSource } from './record-source.ts';
 import { scheduleIntervalMs } from './schedule.ts';
 import { readLocks } from './status-locks.ts';
-import { buildStatusReport, newestRun, type StatusReport } from './status-model.ts';
+import { attachLocks, buildStatusReport, newestRun, type StatusReport } from './status-model.ts';
 import { lookupSourceTimes } from './status-sources.ts';
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from './status-time.ts';
 
 export interface CollectStatusOptions {
   policy: Policy;
@@ -80,11 +79,11 @@ export async function collectStatus(options: CollectStatusOptions): Promise<Stat
           message: `log store unavailable, so no run history can be checked: ${logStoreError}`,
         };
   const inputs = { policy, copies, sources, records, heartbeat, now };
-  const unlocked = buildStatusReport(inputs);
-  // Lock state only of the copies the grid shows (each cell's newest), known after a first pass.
-  const report = policy.destinations.some((d) => d.lock !== undefined)
-    ? buildStatusReport({ ...inputs, locks: await readLocks(ctx, policy, unlocked.cells) })
-    : unlocked;
+  const report = buildStatusReport(inputs);
+  // Lock state only of the copies the grid shows (each cell's newest), known once it is built.
+  if (policy.destinations.some((d) => d.lock !== undefined)) {
+    attachLocks(report, inputs, await readLocks(ctx, policy, report.cells));
+  }
   return logStoreError === undefined
     ? report
     : { ...report, logStore: { available: false, message: logStoreError } };

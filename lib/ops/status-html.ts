@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import { HeartbeatState } from './heartbeat.ts';
 import { formatDuration } from './schedule.ts';
-import { lockText } from './status-locks.ts';
-import { RpoState, type RunEntry, type StatusCell, type StatusReport } from './status-model.ts';
+import { lockingRegions, lockText } from './status-locks.ts';
+import {
+  type DestinationStatus,
+  RpoState,
+  type RunEntry,
+  type StatusCell,
+  type StatusReport,
+} from './status-model.ts';
 
 /**
  * Cell colours by RPO state. Exported because the screenshot test looks for these exact pixels;
@@ -94,9 +100,7 @@ function grid(report: StatusReport): string {
   }
   const byKey = new Map(report.cells.map((c) => [`${c.diskId}|${c.destRegion}`, c]));
   const disks = [...new Map(report.cells.map((c) => [c.diskId, c.sourceRegion])).entries()];
-  const locking = new Set(
-    report.destinations.filter((d) => d.lock !== undefined).map((d) => d.region),
-  );
+  const locking = lockingRegions(report);
   const head = report.destinations
     .map((d) => `<th>${esc(d.region)}<small>RPO ${d.rpoHours}h</small></th>`)
     .join('');
@@ -155,27 +159,33 @@ function legend(): string {
 
 /** Per destination: the newest restore-tested recovery point and its age (tested RPO). */
 function tested(report: StatusReport): string {
-  const drilled = report.destinations.filter((d) => d.tested !== undefined);
-  if (drilled.length === 0) return '';
-  const items = drilled
-    .map(
-      (d) =>
-        `<li>${esc(d.region)} tested RPO ${esc(String(d.tested?.ageHours ?? ''))} h: ${esc(d.tested?.snapshotId ?? '')} (recovery point ${esc(d.tested?.recoveryPointTime ?? '')}, restore-tested ${esc(d.tested?.drilledAt ?? '')})</li>`,
-    )
-    .join('');
-  return `<ul class="tested">${items}</ul>`;
+  return destinationList(report, 'tested', ({ region, tested: t }) =>
+    t === undefined
+      ? undefined
+      : `${esc(region)} tested RPO ${esc(String(t.ageHours))} h: ${esc(t.snapshotId)} (recovery point ${esc(t.recoveryPointTime)}, restore-tested ${esc(t.drilledAt)})`,
+  );
 }
 
 function stops(report: StatusReport): string {
-  const stopped = report.destinations.filter((d) => d.lastStop !== undefined);
-  if (stopped.length === 0) return '';
-  const items = stopped
-    .map(
-      (d) =>
-        `<li>${esc(d.region)} stopped ${esc(d.lastStop?.time ?? '')}: ${esc(d.lastStop?.errorCode ?? '')} ${esc(d.lastStop?.message ?? '')}</li>`,
-    )
-    .join('');
-  return `<ul class="stops">${items}</ul>`;
+  return destinationList(report, 'stops', ({ region, lastStop: stop }) =>
+    stop === undefined
+      ? undefined
+      : `${esc(region)} stopped ${esc(stop.time)}: ${esc(stop.errorCode ?? '')} ${esc(stop.message)}`,
+  );
+}
+
+/** One `<li>` per destination that has something to show (HTML already escaped); '' when none has. */
+function destinationList(
+  report: StatusReport,
+  className: string,
+  item: (d: DestinationStatus) => string | undefined,
+): string {
+  const items = report.destinations.flatMap((d) => {
+    const html = item(d);
+    return html === undefined ? [] : [`<li>${html}</li>`];
+  });
+  if (items.length === 0) return '';
+  return `<ul class="${className}">${items.join('')}</ul>`;
 }
 
 /** Runs oldest to newest as bars whose width is the duration (minimum visible). */

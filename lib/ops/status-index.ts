@@ -19,7 +19,7 @@ const ATTEMPTS = new Set<string>([
 ]);
 
 /** The copies and the copy attempts of each (destination, disk) cell, by cellKey. */
-export interface CellIndex {
+interface CellIndex {
   copies: Map<string, Snapshot[]>;
   attempts: Map<string, ItemRecord[]>;
 }

@@ -9,6 +9,7 @@ import {
   type StatusCell,
   type StatusInputs,
   type StatusLocks,
+  type StatusReport,
 } from './status-report.ts';
 
 /** Item outcomes that show a run saw a copy completed (and so should have locked it). */
@@ -70,6 +71,11 @@ export function cellLock(args: {
   );
   const lockable = lockDays(args.policyLock.days, copy, args.now) >= 1;
   return { state: LockState.Unlocked, overdue: seen && lockable };
+}
+
+/** The regions of the report's locking destinations (those with a policy `lock`). */
+export function lockingRegions(report: StatusReport): Set<string> {
+  return new Set(report.destinations.filter((d) => d.lock !== undefined).map((d) => d.region));
 }
 
 /** The newest completed copy's lock: "locked until <ISO>", "unlocked", or "not locking". */

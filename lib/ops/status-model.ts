@@ -3,7 +3,7 @@ import { buildCell } from './status-cell.ts';
 import { withLastStop, withTested } from './status-destinations.ts';
 import { cellKey, collectDisks, indexCells } from './status-index.ts';
 import { cellLock } from './status-locks.ts';
-import type { StatusCell, StatusInputs, StatusReport } from './status-report.ts';
+import type { StatusCell, StatusInputs, StatusLocks, StatusReport } from './status-report.ts';
 import { timeline } from './status-runs.ts';
 import type { SourceTimes } from './status-sources.ts';
 import { countCells, isOk } from './status-totals.ts';
@@ -40,19 +40,7 @@ export function buildStatusReport(input: StatusInputs): StatusReport {
       const key = cellKey(dest.region, diskId);
       const here = index.copies.get(key) ?? [];
       const attempts = index.attempts.get(key) ?? [];
-      const cell = buildCell({ diskId, sourceRegion, dest, copies: here, attempts, sources, now });
-      const copy = here.find((c) => c.snapshotId === cell.newestCopy?.snapshotId);
-      if (dest.lock !== undefined && input.locks !== undefined && copy !== undefined) {
-        cell.lock = cellLock({
-          copy,
-          destRegion: dest.region,
-          policyLock: dest.lock,
-          attempts,
-          locks: input.locks,
-          now,
-        });
-      }
-      cells.push(cell);
+      cells.push(buildCell({ diskId, sourceRegion, dest, copies: here, attempts, sources, now }));
     }
   }
   const summary = countCells(cells);
@@ -67,4 +55,43 @@ export function buildStatusReport(input: StatusInputs): StatusReport {
     summary,
     ok: isOk(summary, input.heartbeat),
   };
+}
+
+/**
+ * Sets `lock` on each cell of a locking destination that has a completed copy, from what
+ * readLocks found for the report's own cells (a second pass: the copies to ask about are the
+ * report's newest). Mutates and returns the report; `lock` is each cell's last key.
+ */
+export function attachLocks(
+  report: StatusReport,
+  input: Pick<StatusInputs, 'policy' | 'copies' | 'records' | 'now'>,
+  locks: StatusLocks,
+): StatusReport {
+  const { policy, now } = input;
+  const policyLocks = new Map<string, { days: number; coolOffHours: number }>();
+  for (const d of policy.destinations) {
+    if (d.lock !== undefined && !policyLocks.has(d.region)) policyLocks.set(d.region, d.lock);
+  }
+  if (policyLocks.size === 0) return report;
+  const copies = input.copies.filter((c) => policyLocks.has(c.regionId));
+  const items = input.records.filter(
+    (r): r is ItemRecord => r.policy === policy.name && r.kind === 'item',
+  );
+  const index = indexCells(copies, items);
+  for (const cell of report.cells) {
+    const policyLock = policyLocks.get(cell.destRegion);
+    if (policyLock === undefined) continue;
+    const key = cellKey(cell.destRegion, cell.diskId);
+    const copy = index.copies.get(key)?.find((c) => c.snapshotId === cell.newestCopy?.snapshotId);
+    if (copy === undefined) continue;
+    cell.lock = cellLock({
+      copy,
+      destRegion: cell.destRegion,
+      policyLock,
+      attempts: index.attempts.get(key) ?? [],
+      locks,
+      now,
+    });
+  }
+  return report;
 }

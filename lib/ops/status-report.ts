@@ -174,15 +174,13 @@ export interface StatusInputs {
   /** Records read back from the log store, any order. */
   records: readonly LogRecord[];
   heartbeat: HeartbeatStatus;
-  /**
-   * Lock states of the newest completed copies in the locking destinations (readLocks). Without
-   * it no cell has a `lock`: the first pass that picks the copies to ask about.
-   */
-  locks?: StatusLocks;
   now: Date;
 }
 
-/** What DescribeLockedSnapshots said, per copy, and the locking destinations it failed for. */
+/**
+ * What DescribeLockedSnapshots said, per copy, and the locking destinations it failed for
+ * (readLocks); attachLocks sets each cell's `lock` from it.
+ */
 export interface StatusLocks {
   /** By snapshot id; a copy never locked is absent. */
   found: ReadonlyMap<string, SnapshotLock>;

@@ -2,6 +2,7 @@ import { IDS_PER_CALL, type ListingDeps, describeByIds as listByIds } from '../d
 import { PointFrom, recoveryPoint } from '../domain/recovery-point.ts';
 import { PROVENANCE_TAG_KEYS } from '../policy/render.ts';
 import type { Snapshot } from '../ports.ts';
+import { ms } from './status-time.ts';
 
 /** DescribeSnapshots takes at most 100 ids in SnapshotIds. */
 export const SNAPSHOT_IDS_PER_CALL = IDS_PER_CALL;
@@ -124,10 +125,4 @@ async function describeByIds(
     for (const s of page) times.set(s.snapshotId, s.creationTime);
   });
   return times;
-}
-
-/** Epoch ms of an ISO time; ISO strings with and without milliseconds do not sort as text. */
-function ms(iso: string): number {
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? 0 : t;
 }

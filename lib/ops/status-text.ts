@@ -1,7 +1,7 @@
 import { neutralise } from '../terminal-safe.ts';
 import { HeartbeatState } from './heartbeat.ts';
 import { formatDuration } from './schedule.ts';
-import { lockText } from './status-locks.ts';
+import { lockingRegions, lockText } from './status-locks.ts';
 import { RecoveryPointFrom, RpoState, type StatusCell, type StatusReport } from './status-model.ts';
 
 const TEXT_RUNS = 5;
@@ -47,9 +47,7 @@ export function renderStatusText(report: StatusReport): string {
       'RECOVERY POINT',
     ];
     // The LOCK column only when some destination locks: other policies keep their table.
-    const locking = new Set(
-      report.destinations.filter((d) => d.lock !== undefined).map((d) => d.region),
-    );
+    const locking = lockingRegions(report);
     const rows = report.cells.map((cell) =>
       locking.size === 0 ? cellRow(cell) : [...cellRow(cell), lockText(cell, locking)],
     );

@@ -1,26 +1,21 @@
-import { createCloudClients } from '../cloud/clients.ts';
 import { redactSecrets } from '../cloud/errors.ts';
 import { Code } from '../codes.ts';
 import { planPolicy } from '../engine/run.ts';
-import type { EngineTuning, Plan } from '../engine/types.ts';
+import type { Plan } from '../engine/types.ts';
 import { InvalidInputError, ReplicatorError } from '../errors.ts';
-import type { Policy } from '../policy/schema.ts';
 import type { Credentials } from '../ports.ts';
-import { type AccountRunInput, assumeMemberRole } from './account-run.ts';
+import { type AccountRunInput, assumeMemberRole, memberCloud } from './account-run.ts';
 
 /** One account's plan, or why the account cannot be planned (its role, its credentials). */
 export type AccountPlanOutcome =
   | { ok: true; plan: Plan }
   | { ok: false; errorCode: string; message: string };
 
-export interface AccountPlanInput
-  extends Pick<AccountRunInput, 'roleArn' | 'runId' | 'durationSeconds' | 'sts' | 'sleep'> {
-  policy: Policy;
-  endpoint?: string | undefined;
-  tuning?: EngineTuning;
-  /** The engine under the member role; default the real clients. */
-  cloudFor?: (credentials: Credentials) => ReturnType<typeof createCloudClients>;
-}
+/** What a plan needs of a run's input: the role to assume, the policy, the endpoint. */
+export type AccountPlanInput = Pick<
+  AccountRunInput,
+  'roleArn' | 'runId' | 'durationSeconds' | 'sts' | 'sleep' | 'policy' | 'endpoint'
+>;
 
 /**
  * `org plan` for one (account, policy): the member role assumed exactly as a run assumes it,
@@ -35,16 +30,9 @@ export async function planInAccount(input: AccountPlanInput): Promise<AccountPla
   } catch (error) {
     return unusable(error, `cannot assume ${input.roleArn}: `);
   }
-  const cloud = (
-    input.cloudFor ?? ((c) => createCloudClients({ credentials: c, endpoint: input.endpoint }))
-  )(credentials);
+  const cloud = memberCloud(input, credentials);
   try {
-    const plan = await planPolicy({
-      policy: input.policy,
-      cloud,
-      runId: input.runId,
-      ...(input.tuning ? { tuning: input.tuning } : {}),
-    });
+    const plan = await planPolicy({ policy: input.policy, cloud, runId: input.runId });
     return { ok: true, plan };
   } catch (error) {
     if (error instanceof InvalidInputError) throw error;

@@ -72,6 +72,16 @@ export async function assumeMemberRole(
   return value;
 }
 
+/** The engine's cloud under the member role's credentials: `cloudFor`, else the real clients. */
+export function memberCloud(
+  input: Pick<AccountRunInput, 'cloudFor' | 'endpoint'>,
+  credentials: Credentials,
+): ReturnType<typeof createCloudClients> {
+  const cloudFor =
+    input.cloudFor ?? ((c) => createCloudClients({ credentials: c, endpoint: input.endpoint }));
+  return cloudFor(credentials);
+}
+
 /**
  * One policy in one member account: assume the member role (the session name carries the run
  * id, so CloudTrail-style audit shows which run did what), then the normal engine under those
@@ -101,9 +111,7 @@ export async function runInAccount(input: AccountRunInput): Promise<AccountRunRe
     ]);
     return { ...base, exitCode: ExitCode.Aborted, errorCode: code, message };
   }
-  const cloud = (
-    input.cloudFor ?? ((c) => createCloudClients({ credentials: c, endpoint: input.endpoint }))
-  )(credentials);
+  const cloud = memberCloud(input, credentials);
   const summary = await runPolicy({
     policy: input.policy,
     cloud,

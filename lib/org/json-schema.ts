@@ -1,11 +1,7 @@
-import * as z from 'zod';
+import { draft7SchemaText } from '../policy/json-schema.ts';
 import { OrgSchema } from './schema.ts';
 
 /** policies/org.schema.json: draft-07 for yaml-language-server, describing what a user writes. */
 export function orgJsonSchemaText(): string {
-  const schema = {
-    ...z.toJSONSchema(OrgSchema, { target: 'draft-7', io: 'input' }),
-    title: 'dr-replicator organisation',
-  };
-  return `${JSON.stringify(schema, null, 2)}\n`;
+  return draft7SchemaText(OrgSchema, 'input', 'dr-replicator organisation');
 }

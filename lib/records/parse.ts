@@ -6,7 +6,7 @@ import {
   RunRecordSchema,
 } from './schema.ts';
 import type { AlertRecord, ClaimRecord, ItemRecord, LogRecord, RunRecord } from './types.ts';
-import { decodeFields, isObject } from './wire.ts';
+import { decodeField, decodeFields, FieldKind, isObject } from './wire.ts';
 
 /**
  * What status reads back: the contract without `dryRun` (a rehearsal's records are not read
@@ -91,7 +91,7 @@ export function parseClaimRecord(
 /** An old run record may lack `time`: its finishedAt is when it was made. */
 function withTime(fields: Record<string, unknown>, raw: Record<string, unknown>): void {
   if (fields.time !== undefined) return;
-  const finishedAt = decodeFields({ finishedAt: z.string() }, raw).finishedAt;
+  const finishedAt = decodeField(FieldKind.Text, raw.finishedAt);
   if (finishedAt !== undefined) fields.time = finishedAt;
 }
 

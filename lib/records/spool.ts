@@ -12,11 +12,14 @@ export const SPOOL_LIMITS = { maxRecords: 50_000 } as const;
 
 export const SPOOL_DIR_ENV = 'DR_REPLICATOR_SPOOL_DIR';
 
-/** $DR_REPLICATOR_SPOOL_DIR, else $XDG_STATE_HOME/dr-replicator/spool, else ~/.local/state/…. */
-export function spoolDir(env: NodeJS.ProcessEnv): string {
+/**
+ * $DR_REPLICATOR_SPOOL_DIR, else <stateHome>/dr-replicator/spool: `stateHome` when given (the
+ * function passes /tmp, FC's only writable place), else $XDG_STATE_HOME, else ~/.local/state.
+ */
+export function spoolDir(env: NodeJS.ProcessEnv, stateHome?: string): string {
   const explicit = env[SPOOL_DIR_ENV];
   if (explicit) return explicit;
-  const state = env.XDG_STATE_HOME || path.join(homedir(), '.local', 'state');
+  const state = stateHome ?? (env.XDG_STATE_HOME || path.join(homedir(), '.local', 'state'));
   return path.join(state, 'dr-replicator', 'spool');
 }
 

@@ -18,7 +18,7 @@ export const FieldKind = {
 export type FieldKind = (typeof FieldKind)[keyof typeof FieldKind];
 
 /** The kind of one field of an object schema (optional wrappers looked through). */
-export function fieldKind(schema: z.ZodType): FieldKind {
+function fieldKind(schema: z.ZodType): FieldKind {
   let inner: z.ZodType = schema;
   while (inner instanceof z.ZodExactOptional || inner instanceof z.ZodOptional) {
     inner = inner.unwrap() as z.ZodType;

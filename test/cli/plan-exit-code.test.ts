@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planExitCode } from '../../lib/cli/commands/plan.ts';
+import { planExitCode } from '../../lib/cli/render/plan.ts';
 import type { Plan, PlanItem } from '../../lib/engine/types.ts';
 
 function plan(parts: Partial<Plan>): Plan {

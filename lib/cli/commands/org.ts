@@ -27,8 +27,7 @@ import { neutralise, toSafeJson } from '../../terminal-safe.ts';
 import { COMMAND_LIST } from '../command-list.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
-import { renderPlan } from '../render/plan.ts';
-import { planExitCode } from './plan.ts';
+import { planExitCode, renderPlan } from '../render/plan.ts';
 
 interface OrgFlags {
   org: string;

@@ -9,7 +9,7 @@ import { COMMAND_LIST } from '../command-list.ts';
 import type { CommandContext } from '../io.ts';
 import { outputOption } from '../options.ts';
 import { openPolicyContext } from '../policy-context.ts';
-import { renderPlan } from '../render/plan.ts';
+import { planExitCode, renderPlan } from '../render/plan.ts';
 
 interface PlanFlags {
   policy: string;
@@ -47,17 +47,4 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
       ctx.io.stdout(flags.output === 'json' ? `${toSafeJson(plan, 2)}\n` : renderPlan(plan));
       ctx.setExitCode(planExitCode(plan));
     });
-}
-
-/**
- * 1 when the plan foresees trouble a run would record: an item that would fail, a destination
- * it could not use (preflight), a source region it could not list. A pipeline can gate a policy
- * change on `plan` the way it gates on `run`. 0 otherwise.
- */
-export function planExitCode(plan: Plan): number {
-  const trouble =
-    plan.items.some((item) => item.action === 'fail') ||
-    plan.destinations.some((destination) => !destination.ok) ||
-    (plan.sources ?? []).some((source) => !source.ok);
-  return trouble ? ExitCode.ItemsFailed : ExitCode.Ok;
 }

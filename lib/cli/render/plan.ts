@@ -1,4 +1,5 @@
 import type { Plan, PlanAction, PlanItem } from '../../engine/types.ts';
+import { ExitCode } from '../../errors.ts';
 import { neutralise } from '../../terminal-safe.ts';
 import { apiCallsPhrase } from './summary.ts';
 import { type Column, countsPhrase, renderTable } from './table.ts';
@@ -90,4 +91,17 @@ export function renderPlan(plan: Plan): string {
   out.push(`API calls a run would add: ${apiCallsPhrase(plan.apiCalls.wouldMake)}`);
   // Every line is one line: a newline or escape sequence in a cloud value is shown, not obeyed.
   return `${out.map(neutralise).join('\n')}\n`;
+}
+
+/**
+ * 1 when the plan foresees trouble a run would record: an item that would fail, a destination
+ * it could not use (preflight), a source region it could not list. A pipeline can gate a policy
+ * change on `plan` the way it gates on `run`. 0 otherwise.
+ */
+export function planExitCode(plan: Plan): number {
+  const trouble =
+    plan.items.some((item) => item.action === 'fail') ||
+    plan.destinations.some((destination) => !destination.ok) ||
+    (plan.sources ?? []).some((source) => !source.ok);
+  return trouble ? ExitCode.ItemsFailed : ExitCode.Ok;
 }
