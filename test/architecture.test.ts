@@ -12,12 +12,16 @@ interface Import {
   target: string;
 }
 
+/**
+ * The imports of one layer: a folder (read recursively) or a single .ts file. A missing or
+ * renamed layer fails here (readdir / readFile throw) instead of scanning nothing, and a layer
+ * with no import at all is taken for a wrong path.
+ */
 async function importsOf(dir: string): Promise<Import[]> {
   const abs = path.join(ROOT, dir);
-  const entries = await readdir(abs, { withFileTypes: true, recursive: true }).catch(() => []);
   const files = dir.endsWith('.ts')
     ? [abs]
-    : entries
+    : (await readdir(abs, { withFileTypes: true, recursive: true }))
         .filter((e) => e.isFile() && e.name.endsWith('.ts'))
         .map((e) => path.join(e.parentPath, e.name));
   const out: Import[] = [];
@@ -32,6 +36,7 @@ async function importsOf(dir: string): Promise<Import[]> {
       out.push({ file: path.relative(ROOT, file), target });
     }
   }
+  expect(out.length, `imports scanned in ${dir}`).toBeGreaterThan(0);
   return out;
 }
 

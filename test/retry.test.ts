@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Jitter, retry } from '../lib/retry.ts';
-
-/** Records the delays asked for instead of waiting them. */
-function recordingSleep() {
-  const delays: number[] = [];
-  return { delays, sleep: async (ms: number) => void delays.push(ms) };
-}
+import { recordingSleep } from './support/recording-sleep.ts';
 
 /** Fails `failures` times with errors named fail-1, fail-2, ..., then answers the attempt. */
 function failing(failures: number) {

@@ -12,7 +12,10 @@ import { type CliRun, killWhen, startRun, stopIfRunning } from './support/cli-ru
  * emulator keeps its cloud in a state folder; after the kill that emulator stops and another
  * opens the same folder (the cloud outlives both the run and the process serving it), and one
  * more run must: delete the drill disk left behind, never meet SnapshotCreatedDisk, and record
- * the drill's outcome exactly once.
+ * the drill's outcome exactly once. The drilled copy is the copy of the disk's older snapshot
+ * and the destination keeps one: once the newer snapshot's copy completes, the drilled copy is
+ * a prune candidate, so the last run does send DeleteSnapshot (only DeleteSnapshot can answer
+ * SnapshotCreatedDisk) and must send it only after the drill disk is gone.
  */
 
 const SOURCE = 'cn-hangzhou';
@@ -42,13 +45,18 @@ beforeAll(async () => {
   const world = syntheticWorld({
     regions: [SOURCE],
     disksPerRegion: 1,
-    snapshotsPerDisk: 1,
+    // Two snapshots: the older one's copy is drilled, the newer one's copy makes it prunable.
+    snapshotsPerDisk: 2,
     now,
     destinations: [DEST],
     seed: 18,
   });
-  // The source snapshot's completed copy is already in the destination: the drill's subject.
-  const source = world.snapshots[0]!;
+  // The older source snapshot's completed copy is already in the destination: the drill's
+  // subject (the only completed copy when the first run drills; the newer one's is copied then).
+  const [source, newer] = world.snapshots;
+  if (source === undefined || newer === undefined || source.creationTime >= newer.creationTime) {
+    throw new Error('expected two snapshots of one disk, oldest first');
+  }
   world.snapshots.push({
     snapshotId: 's-copy-drilled',
     regionId: DEST,
@@ -69,7 +77,7 @@ beforeAll(async () => {
       name: POLICY_NAME,
       schedule: '0 0 * * * *',
       source: { regions: [SOURCE], lookbackHours: 72 },
-      destinations: [{ region: DEST }],
+      destinations: [{ region: DEST, keepLast: 1 }],
       restoreDrill: { everyDays: 7, diskCategory: 'cloud_essd' },
       log: { type: 'file', path: 'records.jsonl' },
     }),
@@ -145,10 +153,23 @@ describe('dr-replicator run killed -9 while its drill disk is Creating, then run
     expect(second!.admin.calls({ action: 'CreateDisk' })).toEqual([]);
   });
 
-  it('never gets SnapshotCreatedDisk back', () => {
+  it('never gets SnapshotCreatedDisk back, and prunes the drilled copy once its disk is gone', () => {
     const codes = [...first!.admin.calls({}), ...second!.admin.calls({})].map((c) => c.code);
     expect(codes.length).toBeGreaterThan(0);
     expect(codes).not.toContain('SnapshotCreatedDisk');
+    // Only DeleteSnapshot answers SnapshotCreatedDisk: the run must have sent it, for the drilled
+    // copy, and after the DeleteDisk of the disk made from it.
+    const deletes = second!.admin.calls({ action: 'DeleteSnapshot' });
+    expect(deletes.length).toBeGreaterThan(0);
+    expect(deletes.map((c) => [c.params.SnapshotId, c.code])).toEqual([['s-copy-drilled', 'OK']]);
+    expect(second!.admin.snapshots(DEST).map((s) => s.snapshotId)).not.toContain('s-copy-drilled');
+    const order = second!.admin
+      .calls({})
+      .filter(
+        (c) => c.code === 'OK' && (c.action === 'DeleteDisk' || c.action === 'DeleteSnapshot'),
+      )
+      .map((c) => c.action);
+    expect(order).toEqual(['DeleteDisk', 'DeleteSnapshot']);
   });
 
   it("records the drill's outcome once: restored, from the disk the killed run made", () => {

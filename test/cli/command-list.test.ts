@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Command, Help } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,14 +37,18 @@ register('data:text/javascript,' + encodeURIComponent(
 const OUT = `build/test-cli-${process.pid}`;
 let bin = '';
 
+/** The files the compiled CLI loads for `args`; the bin itself among them (the hook fired). */
 async function loadedFiles(args: string[]): Promise<string[]> {
   const { stderr } = await run(process.execPath, ['--import', TRACE_LOADS, bin, ...args], {
     cwd: ROOT,
   });
-  return stderr
+  const files = stderr
     .split('\n')
     .filter((line) => line.startsWith('LOADED '))
     .map((line) => line.slice('LOADED '.length));
+  // Positive control: without it, "loads no SDK" would also pass if the hook never ran.
+  expect(files).toContain(pathToFileURL(path.resolve(ROOT, bin)).href);
+  return files;
 }
 
 describe('the top-level command list', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureIo, cli, emulatorEnv, useDemoCloud } from './run-fixtures.ts';
+import { captureIo, cli, emulatorEnv, slsAdmin, useDemoCloud } from './run-fixtures.ts';
 
 const LOST = 'dr-replicator: record not written to SLS: ';
 
@@ -11,11 +11,7 @@ describe('dr-replicator run when SLS refuses the records', () => {
       p.log = { type: 'sls', project: 'dr-missing', logstore: 'records', region: 'cn-hangzhou' };
     });
     // Like the real service: a project that was never created does not exist.
-    await fetch(`${bed.emulator.url}/_emulator/sls/strict`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enabled: true }),
-    });
+    await slsAdmin(bed.emulator.url, 'strict', { enabled: true });
     const io = captureIo(emulatorEnv(bed.emulator));
 
     expect(await cli(io, 'run', '--policy', policy)).toBe(1);

@@ -4,6 +4,7 @@ import { type StandaloneSls, startSlsServer } from '../../emulator/sls/standalon
 import { createSlsReader, createSlsSink, LogSinkError } from '../../lib/cloud/sls.ts';
 import { connectSls } from '../../lib/cloud/sls-client.ts';
 import type { ItemRecord, LogRecord, RunRecord } from '../../lib/records/types.ts';
+import { slsAdmin } from '../cli/run-fixtures.ts';
 
 const AK = 'LTAI-adapter';
 const SECRET = 'adapter-secret-0123456789';
@@ -142,9 +143,10 @@ describe('createSlsSink', () => {
   });
 
   it('retries throttling and 5xx answers, writing each record once', async () => {
-    await fetch(`${sls.endpoint}/_emulator/sls/faults`, {
-      method: 'POST',
-      body: JSON.stringify({ errorCode: 'WriteQuotaExceed', httpStatus: 403, count: 2 }),
+    await slsAdmin(sls.endpoint, 'faults', {
+      errorCode: 'WriteQuotaExceed',
+      httpStatus: 403,
+      count: 2,
     });
     const sink = createSlsSink(base());
     await sink.write([item(1)]);
@@ -155,10 +157,7 @@ describe('createSlsSink', () => {
   });
 
   it('gives up after the configured attempts with a LogSinkError carrying the SLS code', async () => {
-    await fetch(`${sls.endpoint}/_emulator/sls/faults`, {
-      method: 'POST',
-      body: JSON.stringify({ errorCode: 'ServerBusy', httpStatus: 503, count: 10 }),
-    });
+    await slsAdmin(sls.endpoint, 'faults', { errorCode: 'ServerBusy', httpStatus: 503, count: 10 });
     const sink = createSlsSink(base());
     await sink.write([item(1)]);
 

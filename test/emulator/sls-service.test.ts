@@ -8,6 +8,7 @@ import { encodeLogGroup } from '../../emulator/sls/proto.ts';
 import { SlsService } from '../../emulator/sls/service.ts';
 import { type StandaloneSls, startSlsServer } from '../../emulator/sls/standalone.ts';
 import { connectSls, type SlsConnection } from '../../lib/cloud/sls-client.ts';
+import { slsAdmin } from '../cli/run-fixtures.ts';
 
 const AK = 'LTAI-sls-test';
 const SECRET = 'sls-test-secret-value';
@@ -61,15 +62,6 @@ async function get(conn: SlsConnection, data: Record<string, unknown>, from = no
     conn.requestOptions,
   );
   return result as Record<string, string | number>[];
-}
-
-async function admin(path: string, body: unknown): Promise<number> {
-  const res = await fetch(`${sls.endpoint}/_emulator/sls/${path}`, {
-    method: 'POST',
-    body: JSON.stringify(body),
-  });
-  await res.arrayBuffer();
-  return res.status;
 }
 
 /** A PutLogs request signed by the SDK's own signer, sent with the given body and headers. */
@@ -291,12 +283,16 @@ describe('SlsService over @alicloud/log', () => {
     it('answers ProjectNotExist, then LogStoreNotExist, until both are created', async () => {
       const conn = connect();
       const log = [{ timestamp: nowSeconds(), content: { a: '1' } }];
-      expect(await admin('strict', { enabled: true })).toBe(200);
+      expect(await slsAdmin(sls.endpoint, 'strict', { enabled: true })).toBe(200);
 
       await expect(put(conn, log)).rejects.toMatchObject({ code: 'ProjectNotExist' });
-      expect(await admin('projects', { project: PROJECT, logstores: ['other'] })).toBe(200);
+      expect(
+        await slsAdmin(sls.endpoint, 'projects', { project: PROJECT, logstores: ['other'] }),
+      ).toBe(200);
       await expect(put(conn, log)).rejects.toMatchObject({ code: 'LogStoreNotExist' });
-      expect(await admin('projects', { project: PROJECT, logstores: [STORE] })).toBe(200);
+      expect(
+        await slsAdmin(sls.endpoint, 'projects', { project: PROJECT, logstores: [STORE] }),
+      ).toBe(200);
       await expect(put(conn, log)).resolves.toBeDefined();
     });
   });
@@ -308,8 +304,8 @@ describe('SlsService over @alicloud/log', () => {
         createLogStore(p: string, l: string, d: object, o: object): Promise<unknown>;
         listLogStore(p: string, d: object, o: object): Promise<{ logstores: string[] }>;
       };
-      await admin('strict', { enabled: true });
-      await admin('projects', { project: PROJECT });
+      await slsAdmin(sls.endpoint, 'strict', { enabled: true });
+      await slsAdmin(sls.endpoint, 'projects', { project: PROJECT });
 
       await sdk.createLogStore(PROJECT, STORE, { ttl: 30, shardCount: 2 }, conn.requestOptions);
 
@@ -324,7 +320,11 @@ describe('SlsService over @alicloud/log', () => {
   describe('fault injection', () => {
     it('fails the next calls with the injected code, then recovers', async () => {
       const conn = connect();
-      await admin('faults', { errorCode: 'ServerBusy', httpStatus: 503, count: 1 });
+      await slsAdmin(sls.endpoint, 'faults', {
+        errorCode: 'ServerBusy',
+        httpStatus: 503,
+        count: 1,
+      });
       await expect(get(conn, {})).rejects.toMatchObject({ code: 'ServerBusy' });
       await expect(get(conn, {})).resolves.toEqual([]);
     });

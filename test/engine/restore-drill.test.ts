@@ -4,6 +4,7 @@ import { collectStatus } from '../../lib/ops/status-collect.ts';
 import { renderStatusHtml } from '../../lib/ops/status-html.ts';
 import { renderStatusText } from '../../lib/ops/status-text.ts';
 import type { PolicyInput } from '../../lib/policy/schema.ts';
+import { toSafeJson } from '../../lib/terminal-safe.ts';
 import {
   type Bed,
   copiesIn,
@@ -24,6 +25,10 @@ afterEach(async () => {
 
 const DRILL = { everyDays: 7, diskCategory: 'cloud_essd' } as const;
 const drilling = (extra: Partial<PolicyInput> = {}) => policy({ restoreDrill: DRILL, ...extra });
+
+/** The status report of the drilling policy, from the cloud alone (no records), now. */
+const statusOf = (b: Bed) =>
+  collectStatus({ policy: drilling(), cloud: b.cloud, records: undefined, now: b.now() });
 
 /** Runs with engine sleeps moving the emulator's clock (a drill waits minutes in ms). */
 function drillRun(b: Bed, p = drilling(), budgetMs?: number) {
@@ -182,22 +187,13 @@ describe('runPolicy: restore drills', () => {
   it('shows per destination the newest restore-tested recovery point and its age (tested RPO)', async () => {
     bed = await startBed({ disksPerRegion: 1, snapshotsPerDisk: 1 });
     await withCompletedCopy(bed);
-    const before = await collectStatus({
-      policy: drilling(),
-      cloud: bed.cloud,
-      records: undefined,
-      now: bed.now(),
-    });
+    const before = await statusOf(bed);
     expect(before.destinations[0]?.tested).toBeUndefined();
     const ran = await drillRun(bed);
     const restored = ran.items.find((i) => i.outcome === 'restored');
+    expect(restored).toBeDefined();
 
-    const report = await collectStatus({
-      policy: drilling(),
-      cloud: bed.cloud,
-      records: undefined,
-      now: bed.now(),
-    });
+    const report = await statusOf(bed);
 
     const tested = report.destinations[0]?.tested;
     expect(tested?.snapshotId).toBe(restored?.copySnapshotId);
@@ -208,9 +204,10 @@ describe('runPolicy: restore drills', () => {
       `destination cn-beijing tested RPO: ${tested?.ageHours} h`,
     );
     expect(renderStatusHtml(report)).toContain(`cn-beijing tested RPO ${tested?.ageHours} h`);
-    expect(JSON.parse(JSON.stringify(report)).destinations[0].tested.snapshotId).toBe(
-      restored?.copySnapshotId,
-    );
+    // What `status --output json` prints (toSafeJson) carries the tested point too.
+    const printed = JSON.parse(toSafeJson(report, 2)) as typeof report;
+    expect(printed.destinations[0]?.tested?.snapshotId).toBe(restored?.copySnapshotId);
+    expect(printed.destinations[0]?.tested).toEqual(tested);
   });
 
   it('does not count a failed drill as restore-tested', async () => {
@@ -219,12 +216,7 @@ describe('runPolicy: restore drills', () => {
     bed.emu.admin.setFaults({ restoreFailureRate: 1, actions: ['CreateDisk'] });
     await drillRun(bed);
 
-    const report = await collectStatus({
-      policy: drilling(),
-      cloud: bed.cloud,
-      records: undefined,
-      now: bed.now(),
-    });
+    const report = await statusOf(bed);
 
     expect(report.destinations[0]?.tested).toBeUndefined();
   });

@@ -7,6 +7,7 @@ import {
   RetryBudget,
   withRetry,
 } from '../../lib/engine/retry.ts';
+import { recordingSleep } from '../support/recording-sleep.ts';
 
 const apiError = (code: string, httpStatus = 400) =>
   new CloudApiError({
@@ -16,12 +17,6 @@ const apiError = (code: string, httpStatus = 400) =>
     region: 'cn-hangzhou',
     httpStatus,
   });
-
-/** Records the delays asked for instead of waiting them. */
-function recordingSleep() {
-  const delays: number[] = [];
-  return { delays, sleep: async (ms: number) => void delays.push(ms) };
-}
 
 /** A call that fails with `codes` in turn, then succeeds. */
 function flaky(codes: string[]) {

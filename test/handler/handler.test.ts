@@ -11,7 +11,7 @@ import {
 import { createSlsReader } from '../../lib/cloud/sls.ts';
 import { connectSls } from '../../lib/cloud/sls-client.ts';
 import type { RunSummary } from '../../lib/engine/types.ts';
-import { startDemoCloud, type Workspace, workspace } from '../cli/run-fixtures.ts';
+import { slsAdmin, startDemoCloud, type Workspace, workspace } from '../cli/run-fixtures.ts';
 import { startReceiver } from '../ops/receiver.ts';
 
 const timerEvent = (payload?: string): Buffer =>
@@ -136,16 +136,13 @@ describe('FC handler (functions/replicate)', () => {
     await ws.policy('p.yaml', (p) => {
       p.log = { type: 'sls', ...records };
     });
-    const admin = (route: string, body: unknown) =>
-      fetch(`${emulator.url}/_emulator/sls/${route}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
     // Like the real service: a project that was never created does not exist. The function's
     // own logstore does (FC writes to it with its service role).
-    await admin('strict', { enabled: true });
-    await admin('projects', { project: fcLog.project, logstores: [fcLog.logstore] });
+    await slsAdmin(emulator.url, 'strict', { enabled: true });
+    await slsAdmin(emulator.url, 'projects', {
+      project: fcLog.project,
+      logstores: [fcLog.logstore],
+    });
     const env = (instance: string) => ({
       POLICY_FILE: 'p.yaml',
       DR_REPLICATOR_SPOOL_DIR: path.join(ws.dir, `tmp-${instance}`),
@@ -190,7 +187,7 @@ describe('FC handler (functions/replicate)', () => {
     await ship();
 
     // The log store is back; the next timer run lands on a cold instance (its /tmp is empty).
-    await admin('strict', { enabled: false });
+    await slsAdmin(emulator.url, 'strict', { enabled: false });
     const second = await deployed(env('b'))(timerEvent(), fcContext());
 
     if (!isSummary(second)) throw new Error(second.error.message);

@@ -2,19 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlsReader } from '../../lib/cloud/sls.ts';
-import { captureIo, cli, emulatorEnv, useDemoCloud } from '../cli/run-fixtures.ts';
+import { captureIo, cli, emulatorEnv, slsAdmin, useDemoCloud } from '../cli/run-fixtures.ts';
 import { startReceiver } from '../ops/receiver.ts';
 import { type LoopbackProxy, startProxy } from './support/proxy.ts';
 
 const SLS = { project: 'dr-missing', logstore: 'records', region: 'cn-hangzhou' } as const;
-
-async function setStrict(url: string, enabled: boolean): Promise<void> {
-  await fetch(`${url}/_emulator/sls/strict`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ enabled }),
-  });
-}
 
 describe('records when the log store fails', () => {
   const bed = useDemoCloud();
@@ -34,7 +26,7 @@ describe('records when the log store fails', () => {
     });
     const env = emulatorEnv(bed.emulator);
     // Like the real service: a project that was never created does not exist.
-    await setStrict(bed.emulator.url, true);
+    await slsAdmin(bed.emulator.url, 'strict', { enabled: true });
     const first = captureIo(env);
 
     // Nothing is lost (the spool holds it): exit 1, attention needed, not 3.
@@ -58,7 +50,7 @@ describe('records when the log store fails', () => {
     expect(told).toContain('LogStoreUnavailable');
 
     // The log store is back: the next run resends what was kept, then its own records.
-    await setStrict(bed.emulator.url, false);
+    await slsAdmin(bed.emulator.url, 'strict', { enabled: false });
     const second = captureIo(env);
     expect(await cli(second, 'run', '--policy', policy, '--run-id', 'run-up')).not.toBe(3);
     expect(second.stderrText()).toMatch(new RegExp(`resending ${spooled.length} pending record`));
@@ -125,7 +117,7 @@ describe('status when the log store fails', () => {
         region: 'cn-hangzhou',
       };
     });
-    await setStrict(bed.emulator.url, true);
+    await slsAdmin(bed.emulator.url, 'strict', { enabled: true });
     const io = captureIo(env);
 
     const code = await cli(io, 'status', '--policy', policy);
@@ -135,6 +127,6 @@ describe('status when the log store fails', () => {
     expect(io.stdoutText()).toMatch(/heartbeat: unknown - log store unavailable/);
     expect(io.stdoutText()).toMatch(/pending|healthy/);
     expect(io.stderrText()).toMatch(/log store unavailable, showing what the cloud shows/);
-    await setStrict(bed.emulator.url, false);
+    await slsAdmin(bed.emulator.url, 'strict', { enabled: false });
   });
 });

@@ -12,6 +12,7 @@ import type { LogRecord } from '../../lib/records/types.ts';
 import { toSafeJson } from '../../lib/terminal-safe.ts';
 import {
   type Bed,
+  copiesIn,
   FAST_RETRY,
   finishCopies,
   policy,
@@ -54,8 +55,15 @@ async function copyAll(bed: Bed, p: ReturnType<typeof policy>): Promise<LogRecor
 
 const recordsOf = (records: LogRecord[]): RecordSource => ({ read: async () => records });
 
-const lockCalls = (calls: { action: string; params: Record<string, unknown> }[]) =>
-  calls.filter((c) => c.action === 'DescribeLockedSnapshots');
+/** Status of the mixed (cn-beijing locks) policy now; `records` as a file log would give them. */
+const statusOf = (bed: Bed, records?: LogRecord[]) =>
+  collectStatus({
+    policy: mixed(),
+    cloud: bed.cloud,
+    records: records === undefined ? undefined : recordsOf(records),
+    now: bed.now(),
+    tuning: { retry: FAST_RETRY },
+  });
 
 function byRegion(report: StatusReport, region: string): StatusCell[] {
   return report.cells.filter((c) => c.destRegion === region);
@@ -66,13 +74,7 @@ describe('status: lock state of each cell', () => {
     const bed = await bedOf({ disksPerRegion: 2, snapshotsPerDisk: 1 });
     const records = await copyAll(bed, mixed());
 
-    const report = await collectStatus({
-      policy: mixed(),
-      cloud: bed.cloud,
-      records: recordsOf(records),
-      now: bed.now(),
-      tuning: { retry: FAST_RETRY },
-    });
+    const report = await statusOf(bed, records);
 
     const locked = byRegion(report, 'cn-beijing');
     expect(locked).toHaveLength(2);
@@ -85,7 +87,7 @@ describe('status: lock state of each cell', () => {
         .replace('.000Z', 'Z');
       expect(cell.lock).toEqual({ state: 'locked', until, status: 'compliance-cooloff' });
     }
-    for (const cell of byRegion(report, 'ap-southeast-1')) expect(cell.lock).toBeUndefined();
+    expect(byRegion(report, 'ap-southeast-1').map((c) => c.lock)).toEqual([undefined, undefined]);
 
     const json = JSON.parse(toSafeJson(report, 2)) as StatusReport;
     expect(json.cells.map((c) => c.lock?.state ?? 'absent').sort()).toEqual([
@@ -113,16 +115,13 @@ describe('status: lock state of each cell', () => {
     // Copied while cn-beijing did not lock; the policy now says it does, and no run has locked yet.
     const records = await copyAll(bed, mixed(false));
 
-    const report = await collectStatus({
-      policy: mixed(),
-      cloud: bed.cloud,
-      records: recordsOf(records),
-      now: bed.now(),
-      tuning: { retry: FAST_RETRY },
-    });
+    const report = await statusOf(bed, records);
 
     const cells = byRegion(report, 'cn-beijing');
-    for (const cell of cells) expect(cell.lock).toEqual({ state: 'unlocked', overdue: true });
+    expect(cells.map((c) => c.lock)).toEqual([
+      { state: 'unlocked', overdue: true },
+      { state: 'unlocked', overdue: true },
+    ]);
     const alerts = alertsFromReport(report, 'status-t').filter((a) => a.alert === 'copy-unlocked');
     expect(alerts.map((a) => `${a.destRegion} ${a.diskId}`).sort()).toEqual(
       cells.map((c) => `cn-beijing ${c.diskId}`).sort(),
@@ -134,13 +133,8 @@ describe('status: lock state of each cell', () => {
 
     // The next run locks them: status then agrees, and the alert is gone.
     const relock = await run(bed, mixed());
-    const after = await collectStatus({
-      policy: mixed(),
-      cloud: bed.cloud,
-      records: recordsOf([...records, ...relock.records]),
-      now: bed.now(),
-    });
-    for (const cell of byRegion(after, 'cn-beijing')) expect(cell.lock?.state).toBe('locked');
+    const after = await statusOf(bed, [...records, ...relock.records]);
+    expect(byRegion(after, 'cn-beijing').map((c) => c.lock?.state)).toEqual(['locked', 'locked']);
     expect(alertsFromReport(after, 'status-t').some((a) => a.alert === 'copy-unlocked')).toBe(
       false,
     );
@@ -148,17 +142,15 @@ describe('status: lock state of each cell', () => {
 
   it('does not alert an unlocked copy no run has recorded complete yet', async () => {
     const bed = await bedOf({ disksPerRegion: 1, snapshotsPerDisk: 1 });
-    const records = await copyAll(bed, mixed(false));
+    await copyAll(bed, mixed(false));
 
-    const report = await collectStatus({
-      policy: mixed(),
-      cloud: bed.cloud,
-      // No records (a stdout log): nothing shows that a run saw the copy complete.
-      records: undefined,
-      now: bed.now(),
-    });
+    // No records (a stdout log): nothing shows that a run saw the copy complete.
+    const report = await statusOf(bed);
 
-    expect(records.length).toBeGreaterThan(0);
+    // The cloud does hold the completed, unlocked copy the cell shows.
+    expect(
+      copiesIn(bed, 'cn-beijing').map((s) => ({ status: s.status, locked: s.lock !== undefined })),
+    ).toEqual([{ status: 'accomplished', locked: false }]);
     expect(byRegion(report, 'cn-beijing')[0]?.lock).toEqual({ state: 'unlocked', overdue: false });
     expect(alertsFromReport(report, 'status-t').some((a) => a.alert === 'copy-unlocked')).toBe(
       false,
@@ -204,7 +196,7 @@ describe('status: DescribeLockedSnapshots calls', () => {
       timeoutMs: 5_000,
     });
     const report = await collectStatus({ policy: p, cloud, records: undefined, now: T0 });
-    return { report, calls: lockCalls(emu.admin.calls({})) };
+    return { report, calls: emu.admin.calls({ action: 'DescribeLockedSnapshots' }) };
   }
 
   it('asks only about the newest completed copy of each cell, 100 ids a call', async () => {

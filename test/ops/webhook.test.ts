@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebhookDeliveryError } from '../../lib/ops/errors.ts';
 import { createWebhookNotifier, redactUrl, WEBHOOK_DEFAULTS } from '../../lib/ops/webhook.ts';
+import { recordingSleep } from '../support/recording-sleep.ts';
 import { alert } from './fixtures.ts';
 import { startReceiver } from './receiver.ts';
 
@@ -14,12 +15,6 @@ const breach = alert({
   sourceRegion: 'cn-hangzhou',
   message: 'd-a: newest copy in cn-beijing is 30h old (RPO 24h)',
 });
-
-/** Records the backoff the notifier asks for instead of waiting it out. */
-function recordingSleep() {
-  const delays: number[] = [];
-  return { delays, sleep: async (ms: number) => void delays.push(ms) };
-}
 
 let closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -50,14 +50,23 @@ describe('encodeContents', () => {
 
 describe('the records read back through the one schema', () => {
   it('gives back what was encoded, for every kind', () => {
-    for (const record of [
+    const records = [
       item({ diskId: 'd-1', destRegion: 'cn-beijing', outcome: 'failed', errorCode: 'X' }),
+      item({
+        diskId: 'd-a',
+        destRegion: 'cn-beijing',
+        outcome: 'failed',
+        errorCode: 'X',
+        attempts: 3,
+      }),
       run({ runId: 'r-1', finishedAt: '2026-11-27T10:00:00Z' }),
+      // A failed run: its exit code, like its totals, read back from SLS text.
+      run({ runId: 'r-1', finishedAt: '2026-11-27T10:00:00Z', exitCode: 1 }),
       alert({ alert: 'copy-lost', destRegion: 'cn-beijing' }),
-    ]) {
-      expect(parseLogRecord(encodeContents(record))).toEqual(record);
-      expect(LogRecordSchema.safeParse(record).success).toBe(true);
-    }
+      alert({ alert: 'heartbeat-missed', message: 'late' }),
+    ];
+    expect(records.map((r) => parseLogRecord(encodeContents(r)))).toEqual(records);
+    for (const record of records) expect(LogRecordSchema.safeParse(record).success).toBe(true);
     const { time: _time, ...read } = claim;
     expect(parseClaimRecord(encodeContents(claim))).toEqual(read);
   });

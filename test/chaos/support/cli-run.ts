@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../../deploy/support/paths.ts';
 
-/** The repository root and the CLI a user runs (`dr-replicator`). */
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const BIN = path.join(ROOT, 'bin', 'dr-replicator.mjs');
+/** The CLI a user runs (`dr-replicator`). */
+const BIN = path.join(REPO_ROOT, 'bin', 'dr-replicator.mjs');
 
 export interface CliRun {
   child: ChildProcess;
@@ -24,7 +23,7 @@ export function startRun(
   env: NodeJS.ProcessEnv = {},
 ): CliRun {
   const child = spawn(process.execPath, [BIN, 'run', '--policy', policyFile], {
-    cwd: ROOT,
+    cwd: REPO_ROOT,
     env: {
       ...process.env,
       DR_REPLICATOR_ENDPOINT: emulator.url,
