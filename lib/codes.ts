@@ -22,6 +22,12 @@ export const Code = {
   OrgTargetUnknown: 'Org.TargetUnknown',
   ServiceFileInvalid: 'ServiceFile.Invalid',
   WorldNotFound: 'WorldNotFound',
+  /** An emulator world file that fails validation. */
+  InvalidWorld: 'InvalidWorld',
+  /** `org run --concurrency` outside its range. */
+  InvalidConcurrency: 'InvalidConcurrency',
+  /** Two policies `serve` schedules share a name (their leases and records would collide). */
+  DuplicatePolicyName: 'DuplicatePolicyName',
   OutFileFailed: 'OutFile.Failed',
   OutFileSymlink: 'OutFile.Symlink',
   OutFileNotAFile: 'OutFile.NotAFile',
@@ -81,6 +87,8 @@ export const Code = {
   WebhookRejected: 'WebhookRejected',
   WebhookUnreachable: 'WebhookUnreachable',
   StatusUnavailable: 'StatusUnavailable',
+  /** The organisation's role in a member account could not be assumed. */
+  AssumeRoleFailed: 'AssumeRoleFailed',
 
   // ---- Build and deploy tooling ---------------------------------------------------------------
   BuildFailed: 'Build.Failed',

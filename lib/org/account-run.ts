@@ -1,6 +1,7 @@
 import { setTimeout as defaultSleep } from 'node:timers/promises';
 import { createCloudClients } from '../cloud/clients.ts';
 import { CloudApiError, redactSecrets } from '../cloud/errors.ts';
+import { Code } from '../codes.ts';
 import { runPolicy } from '../engine/run.ts';
 import type { EngineTuning, RunSummary } from '../engine/types.ts';
 import { ExitCode } from '../errors.ts';
@@ -94,7 +95,7 @@ export async function runInAccount(input: AccountRunInput): Promise<AccountRunRe
   try {
     credentials = await assumeMemberRole(input);
   } catch (error) {
-    const code = error instanceof CloudApiError ? error.code : 'AssumeRoleFailed';
+    const code = error instanceof CloudApiError ? error.code : Code.AssumeRoleFailed;
     const message = redactSecrets(
       `cannot assume ${input.roleArn}: ${error instanceof Error ? error.message : String(error)}`,
     );

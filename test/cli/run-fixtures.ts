@@ -54,22 +54,6 @@ export function emulatorEnv(emulator: RunningEmulator): NodeJS.ProcessEnv {
 }
 
 /**
- * POSTs `body` as JSON to the SLS emulator's admin route `/_emulator/sls/<route>` (strict,
- * projects, faults, ...) at `url` (an emulator's or a standalone SLS server's); returns the
- * HTTP status and throws on an error answer, so a mistyped route cannot pass unnoticed.
- */
-export async function slsAdmin(url: string, route: string, body: unknown): Promise<number> {
-  const res = await fetch(`${url}/_emulator/sls/${route}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`SLS admin ${route}: HTTP ${res.status} ${text}`);
-  return res.status;
-}
-
-/**
  * A state folder of its own (record spool, run leases), not the home folder of whoever tests:
  * runs that share one would yield to each other's leases.
  */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { captureIo, cli, emulatorEnv, slsAdmin, useDemoCloud } from './run-fixtures.ts';
+import { slsAdmin } from '../support/sls-admin.ts';
+import { captureIo, cli, emulatorEnv, useDemoCloud } from './run-fixtures.ts';
 
 const LOST = 'dr-replicator: record not written to SLS: ';
 

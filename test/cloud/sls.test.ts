@@ -4,7 +4,7 @@ import { type StandaloneSls, startSlsServer } from '../../emulator/sls/standalon
 import { createSlsReader, createSlsSink, LogSinkError } from '../../lib/cloud/sls.ts';
 import { connectSls } from '../../lib/cloud/sls-client.ts';
 import type { ItemRecord, LogRecord, RunRecord } from '../../lib/records/types.ts';
-import { slsAdmin } from '../cli/run-fixtures.ts';
+import { slsAdmin } from '../support/sls-admin.ts';
 
 const AK = 'LTAI-adapter';
 const SECRET = 'adapter-secret-0123456789';

@@ -8,7 +8,7 @@ import { encodeLogGroup } from '../../emulator/sls/proto.ts';
 import { SlsService } from '../../emulator/sls/service.ts';
 import { type StandaloneSls, startSlsServer } from '../../emulator/sls/standalone.ts';
 import { connectSls, type SlsConnection } from '../../lib/cloud/sls-client.ts';
-import { slsAdmin } from '../cli/run-fixtures.ts';
+import { slsAdmin } from '../support/sls-admin.ts';
 
 const AK = 'LTAI-sls-test';
 const SECRET = 'sls-test-secret-value';

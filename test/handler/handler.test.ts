@@ -11,8 +11,9 @@ import {
 import { createSlsReader } from '../../lib/cloud/sls.ts';
 import { connectSls } from '../../lib/cloud/sls-client.ts';
 import type { RunSummary } from '../../lib/engine/types.ts';
-import { slsAdmin, startDemoCloud, type Workspace, workspace } from '../cli/run-fixtures.ts';
+import { startDemoCloud, type Workspace, workspace } from '../cli/run-fixtures.ts';
 import { startReceiver } from '../ops/receiver.ts';
+import { slsAdmin } from '../support/sls-admin.ts';
 
 const timerEvent = (payload?: string): Buffer =>
   Buffer.from(

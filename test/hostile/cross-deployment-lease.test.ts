@@ -4,7 +4,8 @@ import { createSlsClaimStore } from '../../lib/cloud/sls-claim-store.ts';
 import { CLAIM_SETTLE_ENV } from '../../lib/engine/coordination.ts';
 import { leaseScope } from '../../lib/engine/shared-lease.ts';
 import type { Claim } from '../../lib/ports.ts';
-import { captureIo, cli, emulatorEnv, slsAdmin, useDemoCloud } from '../cli/run-fixtures.ts';
+import { captureIo, cli, emulatorEnv, useDemoCloud } from '../cli/run-fixtures.ts';
+import { slsAdmin } from '../support/sls-admin.ts';
 
 const SLS = { project: 'dr-records', logstore: 'records', region: 'cn-hangzhou' } as const;
 type DemoBed = ReturnType<typeof useDemoCloud>;

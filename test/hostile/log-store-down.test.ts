@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlsReader } from '../../lib/cloud/sls.ts';
-import { captureIo, cli, emulatorEnv, slsAdmin, useDemoCloud } from '../cli/run-fixtures.ts';
+import { captureIo, cli, emulatorEnv, useDemoCloud } from '../cli/run-fixtures.ts';
 import { startReceiver } from '../ops/receiver.ts';
+import { slsAdmin } from '../support/sls-admin.ts';
 import { type LoopbackProxy, startProxy } from './support/proxy.ts';
 
 const SLS = { project: 'dr-missing', logstore: 'records', region: 'cn-hangzhou' } as const;

@@ -42,7 +42,7 @@ async function loadWorldArg(arg: string, cwd: string): Promise<'demo' | 'empty' 
     return parseWorld(JSON.parse(text));
   } catch (error) {
     throw new InvalidInputError(
-      'InvalidWorld',
+      Code.InvalidWorld,
       `${path}: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );

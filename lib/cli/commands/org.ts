@@ -156,7 +156,7 @@ export function registerOrg(program: Command, ctx: CommandContext): void {
         flags.concurrency === undefined ? loaded.concurrency : Number(flags.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 100) {
         throw new ReplicatorError(
-          'InvalidConcurrency',
+          Code.InvalidConcurrency,
           '--concurrency must be an integer from 1 to 100',
         );
       }
@@ -304,7 +304,7 @@ export function registerOrg(program: Command, ctx: CommandContext): void {
         }
       } else {
         throw new ReplicatorError(
-          'StatusUnavailable',
+          Code.StatusUnavailable,
           'org status reads a file or SLS log target; stdout records cannot be read back',
         );
       }

@@ -96,7 +96,7 @@ async function openAll(files: string[], io: CliIo): Promise<ServedPolicy[]> {
     if (names.has(name)) {
       // The overlap guard is per policy name; two files with one name would race.
       throw new InvalidInputError(
-        'DuplicatePolicyName',
+        Code.DuplicatePolicyName,
         `${file}: policy name "${name}" is served twice`,
       );
     }
