@@ -29,7 +29,7 @@ export const CLI_BIN = `${CLI_OUT_DIR}/dr-replicator.mjs`;
  * of files as separate ES modules was most of `validate`'s start-up. Every other package (the
  * SDKs, re2-wasm with its .wasm file) stays an import of the installed dependency.
  */
-export const CLI_INLINED_PACKAGES = [
+const CLI_INLINED_PACKAGES = [
   'commander',
   'node-cron',
   'p-limit',

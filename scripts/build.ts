@@ -31,10 +31,10 @@ export class BuildError extends ReplicatorError {
 }
 
 /** Every `code:` folder lives under here; `--outdir` moves the whole tree (tests, bench). */
-export const DIST_DIR = 'dist';
+const DIST_DIR = 'dist';
 
 /** Which source module exports each handler s.yaml may name. */
-export const HANDLER_SOURCES = {
+const HANDLER_SOURCES = {
   handler: 'functions/replicate/index.ts',
   dispatch: 'functions/org/index.ts',
   work: 'functions/org/index.ts',

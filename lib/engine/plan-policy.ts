@@ -16,8 +16,12 @@ export async function planPolicy(opts: PlanOptions): Promise<Plan> {
       cause: prepared.abort,
     });
   }
-  const copies = prepared.work.items.filter((i) => i.action === 'copy').length;
-  const prunes = prepared.work.items.filter((i) => i.action === 'prune').length;
+  let copies = 0;
+  let prunes = 0;
+  for (const { action } of prepared.work.items) {
+    if (action === 'copy') copies += 1;
+    else if (action === 'prune') prunes += 1;
+  }
   const wouldMake: Record<string, number> = {};
   if (copies) wouldMake.CopySnapshot = copies;
   if (prunes) wouldMake.DeleteSnapshot = prunes;
